@@ -1,0 +1,227 @@
+//! Typed async client: one method per route.
+
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use url::Url;
+
+use crate::error::ClientError;
+use crate::types::*;
+
+type Result<T> = std::result::Result<T, ClientError>;
+
+/// Client of one vidmsg server, signed in with one token (or none, for `health`).
+#[derive(Debug, Clone)]
+pub struct Client {
+    http: reqwest::Client,
+    base: Url,
+    token: Option<String>,
+}
+
+impl Client {
+    /// `base` is the server's URL, e.g. `http://127.0.0.1:8080`.
+    pub fn new(base: &str, token: Option<String>) -> Result<Self> {
+        let http = reqwest::Client::builder().build()?;
+        Self::with_http(http, base, token)
+    }
+
+    /// Same as [`Client::new`] with a caller-configured `reqwest::Client` (timeouts, proxies).
+    pub fn with_http(http: reqwest::Client, base: &str, token: Option<String>) -> Result<Self> {
+        let mut base = Url::parse(base)?;
+        if !base.path().ends_with('/') {
+            let path = format!("{}/", base.path());
+            base.set_path(&path);
+        }
+        Ok(Self { http, base, token })
+    }
+
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// The underlying HTTP client (for presigned URLs, which need no token).
+    pub fn http(&self) -> &reqwest::Client {
+        &self.http
+    }
+
+    /// A request to `path` (relative to the base, e.g. `api/threads`) with the bearer token set.
+    pub fn request(&self, method: Method, path: &str) -> Result<RequestBuilder> {
+        let url = self.base.join(path)?;
+        let rb = self.http.request(method, url);
+        Ok(match &self.token {
+            Some(t) => rb.bearer_auth(t),
+            None => rb,
+        })
+    }
+
+    async fn send<T: DeserializeOwned>(&self, rb: RequestBuilder) -> Result<T> {
+        let resp = rb.send().await?;
+        let status = resp.status();
+        let bytes = resp.bytes().await?;
+        if !status.is_success() {
+            return Err(error_from(status, &bytes));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| ClientError::Unexpected {
+            status: status.as_u16(),
+            detail: format!("{e}: {}", String::from_utf8_lossy(&bytes[..bytes.len().min(200)])),
+        })
+    }
+
+    async fn send_empty(&self, rb: RequestBuilder) -> Result<()> {
+        let resp = rb.send().await?;
+        let status = resp.status();
+        if !status.is_success() {
+            let bytes = resp.bytes().await?;
+            return Err(error_from(status, &bytes));
+        }
+        Ok(())
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: &str) -> Result<T> {
+        self.send(self.request(Method::GET, path)?).await
+    }
+
+    async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T> {
+        self.send(self.request(Method::POST, path)?.json(body)).await
+    }
+
+    async fn delete(&self, path: &str) -> Result<()> {
+        self.send_empty(self.request(Method::DELETE, path)?).await
+    }
+
+    fn page_path(path: &str, q: &PageQuery) -> String {
+        let mut parts = Vec::new();
+        if let Some(l) = q.limit {
+            parts.push(format!("limit={l}"));
+        }
+        if let Some(c) = &q.cursor {
+            parts.push(format!("cursor={}", url::form_urlencoded::byte_serialize(c.as_bytes()).collect::<String>()));
+        }
+        if parts.is_empty() { path.to_string() } else { format!("{path}?{}", parts.join("&")) }
+    }
+
+    // --- service ---
+
+    pub async fn health(&self) -> Result<Health> {
+        self.get("api/health").await
+    }
+
+    pub async fn openapi(&self) -> Result<serde_json::Value> {
+        self.get("api/openapi.json").await
+    }
+
+    pub async fn me(&self) -> Result<User> {
+        self.get("api/me").await
+    }
+
+    // --- threads ---
+
+    pub async fn list_threads(&self, q: &PageQuery) -> Result<Page<Thread>> {
+        self.get(&Self::page_path("api/threads", q)).await
+    }
+
+    pub async fn create_thread(&self, body: &CreateThread) -> Result<Thread> {
+        self.post("api/threads", body).await
+    }
+
+    pub async fn get_thread(&self, id: Id) -> Result<Thread> {
+        self.get(&format!("api/threads/{id}")).await
+    }
+
+    pub async fn delete_thread(&self, id: Id) -> Result<()> {
+        self.delete(&format!("api/threads/{id}")).await
+    }
+
+    pub async fn add_member(&self, thread: Id, name: &str) -> Result<Thread> {
+        self.post(&format!("api/threads/{thread}/members"), &AddMember { name: name.to_string() }).await
+    }
+
+    // --- messages ---
+
+    pub async fn list_messages(&self, thread: Id, q: &PageQuery) -> Result<Page<Message>> {
+        self.get(&Self::page_path(&format!("api/threads/{thread}/messages"), q)).await
+    }
+
+    pub async fn create_message(&self, thread: Id, body: &CreateMessage) -> Result<Message> {
+        self.post(&format!("api/threads/{thread}/messages"), body).await
+    }
+
+    pub async fn get_message(&self, id: Id) -> Result<Message> {
+        self.get(&format!("api/messages/{id}")).await
+    }
+
+    pub async fn delete_message(&self, id: Id) -> Result<()> {
+        self.delete(&format!("api/messages/{id}")).await
+    }
+
+    // --- uploads ---
+
+    pub async fn upload_state(&self, message: Id) -> Result<UploadState> {
+        self.get(&format!("api/messages/{message}/upload")).await
+    }
+
+    pub async fn presign_parts(&self, message: Id, part_numbers: &[i32]) -> Result<PresignedParts> {
+        let body = PresignParts { part_numbers: part_numbers.to_vec() };
+        self.post(&format!("api/messages/{message}/upload/parts"), &body).await
+    }
+
+    pub async fn complete_upload(&self, message: Id, body: &CompleteUpload) -> Result<Message> {
+        self.post(&format!("api/messages/{message}/upload/complete"), body).await
+    }
+
+    pub async fn abort_upload(&self, message: Id) -> Result<()> {
+        self.delete(&format!("api/messages/{message}/upload")).await
+    }
+
+    /// `PUT`s one part's bytes to a presigned URL (no token: the URL is the credential) and
+    /// returns the part's ETag.
+    pub async fn put_part(&self, url: &str, bytes: impl Into<reqwest::Body>) -> Result<String> {
+        let resp = self.http.put(url).body(bytes).send().await?;
+        let status = resp.status();
+        if !status.is_success() {
+            let text = resp.text().await.unwrap_or_default();
+            return Err(ClientError::Unexpected { status: status.as_u16(), detail: text });
+        }
+        resp.headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+            .ok_or_else(|| ClientError::Unexpected { status: status.as_u16(), detail: "PUT returned no ETag".into() })
+    }
+
+    // --- comments, reactions, views ---
+
+    pub async fn list_comments(&self, message: Id) -> Result<Vec<Comment>> {
+        self.get(&format!("api/messages/{message}/comments")).await
+    }
+
+    pub async fn create_comment(&self, message: Id, body: &CreateComment) -> Result<Comment> {
+        self.post(&format!("api/messages/{message}/comments"), body).await
+    }
+
+    pub async fn list_reactions(&self, message: Id) -> Result<Vec<Reaction>> {
+        self.get(&format!("api/messages/{message}/reactions")).await
+    }
+
+    pub async fn create_reaction(&self, message: Id, body: &CreateReaction) -> Result<Reaction> {
+        self.post(&format!("api/messages/{message}/reactions"), body).await
+    }
+
+    pub async fn list_views(&self, message: Id) -> Result<Vec<View>> {
+        self.get(&format!("api/messages/{message}/views")).await
+    }
+
+    pub async fn record_view(&self, message: Id, watched_ms: i64) -> Result<View> {
+        self.post(&format!("api/messages/{message}/views"), &RecordView { watched_ms }).await
+    }
+}
+
+fn error_from(status: StatusCode, bytes: &[u8]) -> ClientError {
+    match serde_json::from_slice::<ErrorBody>(bytes) {
+        Ok(body) => ClientError::Api { status: status.as_u16(), body },
+        Err(_) => ClientError::Unexpected {
+            status: status.as_u16(),
+            detail: String::from_utf8_lossy(&bytes[..bytes.len().min(500)]).into_owned(),
+        },
+    }
+}

@@ -1,0 +1,14 @@
+//! Types of the vidmsg HTTP API and a typed async client.
+//!
+//! This crate is the contract between the server, the apps (recorder, player) and the end-to-end
+//! tests: every JSON body the server sends or accepts is a type here, and [`Client`] wraps each
+//! route in one typed method. It depends on neither axum nor egui; the `openapi` feature derives
+//! OpenAPI schemas for the server's spec.
+
+mod client;
+mod error;
+mod types;
+
+pub use client::Client;
+pub use error::ClientError;
+pub use types::*;

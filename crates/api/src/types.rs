@@ -1,0 +1,299 @@
+//! Serde types of every JSON body the API sends or accepts.
+//!
+//! Ids are integers; times are milliseconds since the Unix epoch (`*_at_ms`); positions inside a
+//! video are milliseconds from its start (`at_ms`, `watched_ms`).
+
+use serde::{Deserialize, Serialize};
+
+/// Database id of any object.
+pub type Id = i64;
+
+/// Body of every error response: `{"error": code, "message": text}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    /// Stable machine-readable code: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
+    /// `conflict`, `payload_too_large`, `unprocessable`, `internal`.
+    pub error: String,
+    /// Human-readable explanation.
+    pub message: String,
+}
+
+/// `GET /api/health`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Health {
+    pub status: String,
+    pub version: String,
+}
+
+/// An account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct User {
+    pub id: Id,
+    pub name: String,
+    pub created_at_ms: i64,
+}
+
+/// One page of a list. Pass `next_cursor` back as `cursor` for the next page; `None` means done.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+}
+
+/// Query of every paginated list.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct PageQuery {
+    /// Items per page, 1–200 (default 50).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A conversation: a title, its members and an ordered list of messages.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Thread {
+    pub id: Id,
+    pub title: String,
+    /// Name of the user who created it (may delete it and add members).
+    pub created_by: String,
+    /// Names of the members, creator included.
+    pub members: Vec<String>,
+    pub message_count: i64,
+    pub created_at_ms: i64,
+    /// Time of the newest message, or of creation.
+    pub updated_at_ms: i64,
+}
+
+/// `POST /api/threads`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateThread {
+    pub title: String,
+    /// Names of users to add besides the creator.
+    #[serde(default)]
+    pub members: Vec<String>,
+}
+
+/// `POST /api/threads/{id}/members`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AddMember {
+    pub name: String,
+}
+
+/// What a message carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum MessageKind {
+    Video,
+    Text,
+}
+
+/// Life of a message: `uploading → processing → ready | failed`. Text messages are born `ready`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "lowercase")]
+pub enum MessageStatus {
+    Uploading,
+    Processing,
+    Ready,
+    Failed,
+}
+
+impl MessageStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageStatus::Uploading => "uploading",
+            MessageStatus::Processing => "processing",
+            MessageStatus::Ready => "ready",
+            MessageStatus::Failed => "failed",
+        }
+    }
+}
+
+impl MessageKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MessageKind::Video => "video",
+            MessageKind::Text => "text",
+        }
+    }
+}
+
+/// A video or text message in a thread.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Message {
+    pub id: Id,
+    pub thread_id: Id,
+    /// Name of the author.
+    pub author: String,
+    pub kind: MessageKind,
+    pub title: String,
+    /// Text of a text message (or a description of a video).
+    pub body: Option<String>,
+    /// The message this one replies to (same thread).
+    pub parent_id: Option<Id>,
+    pub status: MessageStatus,
+    /// Why the message is `failed`, or why it still waits in `processing`.
+    pub status_reason: Option<String>,
+    /// Progress of processing in percent, when known.
+    pub progress_percent: Option<u8>,
+    /// Length of the video, when known.
+    pub duration_ms: Option<i64>,
+    /// Size of the stored video in bytes, once uploaded.
+    pub size_bytes: Option<i64>,
+    pub content_type: Option<String>,
+    /// Presigned GET URL of the video (serves HTTP Range), once uploaded.
+    pub video_url: Option<String>,
+    /// Seconds `video_url` stays valid.
+    pub video_url_expires_in_s: Option<u64>,
+    pub reply_count: i64,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+/// `POST /api/threads/{id}/messages`. A video message starts an upload (status `uploading`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateMessage {
+    pub kind: MessageKind,
+    /// Title (defaults to a trimmed first line of the body, or "Untitled video").
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Text of a text message (required for `text`).
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Reply to this message of the same thread.
+    #[serde(default)]
+    pub parent_id: Option<Id>,
+    /// MIME type of the video (default `video/mp4`).
+    #[serde(default)]
+    pub content_type: Option<String>,
+}
+
+/// `POST /api/messages/{id}/upload/parts`: which parts to presign.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PresignParts {
+    /// Part numbers, 1–10000, at most 100 per request.
+    pub part_numbers: Vec<i32>,
+}
+
+/// A URL to `PUT` one part's bytes to; the response's `ETag` header is the part's etag.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PresignedPart {
+    pub part_number: i32,
+    pub url: String,
+    pub expires_in_s: u64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PresignedParts {
+    pub parts: Vec<PresignedPart>,
+}
+
+/// A part the store already holds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UploadedPart {
+    pub part_number: i32,
+    pub etag: String,
+    pub size: i64,
+}
+
+/// `GET /api/messages/{id}/upload`: state of an open upload, for resuming.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UploadState {
+    pub message_id: Id,
+    /// Parts already stored, by part number.
+    pub parts: Vec<UploadedPart>,
+    /// Every part but the last must be at least this big (S3's rule: 5 MiB).
+    pub min_part_size: i64,
+    pub max_part_number: i32,
+}
+
+/// A part to assemble, with the etag its `PUT` returned.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CompletedPart {
+    pub part_number: i32,
+    pub etag: String,
+}
+
+/// `POST /api/messages/{id}/upload/complete`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CompleteUpload {
+    /// Every part, numbered 1..=n in order.
+    pub parts: Vec<CompletedPart>,
+    /// Length of the recording as the recorder measured it.
+    #[serde(default)]
+    pub duration_ms: Option<i64>,
+}
+
+/// A timestamped comment on a video message.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Comment {
+    pub id: Id,
+    pub message_id: Id,
+    pub author: String,
+    pub at_ms: i64,
+    pub body: String,
+    pub created_at_ms: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateComment {
+    pub at_ms: i64,
+    pub body: String,
+}
+
+/// An emoji reaction at a moment of a video message.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reaction {
+    pub id: Id,
+    pub message_id: Id,
+    pub author: String,
+    pub at_ms: i64,
+    pub emoji: String,
+    pub created_at_ms: i64,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateReaction {
+    pub at_ms: i64,
+    pub emoji: String,
+}
+
+/// How far one user watched one message (the furthest position reported).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct View {
+    pub message_id: Id,
+    pub user: String,
+    pub watched_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+/// `POST /api/messages/{id}/views`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RecordView {
+    pub watched_ms: i64,
+}

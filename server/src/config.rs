@@ -1,0 +1,145 @@
+//! Layered configuration: command-line flags over environment variables (`VIDMSG_*`) over an
+//! optional TOML file (`--config`) over built-in defaults.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use serde::Deserialize;
+
+use crate::cli::{GlobalArgs, ServeArgs, StorageArgs};
+
+/// Everything `serve` (and the admin commands, which use the database part) needs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub data_dir: PathBuf,
+    pub database_url: String,
+    pub listen: SocketAddr,
+    /// URL clients reach this server at; presigned URLs of the embedded store carry it.
+    pub public_url: Option<String>,
+    /// `None`: the embedded S3 endpoint over `DATA/objects`.
+    pub s3: Option<ExternalS3>,
+    pub bucket: String,
+    pub presign_ttl: Duration,
+    /// Largest JSON request body.
+    pub max_body_bytes: usize,
+}
+
+/// An external S3-compatible server.
+#[derive(Clone, Deserialize)]
+pub struct ExternalS3 {
+    pub endpoint: String,
+    pub region: String,
+    pub access_key: String,
+    pub secret_key: String,
+}
+
+impl std::fmt::Debug for ExternalS3 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ExternalS3")
+            .field("endpoint", &self.endpoint)
+            .field("region", &self.region)
+            .field("access_key", &self.access_key)
+            .field("secret_key", &"<redacted>")
+            .finish()
+    }
+}
+
+/// The TOML file: every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    database_url: Option<String>,
+    listen: Option<SocketAddr>,
+    public_url: Option<String>,
+    presign_ttl_secs: Option<u64>,
+    max_body_bytes: Option<usize>,
+    #[serde(default)]
+    s3: FileS3,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileS3 {
+    endpoint: Option<String>,
+    bucket: Option<String>,
+    region: Option<String>,
+    access_key: Option<String>,
+    secret_key: Option<String>,
+}
+
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_BUCKET: &str = "vidmsg";
+pub const DEFAULT_REGION: &str = "us-east-1";
+
+/// `$XDG_DATA_HOME/vidmsg`, else `~/.local/share/vidmsg`, else `./vidmsg-data`.
+pub fn default_data_dir() -> PathBuf {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(x).join("vidmsg");
+    }
+    if let Some(h) = std::env::var_os("HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(h).join(".local/share/vidmsg");
+    }
+    PathBuf::from("vidmsg-data")
+}
+
+fn read_file(path: Option<&Path>) -> anyhow::Result<FileConfig> {
+    let Some(path) = path else { return Ok(FileConfig::default()) };
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
+    toml::from_str(&text).with_context(|| format!("parsing config file {}", path.display()))
+}
+
+impl Config {
+    /// Merges flags/env (already parsed by clap) over the TOML file over defaults.
+    pub fn load(global: &GlobalArgs, serve: Option<&ServeArgs>, storage: Option<&StorageArgs>) -> anyhow::Result<Self> {
+        let file = read_file(global.config.as_deref())?;
+        let data_dir = global.data_dir.clone().or(file.data_dir).unwrap_or_else(default_data_dir);
+        let database_url = global
+            .database_url
+            .clone()
+            .or(file.database_url)
+            .unwrap_or_else(|| format!("sqlite://{}", data_dir.join("vidmsg.db").display()));
+        let listen = match serve.and_then(|s| s.listen).or(file.listen) {
+            Some(a) => a,
+            None => DEFAULT_LISTEN.parse().context("default listen address")?,
+        };
+        let public_url = serve.and_then(|s| s.public_url.clone()).or(file.public_url);
+        let presign_ttl = Duration::from_secs(serve.and_then(|s| s.presign_ttl_secs).or(file.presign_ttl_secs).unwrap_or(6 * 3600));
+        let max_body_bytes = file.max_body_bytes.unwrap_or(1024 * 1024);
+
+        let st = storage.cloned().unwrap_or_default();
+        let bucket = st.s3_bucket.or(file.s3.bucket).unwrap_or_else(|| DEFAULT_BUCKET.to_string());
+        let s3 = match st.s3_endpoint.or(file.s3.endpoint) {
+            None => None,
+            Some(endpoint) => Some(ExternalS3 {
+                endpoint,
+                region: st.s3_region.or(file.s3.region).unwrap_or_else(|| DEFAULT_REGION.to_string()),
+                access_key: st
+                    .s3_access_key
+                    .or(file.s3.access_key)
+                    .context("--s3-endpoint needs --s3-access-key (or VIDMSG_S3_ACCESS_KEY)")?,
+                secret_key: st
+                    .s3_secret_key
+                    .or(file.s3.secret_key)
+                    .context("--s3-endpoint needs --s3-secret-key (or VIDMSG_S3_SECRET_KEY)")?,
+            }),
+        };
+        Ok(Self { data_dir, database_url, listen, public_url, s3, bucket, presign_ttl, max_body_bytes })
+    }
+
+    /// Defaults for a data dir (tests and embedding): embedded store, port chosen by the OS.
+    pub fn for_data_dir(data_dir: &Path) -> Self {
+        Self {
+            data_dir: data_dir.to_path_buf(),
+            database_url: format!("sqlite://{}", data_dir.join("vidmsg.db").display()),
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            public_url: None,
+            s3: None,
+            bucket: DEFAULT_BUCKET.to_string(),
+            presign_ttl: Duration::from_secs(3600),
+            max_body_bytes: 1024 * 1024,
+        }
+    }
+}

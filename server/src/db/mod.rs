@@ -1,0 +1,149 @@
+//! The database behind one trait, one module per backend (SQLite now; PostgreSQL is a second
+//! implementation of the same trait). Routes and commands see only [`Database`] and these rows.
+
+pub mod sqlite;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use vidmsg_api::{Comment, Id, MessageKind, MessageStatus, Reaction, Thread, User, View};
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("unsupported database url {0:?}: use sqlite://PATH (PostgreSQL support is planned)")]
+    UnsupportedUrl(String),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("database error: {0}")]
+    Sqlx(#[from] sqlx::Error),
+}
+
+pub type DbResult<T> = Result<T, DbError>;
+
+/// Shared handle to the database.
+pub type Db = Arc<dyn Database>;
+
+/// A message as stored, with the fields only the server sees (storage key, upload id).
+#[derive(Debug, Clone)]
+pub struct MessageRow {
+    pub id: Id,
+    pub thread_id: Id,
+    pub author_id: Id,
+    pub author: String,
+    pub kind: MessageKind,
+    pub title: String,
+    pub body: Option<String>,
+    pub parent_id: Option<Id>,
+    pub status: MessageStatus,
+    pub status_reason: Option<String>,
+    pub progress_percent: Option<u8>,
+    pub object_key: Option<String>,
+    pub upload_id: Option<String>,
+    pub content_type: Option<String>,
+    pub size_bytes: Option<i64>,
+    pub duration_ms: Option<i64>,
+    pub reply_count: i64,
+    pub created_at_ms: i64,
+    pub updated_at_ms: i64,
+}
+
+/// A message to insert.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub thread_id: Id,
+    pub author_id: Id,
+    pub kind: MessageKind,
+    pub title: String,
+    pub body: Option<String>,
+    pub parent_id: Option<Id>,
+    pub status: MessageStatus,
+    pub content_type: Option<String>,
+    pub now_ms: i64,
+}
+
+/// A token as listed by the admin commands (never the token itself).
+#[derive(Debug, Clone)]
+pub struct TokenRow {
+    pub id: Id,
+    pub user: String,
+    pub hint: String,
+    pub created_at_ms: i64,
+    pub revoked_at_ms: Option<i64>,
+}
+
+/// Cursor of the thread list: threads come newest-activity first.
+#[derive(Debug, Clone, Copy)]
+pub struct ThreadCursor {
+    pub updated_at_ms: i64,
+    pub id: Id,
+}
+
+#[async_trait]
+pub trait Database: Send + Sync + 'static {
+    // --- accounts ---
+    async fn create_user(&self, name: &str, now_ms: i64) -> DbResult<User>;
+    async fn list_users(&self) -> DbResult<Vec<User>>;
+    async fn user_by_name(&self, name: &str) -> DbResult<Option<User>>;
+    async fn add_token(&self, user_id: Id, token_hash: &str, hint: &str, now_ms: i64) -> DbResult<Id>;
+    async fn user_by_token_hash(&self, token_hash: &str) -> DbResult<Option<User>>;
+    async fn list_tokens(&self) -> DbResult<Vec<TokenRow>>;
+    /// Revokes the token with this hash; returns how many were revoked (0 or 1).
+    async fn revoke_token_hash(&self, token_hash: &str, now_ms: i64) -> DbResult<u64>;
+    /// Revokes a token by its listed id.
+    async fn revoke_token_id(&self, id: Id, now_ms: i64) -> DbResult<u64>;
+
+    // --- threads ---
+    async fn create_thread(&self, title: &str, creator: Id, members: &[Id], now_ms: i64) -> DbResult<Id>;
+    async fn thread(&self, id: Id) -> DbResult<Option<Thread>>;
+    async fn is_member(&self, thread: Id, user: Id) -> DbResult<bool>;
+    async fn list_threads(&self, user: Id, after: Option<ThreadCursor>, limit: u32) -> DbResult<Vec<Thread>>;
+    async fn add_member(&self, thread: Id, user: Id, now_ms: i64) -> DbResult<()>;
+    async fn delete_thread(&self, id: Id) -> DbResult<()>;
+
+    // --- messages ---
+    async fn insert_message(&self, new: &NewMessage) -> DbResult<Id>;
+    async fn message(&self, id: Id) -> DbResult<Option<MessageRow>>;
+    async fn list_messages(&self, thread: Id, after: Option<Id>, limit: u32) -> DbResult<Vec<MessageRow>>;
+    /// Records where a video will be stored and the open multipart upload's id.
+    async fn set_upload(&self, id: Id, object_key: &str, upload_id: &str, now_ms: i64) -> DbResult<()>;
+    /// `uploading → processing` once the object is assembled. False if the message was not
+    /// uploading any more (a concurrent complete or abort won).
+    async fn finish_upload(&self, id: Id, size_bytes: i64, duration_ms: Option<i64>, now_ms: i64) -> DbResult<bool>;
+    /// Messages whose multipart upload is still open (s3s-fs cannot list them; the DB can).
+    async fn open_uploads(&self) -> DbResult<Vec<MessageRow>>;
+    /// Deletes a message and its replies; returns the deleted rows (to clean up storage).
+    async fn delete_message(&self, id: Id) -> DbResult<Vec<MessageRow>>;
+    /// Every message of a thread that has stored or uploading media.
+    async fn thread_media(&self, thread: Id) -> DbResult<Vec<MessageRow>>;
+
+    // --- comments, reactions, views ---
+    async fn add_comment(&self, message: Id, author: Id, at_ms: i64, body: &str, now_ms: i64) -> DbResult<Comment>;
+    async fn list_comments(&self, message: Id) -> DbResult<Vec<Comment>>;
+    async fn add_reaction(&self, message: Id, author: Id, at_ms: i64, emoji: &str, now_ms: i64) -> DbResult<Reaction>;
+    async fn list_reactions(&self, message: Id) -> DbResult<Vec<Reaction>>;
+    /// Keeps the furthest position a user reported for a message.
+    async fn record_view(&self, message: Id, user: Id, watched_ms: i64, now_ms: i64) -> DbResult<View>;
+    async fn list_views(&self, message: Id) -> DbResult<Vec<View>>;
+}
+
+/// Opens the database a URL names and brings its schema up to date.
+pub async fn connect(url: &str) -> DbResult<Db> {
+    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+        let db = sqlite::SqliteDb::open(path).await?;
+        Ok(Arc::new(db))
+    } else {
+        Err(DbError::UnsupportedUrl(url.to_string()))
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    let d = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}

@@ -1,0 +1,173 @@
+//! Messages and the state of their uploads.
+
+use sqlx::SqlitePool;
+use vidmsg_api::{Id, MessageKind, MessageStatus};
+
+use crate::db::{DbResult, MessageRow, NewMessage};
+
+const MESSAGE_SELECT: &str = "SELECT m.id, m.thread_id, m.author_id, u.name AS author, m.kind, m.title, m.body,
+        m.parent_id, m.status, m.status_reason, m.progress_percent, m.object_key, m.upload_id,
+        m.content_type, m.size_bytes, m.duration_ms,
+        (SELECT count(*) FROM messages r WHERE r.parent_id = m.id) AS reply_count,
+        m.created_at_ms, m.updated_at_ms
+     FROM messages m JOIN users u ON u.id = m.author_id";
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    thread_id: i64,
+    author_id: i64,
+    author: String,
+    kind: String,
+    title: String,
+    body: Option<String>,
+    parent_id: Option<i64>,
+    status: String,
+    status_reason: Option<String>,
+    progress_percent: Option<i64>,
+    object_key: Option<String>,
+    upload_id: Option<String>,
+    content_type: Option<String>,
+    size_bytes: Option<i64>,
+    duration_ms: Option<i64>,
+    reply_count: i64,
+    created_at_ms: i64,
+    updated_at_ms: i64,
+}
+
+fn parse_kind(s: &str) -> MessageKind {
+    if s == "text" { MessageKind::Text } else { MessageKind::Video }
+}
+
+fn parse_status(s: &str) -> MessageStatus {
+    match s {
+        "uploading" => MessageStatus::Uploading,
+        "processing" => MessageStatus::Processing,
+        "ready" => MessageStatus::Ready,
+        _ => MessageStatus::Failed,
+    }
+}
+
+impl From<Row> for MessageRow {
+    fn from(r: Row) -> Self {
+        MessageRow {
+            id: r.id,
+            thread_id: r.thread_id,
+            author_id: r.author_id,
+            author: r.author,
+            kind: parse_kind(&r.kind),
+            title: r.title,
+            body: r.body,
+            parent_id: r.parent_id,
+            status: parse_status(&r.status),
+            status_reason: r.status_reason,
+            progress_percent: r.progress_percent.and_then(|p| u8::try_from(p.clamp(0, 100)).ok()),
+            object_key: r.object_key,
+            upload_id: r.upload_id,
+            content_type: r.content_type,
+            size_bytes: r.size_bytes,
+            duration_ms: r.duration_ms,
+            reply_count: r.reply_count,
+            created_at_ms: r.created_at_ms,
+            updated_at_ms: r.updated_at_ms,
+        }
+    }
+}
+
+pub(super) async fn insert_message(pool: &SqlitePool, m: &NewMessage) -> DbResult<Id> {
+    let mut tx = pool.begin().await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO messages (thread_id, author_id, parent_id, kind, title, body, status, content_type, created_at_ms, updated_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(m.thread_id)
+    .bind(m.author_id)
+    .bind(m.parent_id)
+    .bind(m.kind.as_str())
+    .bind(&m.title)
+    .bind(&m.body)
+    .bind(m.status.as_str())
+    .bind(&m.content_type)
+    .bind(m.now_ms)
+    .bind(m.now_ms)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE threads SET updated_at_ms = max(updated_at_ms, ?) WHERE id = ?")
+        .bind(m.now_ms)
+        .bind(m.thread_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub(super) async fn message(pool: &SqlitePool, id: Id) -> DbResult<Option<MessageRow>> {
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{MESSAGE_SELECT} WHERE m.id = ?"))).bind(id).fetch_optional(pool).await?;
+    Ok(row.map(Into::into))
+}
+
+pub(super) async fn list_messages(pool: &SqlitePool, thread: Id, after: Option<Id>, limit: u32) -> DbResult<Vec<MessageRow>> {
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{MESSAGE_SELECT} WHERE m.thread_id = ? AND m.id > ? ORDER BY m.id LIMIT ?")))
+        .bind(thread)
+        .bind(after.unwrap_or(0))
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+pub(super) async fn set_upload(pool: &SqlitePool, id: Id, object_key: &str, upload_id: &str, now_ms: i64) -> DbResult<()> {
+    sqlx::query("UPDATE messages SET object_key = ?, upload_id = ?, updated_at_ms = ? WHERE id = ?")
+        .bind(object_key)
+        .bind(upload_id)
+        .bind(now_ms)
+        .bind(id)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn finish_upload(pool: &SqlitePool, id: Id, size_bytes: i64, duration_ms: Option<i64>, now_ms: i64) -> DbResult<bool> {
+    let r = sqlx::query(
+        "UPDATE messages SET status = 'processing', upload_id = NULL, size_bytes = ?,
+            duration_ms = coalesce(?, duration_ms), status_reason = NULL, updated_at_ms = ?
+         WHERE id = ? AND status = 'uploading'",
+    )
+    .bind(size_bytes)
+    .bind(duration_ms)
+    .bind(now_ms)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub(super) async fn open_uploads(pool: &SqlitePool) -> DbResult<Vec<MessageRow>> {
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{MESSAGE_SELECT} WHERE m.upload_id IS NOT NULL ORDER BY m.id")))
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+pub(super) async fn delete_message(pool: &SqlitePool, id: Id) -> DbResult<Vec<MessageRow>> {
+    let mut tx = pool.begin().await?;
+    // The message and every reply below it, however deep.
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "WITH RECURSIVE tree(id) AS (SELECT ? UNION ALL SELECT m.id FROM messages m JOIN tree ON m.parent_id = tree.id)
+         {MESSAGE_SELECT} WHERE m.id IN (SELECT id FROM tree)"
+    )))
+    .bind(id)
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM messages WHERE id = ?").bind(id).execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}
+
+pub(super) async fn thread_media(pool: &SqlitePool, thread: Id) -> DbResult<Vec<MessageRow>> {
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{MESSAGE_SELECT} WHERE m.thread_id = ? AND m.object_key IS NOT NULL")))
+        .bind(thread)
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(Into::into).collect())
+}

@@ -1,0 +1,141 @@
+//! SQLite backend: a WAL-mode database file, safe to open from `serve` and the admin commands at
+//! once. Each file here holds the queries of one area; this one opens the pool and wires the trait.
+
+mod accounts;
+mod feedback;
+mod messages;
+mod threads;
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use vidmsg_api::{Comment, Id, Reaction, Thread, User, View};
+
+use super::{Database, DbResult, MessageRow, NewMessage, ThreadCursor, TokenRow};
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+
+#[derive(Debug, Clone)]
+pub struct SqliteDb {
+    pool: SqlitePool,
+}
+
+impl SqliteDb {
+    /// Opens (creating if missing) the database file at `path` and runs the migrations.
+    pub async fn open(path: &str) -> DbResult<Self> {
+        let opts = SqliteConnectOptions::from_str(&format!("sqlite://{path}"))?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(10));
+        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+        MIGRATOR.run(&pool).await?;
+        Ok(Self { pool })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+}
+
+/// Maps a UNIQUE violation to `Conflict(msg)`.
+fn conflict_on_unique(e: sqlx::Error, msg: impl FnOnce() -> String) -> super::DbError {
+    match &e {
+        sqlx::Error::Database(d) if d.is_unique_violation() => super::DbError::Conflict(msg()),
+        _ => super::DbError::Sqlx(e),
+    }
+}
+
+#[async_trait]
+impl Database for SqliteDb {
+    async fn create_user(&self, name: &str, now_ms: i64) -> DbResult<User> {
+        accounts::create_user(&self.pool, name, now_ms).await
+    }
+    async fn list_users(&self) -> DbResult<Vec<User>> {
+        accounts::list_users(&self.pool).await
+    }
+    async fn user_by_name(&self, name: &str) -> DbResult<Option<User>> {
+        accounts::user_by_name(&self.pool, name).await
+    }
+    async fn add_token(&self, user_id: Id, token_hash: &str, hint: &str, now_ms: i64) -> DbResult<Id> {
+        accounts::add_token(&self.pool, user_id, token_hash, hint, now_ms).await
+    }
+    async fn user_by_token_hash(&self, token_hash: &str) -> DbResult<Option<User>> {
+        accounts::user_by_token_hash(&self.pool, token_hash).await
+    }
+    async fn list_tokens(&self) -> DbResult<Vec<TokenRow>> {
+        accounts::list_tokens(&self.pool).await
+    }
+    async fn revoke_token_hash(&self, token_hash: &str, now_ms: i64) -> DbResult<u64> {
+        accounts::revoke_token_hash(&self.pool, token_hash, now_ms).await
+    }
+    async fn revoke_token_id(&self, id: Id, now_ms: i64) -> DbResult<u64> {
+        accounts::revoke_token_id(&self.pool, id, now_ms).await
+    }
+
+    async fn create_thread(&self, title: &str, creator: Id, members: &[Id], now_ms: i64) -> DbResult<Id> {
+        threads::create_thread(&self.pool, title, creator, members, now_ms).await
+    }
+    async fn thread(&self, id: Id) -> DbResult<Option<Thread>> {
+        threads::thread(&self.pool, id).await
+    }
+    async fn is_member(&self, thread: Id, user: Id) -> DbResult<bool> {
+        threads::is_member(&self.pool, thread, user).await
+    }
+    async fn list_threads(&self, user: Id, after: Option<ThreadCursor>, limit: u32) -> DbResult<Vec<Thread>> {
+        threads::list_threads(&self.pool, user, after, limit).await
+    }
+    async fn add_member(&self, thread: Id, user: Id, now_ms: i64) -> DbResult<()> {
+        threads::add_member(&self.pool, thread, user, now_ms).await
+    }
+    async fn delete_thread(&self, id: Id) -> DbResult<()> {
+        threads::delete_thread(&self.pool, id).await
+    }
+
+    async fn insert_message(&self, new: &NewMessage) -> DbResult<Id> {
+        messages::insert_message(&self.pool, new).await
+    }
+    async fn message(&self, id: Id) -> DbResult<Option<MessageRow>> {
+        messages::message(&self.pool, id).await
+    }
+    async fn list_messages(&self, thread: Id, after: Option<Id>, limit: u32) -> DbResult<Vec<MessageRow>> {
+        messages::list_messages(&self.pool, thread, after, limit).await
+    }
+    async fn set_upload(&self, id: Id, object_key: &str, upload_id: &str, now_ms: i64) -> DbResult<()> {
+        messages::set_upload(&self.pool, id, object_key, upload_id, now_ms).await
+    }
+    async fn finish_upload(&self, id: Id, size_bytes: i64, duration_ms: Option<i64>, now_ms: i64) -> DbResult<bool> {
+        messages::finish_upload(&self.pool, id, size_bytes, duration_ms, now_ms).await
+    }
+    async fn open_uploads(&self) -> DbResult<Vec<MessageRow>> {
+        messages::open_uploads(&self.pool).await
+    }
+    async fn delete_message(&self, id: Id) -> DbResult<Vec<MessageRow>> {
+        messages::delete_message(&self.pool, id).await
+    }
+    async fn thread_media(&self, thread: Id) -> DbResult<Vec<MessageRow>> {
+        messages::thread_media(&self.pool, thread).await
+    }
+
+    async fn add_comment(&self, message: Id, author: Id, at_ms: i64, body: &str, now_ms: i64) -> DbResult<Comment> {
+        feedback::add_comment(&self.pool, message, author, at_ms, body, now_ms).await
+    }
+    async fn list_comments(&self, message: Id) -> DbResult<Vec<Comment>> {
+        feedback::list_comments(&self.pool, message).await
+    }
+    async fn add_reaction(&self, message: Id, author: Id, at_ms: i64, emoji: &str, now_ms: i64) -> DbResult<Reaction> {
+        feedback::add_reaction(&self.pool, message, author, at_ms, emoji, now_ms).await
+    }
+    async fn list_reactions(&self, message: Id) -> DbResult<Vec<Reaction>> {
+        feedback::list_reactions(&self.pool, message).await
+    }
+    async fn record_view(&self, message: Id, user: Id, watched_ms: i64, now_ms: i64) -> DbResult<View> {
+        feedback::record_view(&self.pool, message, user, watched_ms, now_ms).await
+    }
+    async fn list_views(&self, message: Id) -> DbResult<Vec<View>> {
+        feedback::list_views(&self.pool, message).await
+    }
+}

@@ -1,0 +1,95 @@
+//! Threads and their members.
+
+use sqlx::SqlitePool;
+use vidmsg_api::{Id, Thread};
+
+use crate::db::{DbResult, ThreadCursor};
+
+/// Columns of a thread with its creator, member names (comma-joined; names have no commas) and
+/// message count.
+const THREAD_SELECT: &str = "SELECT t.id, t.title, cu.name, t.created_at_ms, t.updated_at_ms,
+        (SELECT group_concat(name, ',') FROM (SELECT u.name FROM thread_members m JOIN users u ON u.id = m.user_id
+            WHERE m.thread_id = t.id ORDER BY m.added_at_ms, u.name)),
+        (SELECT count(*) FROM messages WHERE thread_id = t.id)
+     FROM threads t JOIN users cu ON cu.id = t.created_by";
+
+type ThreadTuple = (i64, String, String, i64, i64, Option<String>, i64);
+
+fn thread_from((id, title, created_by, created_at_ms, updated_at_ms, members, message_count): ThreadTuple) -> Thread {
+    let members = members
+        .map(|m| m.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect())
+        .unwrap_or_default();
+    Thread { id, title, created_by, members, message_count, created_at_ms, updated_at_ms }
+}
+
+pub(super) async fn create_thread(pool: &SqlitePool, title: &str, creator: Id, members: &[Id], now_ms: i64) -> DbResult<Id> {
+    let mut tx = pool.begin().await?;
+    let (id,): (i64,) =
+        sqlx::query_as("INSERT INTO threads (title, created_by, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?) RETURNING id")
+            .bind(title)
+            .bind(creator)
+            .bind(now_ms)
+            .bind(now_ms)
+            .fetch_one(&mut *tx)
+            .await?;
+    for user in std::iter::once(&creator).chain(members) {
+        sqlx::query("INSERT OR IGNORE INTO thread_members (thread_id, user_id, added_at_ms) VALUES (?, ?, ?)")
+            .bind(id)
+            .bind(user)
+            .bind(now_ms)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub(super) async fn thread(pool: &SqlitePool, id: Id) -> DbResult<Option<Thread>> {
+    let row: Option<ThreadTuple> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{THREAD_SELECT} WHERE t.id = ?")))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(thread_from))
+}
+
+pub(super) async fn is_member(pool: &SqlitePool, thread: Id, user: Id) -> DbResult<bool> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM thread_members WHERE thread_id = ? AND user_id = ?")
+        .bind(thread)
+        .bind(user)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.is_some())
+}
+
+pub(super) async fn list_threads(pool: &SqlitePool, user: Id, after: Option<ThreadCursor>, limit: u32) -> DbResult<Vec<Thread>> {
+    let (after_ts, after_id) = after.map_or((i64::MAX, i64::MAX), |c| (c.updated_at_ms, c.id));
+    let sql = format!(
+        "{THREAD_SELECT} JOIN thread_members me ON me.thread_id = t.id AND me.user_id = ?
+         WHERE (t.updated_at_ms < ? OR (t.updated_at_ms = ? AND t.id < ?))
+         ORDER BY t.updated_at_ms DESC, t.id DESC LIMIT ?"
+    );
+    let rows: Vec<ThreadTuple> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(user)
+        .bind(after_ts)
+        .bind(after_ts)
+        .bind(after_id)
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(thread_from).collect())
+}
+
+pub(super) async fn add_member(pool: &SqlitePool, thread: Id, user: Id, now_ms: i64) -> DbResult<()> {
+    sqlx::query("INSERT OR IGNORE INTO thread_members (thread_id, user_id, added_at_ms) VALUES (?, ?, ?)")
+        .bind(thread)
+        .bind(user)
+        .bind(now_ms)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn delete_thread(pool: &SqlitePool, id: Id) -> DbResult<()> {
+    sqlx::query("DELETE FROM threads WHERE id = ?").bind(id).execute(pool).await?;
+    Ok(())
+}

@@ -1,0 +1,41 @@
+//! `vidmsg-server`: see `vidmsg-server --help`.
+
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+use vidmsg_server::cli::{Cli, Command};
+use vidmsg_server::{admin, db, Application, Config};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,s3s=warn,aws=warn")))
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve(cmd) => {
+            let config = Config::load(&cli.global, Some(&cmd.serve), Some(&cmd.storage))?;
+            let app = Application::build(config.clone()).await?;
+            let store = match &config.s3 {
+                Some(s3) => format!("S3 at {} bucket {}", s3.endpoint, config.bucket),
+                None => format!("embedded S3 at {} bucket {} over {}", app.base_url(), config.bucket, config.data_dir.join("objects").display()),
+            };
+            tracing::info!(url = app.base_url(), data_dir = %config.data_dir.display(), "vidmsg server listening; storage: {store}");
+            let running = app.start().await?;
+            println!("vidmsg-server listening on {}", running.base_url());
+            running.run_until_signal().await
+        }
+        Command::User(cmd) => {
+            let config = Config::load(&cli.global, None, None)?;
+            std::fs::create_dir_all(&config.data_dir)?;
+            let db = db::connect(&config.database_url).await?;
+            admin::run_user(&db, cmd, &mut std::io::stdout()).await
+        }
+        Command::Token(cmd) => {
+            let config = Config::load(&cli.global, None, None)?;
+            std::fs::create_dir_all(&config.data_dir)?;
+            let db = db::connect(&config.database_url).await?;
+            admin::run_token(&db, cmd, &mut std::io::stdout()).await
+        }
+    }
+}

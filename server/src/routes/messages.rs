@@ -1,0 +1,187 @@
+//! `/api/threads/{id}/messages` and `/api/messages/{id}`: create, list, get, delete.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use vidmsg_api::{CreateMessage, ErrorBody, Id, Message, MessageKind, MessageStatus, Page, PageQuery};
+
+use super::access::{member_thread, own_message, visible_message};
+use super::pagination::{limit, make_cursor, parse_cursor};
+use super::threads::check_title;
+use crate::db::{now_ms, MessageRow, NewMessage};
+use crate::error::{AppError, AppResult};
+use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
+use crate::state::AppState;
+
+const MAX_BODY_CHARS: usize = 20_000;
+
+/// Where a message's video lives in the bucket (captions go beside it).
+pub fn video_key(message: Id) -> String {
+    format!("messages/{message}/video")
+}
+
+/// The API view of a stored message: presigns the video URL once the video is assembled.
+pub async fn to_api(state: &AppState, row: MessageRow) -> AppResult<Message> {
+    let stored = row.kind == MessageKind::Video && row.upload_id.is_none() && row.size_bytes.is_some();
+    let video_url = match (&row.object_key, stored) {
+        (Some(key), true) => Some(state.store.presign_get(key).await.map_err(|e| AppError::Internal(e.into()))?),
+        _ => None,
+    };
+    Ok(Message {
+        id: row.id,
+        thread_id: row.thread_id,
+        author: row.author,
+        kind: row.kind,
+        title: row.title,
+        body: row.body,
+        parent_id: row.parent_id,
+        status: row.status,
+        status_reason: row.status_reason,
+        progress_percent: row.progress_percent,
+        duration_ms: row.duration_ms,
+        size_bytes: row.size_bytes,
+        content_type: row.content_type,
+        video_url_expires_in_s: video_url.as_ref().map(|_| state.store.presign_ttl().as_secs()),
+        video_url,
+        reply_count: row.reply_count,
+        created_at_ms: row.created_at_ms,
+        updated_at_ms: row.updated_at_ms,
+    })
+}
+
+/// Best effort: removes stored videos and aborts open uploads of deleted messages. A failure
+/// here leaves an orphan object, never a broken message, so it is logged, not returned.
+pub async fn discard_media(state: &AppState, rows: &[MessageRow]) {
+    for row in rows {
+        let Some(key) = &row.object_key else { continue };
+        let result = match &row.upload_id {
+            Some(upload) => state.store.abort(key, upload).await,
+            None => state.store.delete(key).await,
+        };
+        if let Err(e) = result {
+            tracing::warn!(message = row.id, error = %e, "could not remove the media of a deleted message");
+        }
+    }
+}
+
+/// Messages of a thread in the order they were posted (replies included; build the tree from
+/// `parent_id`).
+#[utoipa::path(get, path = "/api/threads/{id}/messages", tag = "messages", params(("id" = Id, Path), PageQuery),
+    responses((status = 200, body = Page<Message>), (status = 404, body = ErrorBody)))]
+pub async fn list_messages(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath(thread): ApiPath<Id>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> AppResult<Json<Page<Message>>> {
+    member_thread(&state, &user, thread).await?;
+    let limit = limit(&q)?;
+    let after = parse_cursor::<1>(q.cursor.as_deref())?.map(|[id]| id);
+    let mut rows = state.db.list_messages(thread, after, limit + 1).await?;
+    let next_cursor = if rows.len() > limit as usize {
+        rows.truncate(limit as usize);
+        rows.last().map(|m| make_cursor(&[m.id]))
+    } else {
+        None
+    };
+    let mut items = Vec::with_capacity(rows.len());
+    for row in rows {
+        items.push(to_api(&state, row).await?);
+    }
+    Ok(Json(Page { items, next_cursor }))
+}
+
+/// Posts a message. A text message is `ready` at once; a video message starts a multipart
+/// upload and stays `uploading` until `POST /api/messages/{id}/upload/complete`.
+#[utoipa::path(post, path = "/api/threads/{id}/messages", tag = "messages", params(("id" = Id, Path)), request_body = CreateMessage,
+    responses((status = 201, body = Message), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 503, body = ErrorBody)))]
+pub async fn create_message(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath(thread): ApiPath<Id>,
+    ApiJson(body): ApiJson<CreateMessage>,
+) -> AppResult<(StatusCode, Json<Message>)> {
+    member_thread(&state, &user, thread).await?;
+    if let Some(parent) = body.parent_id {
+        let p = state.db.message(parent).await?;
+        if p.is_none_or(|p| p.thread_id != thread) {
+            return Err(AppError::Unprocessable(format!("parent message {parent} is not in thread {thread}")));
+        }
+    }
+    let text = body.body.as_deref().map(str::trim).filter(|b| !b.is_empty()).map(str::to_string);
+    if text.as_ref().is_some_and(|t| t.chars().count() > MAX_BODY_CHARS) {
+        return Err(AppError::Unprocessable(format!("body is longer than {MAX_BODY_CHARS} characters")));
+    }
+    let (status, content_type) = match body.kind {
+        MessageKind::Text => {
+            if text.is_none() {
+                return Err(AppError::Unprocessable("a text message needs a non-empty body".into()));
+            }
+            (MessageStatus::Ready, None)
+        }
+        MessageKind::Video => {
+            let ct = body.content_type.clone().unwrap_or_else(|| "video/mp4".into());
+            if !ct.starts_with("video/") || ct.len() > 100 {
+                return Err(AppError::Unprocessable(format!("content_type must be a video/* type, got {ct:?}")));
+            }
+            (MessageStatus::Uploading, Some(ct))
+        }
+    };
+    let title = match (&body.title, body.kind, &text) {
+        (Some(t), _, _) => check_title(t)?,
+        (None, MessageKind::Text, Some(t)) => t.lines().next().unwrap_or_default().chars().take(80).collect(),
+        _ => "Untitled video".to_string(),
+    };
+    let new = NewMessage {
+        thread_id: thread,
+        author_id: user.id,
+        kind: body.kind,
+        title,
+        body: text,
+        parent_id: body.parent_id,
+        status,
+        content_type: content_type.clone(),
+        now_ms: now_ms(),
+    };
+    let id = state.db.insert_message(&new).await?;
+    if let Some(ct) = content_type {
+        let key = video_key(id);
+        match state.store.create_multipart(&key, &ct).await {
+            Ok(upload_id) => state.db.set_upload(id, &key, &upload_id, now_ms()).await?,
+            Err(e) => {
+                // Nothing was stored: take the message back so no half-made message remains.
+                state.db.delete_message(id).await?;
+                return Err(AppError::StorageUnavailable(e.to_string()));
+            }
+        }
+    }
+    let row = state.db.message(id).await?.ok_or(AppError::NotFound("message"))?;
+    Ok((StatusCode::CREATED, Json(to_api(&state, row).await?)))
+}
+
+/// One message with its status, duration and a presigned `video_url` (HTTP Range) once uploaded.
+#[utoipa::path(get, path = "/api/messages/{id}", tag = "messages", params(("id" = Id, Path)),
+    responses((status = 200, body = Message), (status = 404, body = ErrorBody)))]
+pub async fn get_message(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath(id): ApiPath<Id>,
+) -> AppResult<Json<Message>> {
+    let row = visible_message(&state, &user, id).await?;
+    Ok(Json(to_api(&state, row).await?))
+}
+
+/// Deletes a message, its replies, and their media; only the author may.
+#[utoipa::path(delete, path = "/api/messages/{id}", tag = "messages", params(("id" = Id, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn delete_message(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath(id): ApiPath<Id>,
+) -> AppResult<StatusCode> {
+    own_message(&state, &user, id).await?;
+    let removed = state.db.delete_message(id).await?;
+    discard_media(&state, &removed).await;
+    Ok(StatusCode::NO_CONTENT)
+}

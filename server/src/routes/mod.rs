@@ -1,0 +1,71 @@
+//! The `/api` router: one module per area, each contributing its routes (and their OpenAPI
+//! paths, from the same `#[utoipa::path]` annotations, so the spec cannot drift from the routes).
+
+mod access;
+mod feedback;
+mod health;
+mod messages;
+mod pagination;
+mod threads;
+mod uploads;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::get;
+use axum::{Extension, Router};
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "vidmsg API", description = "Threads of async video messages: uploads, playback, comments, views."),
+    modifiers(&BearerAuth),
+    security(("bearer" = [])),
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+    }
+}
+
+/// The whole `/api` tree, with its spec served at `/api/openapi.json`.
+pub fn api_router(state: AppState, max_body_bytes: usize) -> Router {
+    let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::health))
+        .routes(routes!(health::openapi_json))
+        .routes(routes!(health::me))
+        .routes(routes!(threads::list_threads, threads::create_thread))
+        .routes(routes!(threads::get_thread, threads::delete_thread))
+        .routes(routes!(threads::add_member))
+        .routes(routes!(messages::list_messages, messages::create_message))
+        .routes(routes!(messages::get_message, messages::delete_message))
+        .routes(routes!(uploads::upload_state, uploads::abort_upload))
+        .routes(routes!(uploads::presign_parts))
+        .routes(routes!(uploads::complete_upload))
+        .routes(routes!(feedback::list_comments, feedback::create_comment))
+        .routes(routes!(feedback::list_reactions, feedback::create_reaction))
+        .routes(routes!(feedback::list_views, feedback::record_view))
+        .split_for_parts();
+    let spec = Arc::new(spec);
+    router
+        .route("/api", get(api_not_found))
+        .route("/api/{*rest}", get(api_not_found).post(api_not_found).put(api_not_found).delete(api_not_found))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
+        .layer(Extension(spec))
+        .with_state(state)
+}
+
+async fn api_not_found() -> AppError {
+    AppError::NotFound("route")
+}

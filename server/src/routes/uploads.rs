@@ -1,0 +1,174 @@
+//! The upload protocol of a video message (the recorder never holds S3 keys):
+//! presign part URLs → client `PUT`s parts (≥ 5 MiB but the last) → complete with the ETags.
+//! `GET …/upload` lists the parts the store holds, so a client can resume after any crash;
+//! `DELETE …/upload` discards the upload and the message.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::Json;
+use vidmsg_api::{CompleteUpload, ErrorBody, Id, Message, MessageStatus, PresignParts, PresignedPart, PresignedParts, UploadState};
+
+use super::access::own_message;
+use super::messages::to_api;
+use crate::db::{now_ms, MessageRow};
+use crate::error::{AppError, AppResult};
+use crate::extract::{ApiJson, ApiPath, AuthUser};
+use crate::state::AppState;
+use crate::storage::{normalize_etag, StorageError};
+
+/// S3's minimum size of every part but the last.
+pub const MIN_PART_SIZE: i64 = 5 * 1024 * 1024;
+/// S3's highest part number.
+pub const MAX_PART_NUMBER: i32 = 10_000;
+/// Most parts presigned by one request.
+pub const MAX_PRESIGN_BATCH: usize = 100;
+
+fn storage_error(e: StorageError) -> AppError {
+    match e {
+        StorageError::Unavailable(m) => AppError::StorageUnavailable(m),
+        StorageError::Rejected { ref code, .. } if code == "NoSuchUpload" => {
+            AppError::Conflict("the upload is no longer open".into())
+        }
+        StorageError::Rejected { ref code, ref message, .. }
+            if matches!(code.as_str(), "InvalidPart" | "InvalidPartOrder" | "EntityTooSmall" | "InvalidRequest") =>
+        {
+            AppError::Unprocessable(format!("the store refused the parts: {code}: {message}"))
+        }
+        other => AppError::Internal(other.into()),
+    }
+}
+
+/// The caller's message with an open upload: (row, key, upload id).
+async fn open_upload(state: &AppState, user: &vidmsg_api::User, id: Id) -> AppResult<(MessageRow, String, String)> {
+    let row = own_message(state, user, id).await?;
+    match (&row.status, &row.object_key, &row.upload_id) {
+        (MessageStatus::Uploading, Some(key), Some(upload)) => {
+            let (key, upload) = (key.clone(), upload.clone());
+            Ok((row, key, upload))
+        }
+        _ => Err(AppError::Conflict(format!("message {id} has no open upload (status {})", row.status.as_str()))),
+    }
+}
+
+/// Parts the store already holds, for resuming.
+#[utoipa::path(get, path = "/api/messages/{id}/upload", tag = "uploads", params(("id" = Id, Path)),
+    responses((status = 200, body = UploadState), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn upload_state(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath(id): ApiPath<Id>,
+) -> AppResult<Json<UploadState>> {
+    let (_, key, upload) = open_upload(&state, &user, id).await?;
+    let parts = state.store.list_parts(&key, &upload).await.map_err(storage_error)?;
+    Ok(Json(UploadState { message_id: id, parts, min_part_size: MIN_PART_SIZE, max_part_number: MAX_PART_NUMBER }))
+}
+
+/// Presigned `PUT` URLs for parts.
+#[utoipa::path(post, path = "/api/messages/{id}/upload/parts", tag = "uploads", params(("id" = Id, Path)), request_body = PresignParts,
+    responses((status = 200, body = PresignedParts), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn presign_parts(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(body): ApiJson<PresignParts>,
+) -> AppResult<Json<PresignedParts>> {
+    if body.part_numbers.is_empty() || body.part_numbers.len() > MAX_PRESIGN_BATCH {
+        return Err(AppError::Unprocessable(format!("ask for 1-{MAX_PRESIGN_BATCH} part numbers at a time")));
+    }
+    if let Some(bad) = body.part_numbers.iter().find(|n| !(1..=MAX_PART_NUMBER).contains(*n)) {
+        return Err(AppError::Unprocessable(format!("part number {bad} is out of range 1-{MAX_PART_NUMBER}")));
+    }
+    let (_, key, upload) = open_upload(&state, &user, id).await?;
+    let expires_in_s = state.store.presign_ttl().as_secs();
+    let mut parts = Vec::with_capacity(body.part_numbers.len());
+    for &n in &body.part_numbers {
+        let url = state.store.presign_part(&key, &upload, n).await.map_err(|e| AppError::Internal(e.into()))?;
+        parts.push(PresignedPart { part_number: n, url, expires_in_s });
+    }
+    Ok(Json(PresignedParts { parts }))
+}
+
+/// Checks the client's list against what the store holds; the store is never asked to
+/// assemble parts that would fail, so a refused complete leaves the upload as it was.
+fn check_parts(requested: &CompleteUpload, stored: &[vidmsg_api::UploadedPart]) -> AppResult<()> {
+    if requested.parts.is_empty() {
+        return Err(AppError::Unprocessable("complete needs at least one part".into()));
+    }
+    let n = requested.parts.len();
+    for (i, p) in requested.parts.iter().enumerate() {
+        let expected = i32::try_from(i + 1).unwrap_or(i32::MAX);
+        if p.part_number != expected {
+            return Err(AppError::Unprocessable(format!(
+                "parts must be numbered 1..={n} in order; found {} at position {}",
+                p.part_number,
+                i + 1
+            )));
+        }
+        let Some(s) = stored.iter().find(|s| s.part_number == p.part_number) else {
+            return Err(AppError::Unprocessable(format!("part {} was never uploaded", p.part_number)));
+        };
+        if !s.etag.is_empty() && normalize_etag(&p.etag) != s.etag {
+            return Err(AppError::Unprocessable(format!("the etag of part {} does not match the stored part", p.part_number)));
+        }
+        if i + 1 < n && s.size < MIN_PART_SIZE {
+            return Err(AppError::Unprocessable(format!(
+                "part {} has {} bytes; every part but the last needs at least {MIN_PART_SIZE}",
+                p.part_number, s.size
+            )));
+        }
+    }
+    if let Some(extra) = stored.iter().find(|s| s.part_number as usize > n) {
+        return Err(AppError::Unprocessable(format!(
+            "the store holds part {} beyond the {n} listed; list every part (or abort)",
+            extra.part_number
+        )));
+    }
+    Ok(())
+}
+
+/// Assembles the parts into the video: status becomes `processing`.
+#[utoipa::path(post, path = "/api/messages/{id}/upload/complete", tag = "uploads", params(("id" = Id, Path)), request_body = CompleteUpload,
+    responses((status = 200, body = Message), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+pub async fn complete_upload(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(body): ApiJson<CompleteUpload>,
+) -> AppResult<Json<Message>> {
+    if body.duration_ms.is_some_and(|d| d < 0) {
+        return Err(AppError::Unprocessable("duration_ms must not be negative".into()));
+    }
+    let (_, key, upload) = open_upload(&state, &user, id).await?;
+    let stored = state.store.list_parts(&key, &upload).await.map_err(storage_error)?;
+    check_parts(&body, &stored)?;
+    let parts: Vec<(i32, String)> = body.parts.iter().map(|p| (p.part_number, p.etag.clone())).collect();
+    state.store.complete(&key, &upload, &parts).await.map_err(storage_error)?;
+    let size = state.store.size(&key).await.map_err(storage_error)?;
+    if !state.db.finish_upload(id, size, body.duration_ms, now_ms()).await? {
+        return Err(AppError::Conflict(format!("message {id} is no longer uploading")));
+    }
+    tracing::info!(message = id, size, parts = parts.len(), "upload complete");
+    let row = state.db.message(id).await?.ok_or(AppError::NotFound("message"))?;
+    Ok(Json(to_api(&state, row).await?))
+}
+
+/// Discards an unfinished upload and its message.
+#[utoipa::path(delete, path = "/api/messages/{id}/upload", tag = "uploads", params(("id" = Id, Path)),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn abort_upload(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath(id): ApiPath<Id>,
+) -> AppResult<StatusCode> {
+    let (_, key, upload) = open_upload(&state, &user, id).await?;
+    match state.store.abort(&key, &upload).await {
+        Ok(()) => {}
+        Err(StorageError::Rejected { code, .. }) if code == "NoSuchUpload" => {}
+        Err(e) => return Err(storage_error(e)),
+    }
+    state.db.delete_message(id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,207 @@
+//! Builds the application from a [`Config`]: database, storage (embedded or external), router,
+//! listener. `Application::build` binds the port (0 picks a free one) so tests know it before the
+//! server runs; `start` serves in the background and returns a handle that stops it.
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::extract::{Request, State};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use s3s::service::S3Service;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::db::{self, Db};
+use crate::error::AppError;
+use crate::routes;
+use crate::state::AppState;
+use crate::storage::embedded::{EmbeddedCredentials, EmbeddedStore};
+use crate::storage::{S3Settings, Store};
+
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    store: Store,
+    db: Db,
+    base_url: String,
+    embedded_store: bool,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
+        let db = db::connect(&config.database_url).await.with_context(|| format!("opening database {}", config.database_url))?;
+        let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
+        let addr = listener.local_addr()?;
+        let base_url = match &config.public_url {
+            Some(u) => u.trim_end_matches('/').to_string(),
+            None if addr.ip().is_unspecified() => {
+                tracing::warn!("listening on {addr}; presigned URLs will name 127.0.0.1 — set --public-url for other hosts");
+                format!("http://127.0.0.1:{}", addr.port())
+            }
+            None => format!("http://{addr}"),
+        };
+
+        let (settings, s3_service) = match &config.s3 {
+            Some(ext) => (
+                S3Settings {
+                    endpoint: ext.endpoint.clone(),
+                    bucket: config.bucket.clone(),
+                    region: ext.region.clone(),
+                    access_key: ext.access_key.clone(),
+                    secret_key: ext.secret_key.clone(),
+                    presign_ttl: config.presign_ttl,
+                },
+                None,
+            ),
+            None => {
+                let creds = EmbeddedCredentials::load_or_create(&config.data_dir.join("embedded-s3.json"))?;
+                let store = EmbeddedStore::new(&config.data_dir.join("objects"), &config.data_dir.join("part-etags"))?;
+                let settings = S3Settings {
+                    endpoint: base_url.clone(),
+                    bucket: config.bucket.clone(),
+                    region: crate::config::DEFAULT_REGION.to_string(),
+                    access_key: creds.access_key.clone(),
+                    secret_key: creds.secret_key.clone(),
+                    presign_ttl: config.presign_ttl,
+                };
+                (settings, Some(store.into_service(&creds)))
+            }
+        };
+        let store = Store::new(&settings);
+        let state = AppState { db: db.clone(), store: store.clone() };
+        let embedded_store = s3_service.is_some();
+        let fallback = match s3_service {
+            Some(svc) => Router::new().fallback(s3_fallback).with_state(svc),
+            None => Router::new().fallback(|| async { AppError::NotFound("route") }),
+        };
+        let router = routes::api_router(state, config.max_body_bytes)
+            .fallback_service(fallback)
+            .layer(TraceLayer::new_for_http());
+        Ok(Self { listener, router, store, db, base_url, embedded_store })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+    }
+
+    /// The URL clients reach this server (and the embedded store) at.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Serves in the background; returns once the bucket exists (or, for an external store that
+    /// is down, after warning that it will keep trying).
+    pub async fn start(self) -> anyhow::Result<RunningServer> {
+        let (tx, rx) = oneshot::channel::<()>();
+        let serve = axum::serve(self.listener, self.router).with_graceful_shutdown(async {
+            let _ = rx.await;
+        });
+        let task = tokio::spawn(async move { serve.await });
+        let store = self.store.clone();
+        let mut last_err = None;
+        for _ in 0..30 {
+            match store.ensure_bucket().await {
+                Ok(()) => {
+                    last_err = None;
+                    break;
+                }
+                Err(e) => last_err = Some(e),
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        if let Some(e) = last_err {
+            if self.embedded_store {
+                return Err(e).context("the embedded object store did not come up");
+            }
+            tracing::warn!(error = %e, "object storage is not reachable yet; uploads answer 503 until it is");
+            tokio::spawn(async move {
+                while store.ensure_bucket().await.is_err() {
+                    tokio::time::sleep(Duration::from_secs(5)).await;
+                }
+                tracing::info!("object storage is reachable");
+            });
+        }
+        Ok(RunningServer { base_url: self.base_url, db: self.db, shutdown: Some(tx), task })
+    }
+}
+
+/// A server serving in the background; dropping it stops it too.
+pub struct RunningServer {
+    base_url: String,
+    db: Db,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Stops accepting, lets requests in flight finish, and waits.
+    pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        (&mut self.task).await.context("server task")?.context("server")?;
+        Ok(())
+    }
+
+    /// Serves until SIGINT or SIGTERM, then stops gracefully.
+    pub async fn run_until_signal(self) -> anyhow::Result<()> {
+        shutdown_signal().await;
+        tracing::info!("shutting down");
+        self.stop().await
+    }
+}
+
+impl Drop for RunningServer {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = term => {} }
+}
+
+/// Every non-`/api` request goes to the embedded S3 endpoint.
+async fn s3_fallback(State(svc): State<S3Service>, req: Request) -> Response {
+    let req = req.map(s3s::Body::http_body_unsync);
+    match svc.call(req).await {
+        Ok(resp) => resp.map(axum::body::Body::new).into_response(),
+        Err(e) => {
+            tracing::error!(error = ?e, "embedded S3 endpoint failed");
+            AppError::Internal(anyhow::anyhow!("embedded S3 endpoint failed")).into_response()
+        }
+    }
+}
