@@ -1,1 +1,9 @@
+//! Harness of the end-to-end tests: each test spawns the real server (embedded S3 endpoint,
+//! SQLite file) on a free loopback port in a temporary data dir, signs users in through the real
+//! account code, and drives everything through the `vidmsg-api` client and plain HTTP.
 
+pub mod media;
+pub mod server;
+pub mod upload;
+
+pub use server::TestServer;

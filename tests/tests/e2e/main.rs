@@ -1,1 +1,25 @@
+//! End-to-end tests: the real server on loopback, driven through the typed client and plain HTTP.
 
+mod authz;
+mod bad_input;
+mod cli;
+mod external_s3;
+mod feedback;
+mod openapi;
+mod service;
+mod threads_and_messages;
+mod uploads;
+
+use vidmsg_api::ClientError;
+
+/// Asserts that an API call failed with `status` and error `code`.
+#[track_caller]
+pub fn assert_api_err<T: std::fmt::Debug>(r: Result<T, ClientError>, status: u16, code: &str) {
+    match r {
+        Err(ClientError::Api { status: s, body }) => {
+            assert_eq!((s, body.error.as_str()), (status, code), "message: {}", body.message);
+            assert!(!body.message.is_empty());
+        }
+        other => panic!("expected {status} {code}, got {other:?}"),
+    }
+}

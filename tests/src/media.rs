@@ -1,0 +1,47 @@
+//! Real media for tests, made by GStreamer test pipelines (`gst-launch-1.0`).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context as _};
+
+/// A ~15 MB H.264 + AAC MP4 of 10 s (noise compresses badly, so it is big), made once per
+/// target dir and shared by tests. Written under a temp name and renamed, so parallel tests
+/// never see half a file.
+pub fn big_mp4() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let target = exe.parent().and_then(Path::parent).context("test binary has no target dir")?;
+    let dir = target.join("vidmsg-media");
+    std::fs::create_dir_all(&dir)?;
+    let path = dir.join("snow-10s.mp4");
+    if path.exists() {
+        return Ok(path);
+    }
+    let tmp = dir.join(format!("snow-10s.{}.tmp.mp4", std::process::id()));
+    make_mp4(&tmp, 10, "snow", 12_000)?;
+    std::fs::rename(&tmp, &path)?;
+    Ok(path)
+}
+
+/// Encodes `secs` seconds of `pattern` at `kbps` with a sine tone into an MP4 at `out`.
+pub fn make_mp4(out: &Path, secs: u32, pattern: &str, kbps: u32) -> anyhow::Result<()> {
+    let frames = secs * 30;
+    let audio_buffers = secs * 44_100 / 1024 + 1;
+    let pipeline = format!(
+        "videotestsrc pattern={pattern} num-buffers={frames} ! video/x-raw,format=I420,width=640,height=360,framerate=30/1 \
+         ! x264enc speed-preset=ultrafast bitrate={kbps} key-int-max=30 ! h264parse ! mp4mux name=mux \
+         ! filesink location={} \
+         audiotestsrc num-buffers={audio_buffers} samplesperbuffer=1024 ! audio/x-raw,rate=44100 ! audioconvert \
+         ! avenc_aac ! aacparse ! mux.",
+        out.display()
+    );
+    let status = Command::new("gst-launch-1.0")
+        .arg("-q")
+        .args(pipeline.split_whitespace())
+        .status()
+        .context("running gst-launch-1.0 (install gstreamer1.0-tools: scripts/setup)")?;
+    if !status.success() {
+        bail!("gst-launch-1.0 failed ({status}) making {}", out.display());
+    }
+    Ok(())
+}

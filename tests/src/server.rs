@@ -1,0 +1,58 @@
+//! A real `vidmsg-server` for one test.
+
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use vidmsg_api::Client;
+use vidmsg_server::{admin, Application, Config, RunningServer};
+
+/// The server, its data dir, and helpers to sign users in. Dropping it stops the server and
+/// removes the data dir.
+pub struct TestServer {
+    pub running: RunningServer,
+    pub data_dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    /// Starts a server with the embedded store on 127.0.0.1:0.
+    pub async fn spawn() -> anyhow::Result<Self> {
+        let data_dir = tempfile::tempdir()?;
+        let config = Config::for_data_dir(data_dir.path());
+        Self::spawn_with(config, data_dir).await
+    }
+
+    pub async fn spawn_with(config: Config, data_dir: tempfile::TempDir) -> anyhow::Result<Self> {
+        let app = Application::build(config).await.context("building the server")?;
+        let running = app.start().await.context("starting the server")?;
+        Ok(Self { running, data_dir })
+    }
+
+    pub fn base_url(&self) -> &str {
+        self.running.base_url()
+    }
+
+    /// A client without a token.
+    pub fn anonymous(&self) -> Client {
+        Client::new(self.base_url(), None).expect("base url parses")
+    }
+
+    /// Creates a user through the same code as `vidmsg-server user add` and returns its client.
+    pub async fn user(&self, name: &str) -> anyhow::Result<Client> {
+        let token = admin::add_user(self.running.db(), name).await?;
+        Ok(Client::new(self.base_url(), Some(token))?)
+    }
+
+    /// Creates a user and returns its token.
+    pub async fn token(&self, name: &str) -> anyhow::Result<String> {
+        admin::add_user(self.running.db(), name).await
+    }
+}
+
+/// Path of the `vidmsg-server` binary cargo built beside this test binary.
+pub fn server_binary() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let dir = exe.parent().and_then(|d| d.parent()).context("test binary has no target dir")?;
+    let bin = dir.join(format!("vidmsg-server{}", std::env::consts::EXE_SUFFIX));
+    anyhow::ensure!(bin.exists(), "{} not built (run the tests through scripts/test or `cargo test --workspace`)", bin.display());
+    Ok(bin)
+}

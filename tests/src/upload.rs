@@ -1,0 +1,30 @@
+//! The client side of the upload protocol, done the way the recorder does it: presign, plain
+//! HTTP `PUT`s of ≥ 5 MiB parts, complete with the ETags.
+
+use vidmsg_api::{Client, CompleteUpload, CompletedPart, Id, Message};
+
+pub const PART_SIZE: usize = 5 * 1024 * 1024;
+
+/// Splits `bytes` into parts of `PART_SIZE` (the last one smaller).
+pub fn parts(bytes: &[u8]) -> Vec<&[u8]> {
+    bytes.chunks(PART_SIZE).collect()
+}
+
+/// Presigns and PUTs part `n` (1-based) of `bytes`; returns its ETag.
+pub async fn put_part(client: &Client, message: Id, bytes: &[u8], n: i32) -> anyhow::Result<String> {
+    let idx = usize::try_from(n - 1)?;
+    let chunk = parts(bytes).get(idx).copied().ok_or_else(|| anyhow::anyhow!("no part {n}"))?.to_vec();
+    let urls = client.presign_parts(message, &[n]).await?;
+    let url = &urls.parts.first().ok_or_else(|| anyhow::anyhow!("no url"))?.url;
+    Ok(client.put_part(url, chunk).await?)
+}
+
+/// Uploads every part of `bytes` and completes.
+pub async fn upload_all(client: &Client, message: Id, bytes: &[u8]) -> anyhow::Result<Message> {
+    let mut done = Vec::new();
+    for n in 1..=parts(bytes).len() {
+        let n = i32::try_from(n)?;
+        done.push(CompletedPart { part_number: n, etag: put_part(client, message, bytes, n).await? });
+    }
+    Ok(client.complete_upload(message, &CompleteUpload { parts: done, duration_ms: None }).await?)
+}

@@ -1,0 +1,112 @@
+//! The `vidmsg-server` binary: `serve`, and the account commands while it serves.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use vidmsg_api::Client;
+use vidmsg_tests::server::server_binary;
+
+use crate::assert_api_err;
+
+struct Serve(Child);
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn admin(data: &std::path::Path, args: &[&str]) -> anyhow::Result<(bool, String, String)> {
+    let out = Command::new(server_binary()?).arg("--data-dir").arg(data).args(args).output()?;
+    Ok((out.status.success(), String::from_utf8(out.stdout)?, String::from_utf8(out.stderr)?))
+}
+
+#[tokio::test]
+async fn accounts_are_managed_from_the_command_line_while_the_server_runs() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let mut child = Command::new(server_binary()?)
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()?;
+    let stdout = child.stdout.take().ok_or_else(|| anyhow::anyhow!("no stdout"))?;
+    let serve = Serve(child);
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).map(|_| line)
+    })
+    .await??;
+    let url = line.trim().rsplit(' ').next().unwrap_or_default().to_string();
+    assert!(url.starts_with("http://127.0.0.1:"), "serve printed {line:?}");
+
+    let (ok, token, err) = admin(data.path(), &["user", "add", "carol"])?;
+    assert!(ok, "user add failed: {err}");
+    let token = token.trim().to_string();
+    assert!(token.starts_with("vm_") && token.len() >= 3 + 32, "token {token:?}");
+    let carol = Client::new(&url, Some(token.clone()))?;
+    assert_eq!(carol.me().await?.name, "carol");
+
+    let (ok, _, err) = admin(data.path(), &["user", "add", "carol"])?;
+    assert!(!ok && err.contains("already exists"), "duplicate user: {err}");
+    let (ok, _, err) = admin(data.path(), &["user", "add", "no spaces"])?;
+    assert!(!ok && err.contains("invalid user name"), "{err}");
+
+    let (ok, list, _) = admin(data.path(), &["user", "list"])?;
+    assert!(ok && list.contains("carol"), "{list}");
+    let (ok, second, _) = admin(data.path(), &["token", "add", "carol"])?;
+    assert!(ok);
+    let (ok, tokens, _) = admin(data.path(), &["token", "list"])?;
+    assert!(ok && tokens.lines().count() == 2, "{tokens}");
+    assert!(!tokens.contains(&token), "token list must never show a token");
+
+    let (ok, _, err) = admin(data.path(), &["token", "revoke", &token])?;
+    assert!(ok, "{err}");
+    assert_api_err(carol.me().await, 401, "unauthorized");
+    let (ok, _, _) = admin(data.path(), &["token", "revoke", &token])?;
+    assert!(!ok, "revoking twice reports that nothing matched");
+    assert_eq!(Client::new(&url, Some(second.trim().to_string()))?.me().await?.name, "carol");
+
+    // The database keeps only hashes.
+    let db = std::fs::read(data.path().join("vidmsg.db"))?;
+    assert!(!db.windows(token.len()).any(|w| w == token.as_bytes()), "plain token in the database file");
+    drop(serve);
+    Ok(())
+}
+
+#[test]
+fn help_documents_every_option() -> anyhow::Result<()> {
+    let out = Command::new(server_binary()?).args(["serve", "--help"]).output()?;
+    let help = String::from_utf8(out.stdout)?;
+    for flag in [
+        "--data-dir", "--database-url", "--config", "--listen", "--public-url", "--s3-endpoint", "--s3-bucket",
+        "--s3-access-key", "--s3-secret-key", "--s3-region", "VIDMSG_S3_ENDPOINT",
+    ] {
+        assert!(help.contains(flag), "serve --help lacks {flag}:\n{help}");
+    }
+    let out = Command::new(server_binary()?).args(["--data-dir", "/nonexistent/x", "serve", "--s3-endpoint", "http://127.0.0.1:1"]).output()?;
+    assert!(!out.status.success());
+    assert!(String::from_utf8(out.stderr)?.contains("--s3-access-key"), "a clear error names the missing option");
+    Ok(())
+}
+
+#[test]
+fn a_toml_config_file_supplies_defaults_and_flags_override_it() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let cfg = dir.path().join("vidmsg.toml");
+    let data = dir.path().join("from-file");
+    std::fs::write(&cfg, format!("data_dir = {:?}\n", data.display().to_string()))?;
+    let out = Command::new(server_binary()?).arg("--config").arg(&cfg).args(["user", "add", "dave"]).output()?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(data.join("vidmsg.db").exists(), "the file's data_dir was used");
+    let other = dir.path().join("from-flag");
+    let out = Command::new(server_binary()?).arg("--config").arg(&cfg).arg("--data-dir").arg(&other).args(["user", "list"]).output()?;
+    assert!(out.status.success());
+    assert!(other.join("vidmsg.db").exists(), "the flag overrides the file");
+    std::fs::write(&cfg, "no_such_key = 1\n")?;
+    let out = Command::new(server_binary()?).arg("--config").arg(&cfg).args(["user", "list"]).output()?;
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no_such_key"));
+    Ok(())
+}

@@ -1,0 +1,54 @@
+//! The OpenAPI document is served and matches the routes.
+
+use vidmsg_tests::TestServer;
+
+#[tokio::test]
+async fn the_spec_lists_every_route_and_every_listed_route_exists() -> anyhow::Result<()> {
+    let srv = TestServer::spawn().await?;
+    let spec = srv.anonymous().openapi().await?;
+    assert!(spec["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
+    let paths = spec["paths"].as_object().ok_or_else(|| anyhow::anyhow!("no paths"))?;
+    let expected = [
+        ("/api/health", "get"),
+        ("/api/openapi.json", "get"),
+        ("/api/me", "get"),
+        ("/api/threads", "get"),
+        ("/api/threads", "post"),
+        ("/api/threads/{id}", "get"),
+        ("/api/threads/{id}", "delete"),
+        ("/api/threads/{id}/members", "post"),
+        ("/api/threads/{id}/messages", "get"),
+        ("/api/threads/{id}/messages", "post"),
+        ("/api/messages/{id}", "get"),
+        ("/api/messages/{id}", "delete"),
+        ("/api/messages/{id}/upload", "get"),
+        ("/api/messages/{id}/upload", "delete"),
+        ("/api/messages/{id}/upload/parts", "post"),
+        ("/api/messages/{id}/upload/complete", "post"),
+        ("/api/messages/{id}/comments", "get"),
+        ("/api/messages/{id}/comments", "post"),
+        ("/api/messages/{id}/reactions", "get"),
+        ("/api/messages/{id}/reactions", "post"),
+        ("/api/messages/{id}/views", "get"),
+        ("/api/messages/{id}/views", "post"),
+    ];
+    for (path, method) in expected {
+        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "spec lacks {method} {path}");
+    }
+    assert!(spec["components"]["schemas"]["Message"]["properties"]["video_url"].is_object());
+
+    // Every operation in the spec is routed (an unknown route answers "route not found").
+    let alice = srv.user("alice").await?;
+    let mut n = 0;
+    for (path, item) in paths {
+        for method in item.as_object().into_iter().flat_map(|m| m.keys()) {
+            let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes())?;
+            let resp = alice.request(m, path.trim_start_matches('/').replace("{id}", "424242").as_str())?.send().await?;
+            let body = resp.text().await?;
+            assert!(!body.contains("route not found"), "{method} {path} is in the spec but not routed");
+            n += 1;
+        }
+    }
+    assert_eq!(n, expected.len(), "the spec lists exactly the expected operations");
+    Ok(())
+}
