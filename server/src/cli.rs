@@ -34,6 +34,14 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Run the HTTP API (and, without --s3-endpoint, the embedded S3 endpoint on the same port).
     Serve(ServeCmd),
+    /// Run only the transcription worker (for more machines): same database, same S3 store.
+    Worker(WorkerCmd),
+    /// Install or list whisper models.
+    #[command(subcommand)]
+    Model(ModelCmd),
+    /// Transcribe a local file or URL with the worker's pipeline and print the segments as JSON
+    /// (one object per line), then a summary line with timing and peak memory.
+    Transcribe(TranscribeCmd),
     /// Manage accounts (works while the server runs).
     #[command(subcommand)]
     User(UserCmd),
@@ -48,6 +56,60 @@ pub struct ServeCmd {
     pub serve: ServeArgs,
     #[command(flatten)]
     pub storage: StorageArgs,
+    #[command(flatten)]
+    pub worker: WorkerArgs,
+    /// Do not run the transcription worker in this process (run `vidmsg-server worker` elsewhere).
+    #[arg(long, env = "VIDMSG_NO_WORKER")]
+    pub no_worker: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerCmd {
+    #[command(flatten)]
+    pub storage: StorageArgs,
+    #[command(flatten)]
+    pub worker: WorkerArgs,
+}
+
+/// Transcription settings.
+#[derive(Debug, Clone, Default, Args)]
+pub struct WorkerArgs {
+    /// Whisper model file [default: the installed model in DATA_DIR/models, tiny.en first].
+    #[arg(long, env = "VIDMSG_MODEL")]
+    pub model: Option<PathBuf>,
+    /// Threads per whisper run [default: 1, the fastest measured on a loaded 2-core machine].
+    #[arg(long, env = "VIDMSG_WHISPER_THREADS")]
+    pub whisper_threads: Option<usize>,
+    /// Seconds a claimed job stays a worker's without a heartbeat [default: 60].
+    #[arg(long, env = "VIDMSG_JOB_LEASE_SECS")]
+    pub job_lease_secs: Option<u64>,
+    /// Attempts before a job fails for good [default: 5].
+    #[arg(long, env = "VIDMSG_JOB_MAX_ATTEMPTS")]
+    pub job_max_attempts: Option<i64>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelCmd {
+    /// Install a model: a name (tiny.en, base.en, base, …) or a path to a ggml file.
+    Install {
+        #[arg(default_value = "tiny.en")]
+        model: String,
+        /// Where a named model comes from.
+        #[arg(long, value_enum, default_value = "auto")]
+        source: crate::transcribe::model::Source,
+    },
+    /// List installed models.
+    List,
+    /// Convert a CTranslate2 Whisper model folder (model.bin + vocabulary) to a ggml file.
+    Convert { ct2_dir: PathBuf, out: PathBuf },
+}
+
+#[derive(Debug, Args)]
+pub struct TranscribeCmd {
+    /// A media file or URL.
+    pub input: String,
+    #[command(flatten)]
+    pub worker: WorkerArgs,
 }
 
 #[derive(Debug, Clone, Default, Args)]

@@ -24,6 +24,45 @@ pub struct Config {
     pub presign_ttl: Duration,
     /// Largest JSON request body.
     pub max_body_bytes: usize,
+    /// Run the transcription worker inside `serve`.
+    pub worker: bool,
+    pub transcription: Transcription,
+}
+
+/// Settings of the transcription worker.
+#[derive(Debug, Clone)]
+pub struct Transcription {
+    pub model: Option<PathBuf>,
+    pub threads: usize,
+    pub lease: Duration,
+    pub max_attempts: i64,
+}
+
+impl Default for Transcription {
+    fn default() -> Self {
+        Self { model: None, threads: 1, lease: Duration::from_secs(60), max_attempts: 5 }
+    }
+}
+
+impl Transcription {
+    pub fn from_args(a: &crate::cli::WorkerArgs) -> Self {
+        let d = Self::default();
+        Self {
+            model: a.model.clone(),
+            threads: a.whisper_threads.unwrap_or(d.threads).max(1),
+            lease: a.job_lease_secs.map_or(d.lease, |s| Duration::from_secs(s.max(2))),
+            max_attempts: a.job_max_attempts.unwrap_or(d.max_attempts).max(1),
+        }
+    }
+
+    pub fn worker_settings(&self, data_dir: &Path) -> crate::transcribe::worker::WorkerSettings {
+        let mut w = crate::transcribe::worker::WorkerSettings::new(data_dir.to_path_buf());
+        w.model = self.model.clone();
+        w.threads = self.threads;
+        w.lease = self.lease;
+        w.max_attempts = self.max_attempts;
+        w
+    }
 }
 
 /// An external S3-compatible server.
@@ -85,6 +124,11 @@ pub fn default_data_dir() -> PathBuf {
     PathBuf::from("vidmsg-data")
 }
 
+fn embedded_keys(data_dir: &Path) -> Option<crate::storage::embedded::EmbeddedCredentials> {
+    let text = std::fs::read_to_string(data_dir.join("embedded-s3.json")).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
 fn read_file(path: Option<&Path>) -> anyhow::Result<FileConfig> {
     let Some(path) = path else { return Ok(FileConfig::default()) };
     let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
@@ -116,17 +160,31 @@ impl Config {
             Some(endpoint) => Some(ExternalS3 {
                 endpoint,
                 region: st.s3_region.or(file.s3.region).unwrap_or_else(|| DEFAULT_REGION.to_string()),
+                // Keys: given, or (for a worker beside an embedded store) the data dir's own.
                 access_key: st
                     .s3_access_key
                     .or(file.s3.access_key)
+                    .or_else(|| embedded_keys(&data_dir).map(|k| k.access_key))
                     .context("--s3-endpoint needs --s3-access-key (or VIDMSG_S3_ACCESS_KEY)")?,
                 secret_key: st
                     .s3_secret_key
                     .or(file.s3.secret_key)
+                    .or_else(|| embedded_keys(&data_dir).map(|k| k.secret_key))
                     .context("--s3-endpoint needs --s3-secret-key (or VIDMSG_S3_SECRET_KEY)")?,
             }),
         };
-        Ok(Self { data_dir, database_url, listen, public_url, s3, bucket, presign_ttl, max_body_bytes })
+        Ok(Self {
+            data_dir,
+            database_url,
+            listen,
+            public_url,
+            s3,
+            bucket,
+            presign_ttl,
+            max_body_bytes,
+            worker: true,
+            transcription: Transcription::default(),
+        })
     }
 
     /// Defaults for a data dir (tests and embedding): embedded store, port chosen by the OS.
@@ -140,6 +198,8 @@ impl Config {
             bucket: DEFAULT_BUCKET.to_string(),
             presign_ttl: Duration::from_secs(3600),
             max_body_bytes: 1024 * 1024,
+            worker: true,
+            transcription: Transcription::default(),
         }
     }
 }

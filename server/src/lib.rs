@@ -3,12 +3,13 @@
 //!
 //! Layout: `startup` wires a [`config::Config`] into a running axum app; `routes` holds one
 //! module per API area; `db` hides SQL behind one trait with a module per backend; `storage`
-//! talks S3 through `aws-sdk-s3` and serves the embedded S3 endpoint; `admin` runs the
-//! account commands. Request paths return [`error::AppError`], never panic.
+//! talks S3 through `aws-sdk-s3` and serves the embedded S3 endpoint; `transcribe` holds the
+//! whisper worker, model install and search syntax; `admin` and `commands` run the CLI commands. Request paths return [`error::AppError`], never panic.
 
 pub mod accounts;
 pub mod admin;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod db;
 pub mod error;
@@ -17,6 +18,7 @@ pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod storage;
+pub mod transcribe;
 
 pub use config::Config;
 pub use startup::{Application, RunningServer};

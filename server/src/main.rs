@@ -3,18 +3,24 @@
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use vidmsg_server::cli::{Cli, Command};
-use vidmsg_server::{admin, db, Application, Config};
+use vidmsg_server::config::Transcription;
+use vidmsg_server::{admin, commands, db, startup, Application, Config};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,s3s=warn,aws=warn")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,s3s=warn,aws=warn,whisper_rs=warn")),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(cmd) => {
-            let config = Config::load(&cli.global, Some(&cmd.serve), Some(&cmd.storage))?;
+            let mut config = Config::load(&cli.global, Some(&cmd.serve), Some(&cmd.storage))?;
+            config.worker = !cmd.no_worker;
+            config.transcription = Transcription::from_args(&cmd.worker);
             let app = Application::build(config.clone()).await?;
             let store = match &config.s3 {
                 Some(s3) => format!("S3 at {} bucket {}", s3.endpoint, config.bucket),
@@ -24,6 +30,19 @@ async fn main() -> anyhow::Result<()> {
             let running = app.start().await?;
             println!("vidmsg-server listening on {}", running.base_url());
             running.run_until_signal().await
+        }
+        Command::Worker(cmd) => {
+            let mut config = Config::load(&cli.global, None, Some(&cmd.storage))?;
+            config.transcription = Transcription::from_args(&cmd.worker);
+            startup::run_worker(config).await
+        }
+        Command::Model(cmd) => {
+            let config = Config::load(&cli.global, None, None)?;
+            commands::model(&config, cmd, &mut std::io::stdout()).await
+        }
+        Command::Transcribe(cmd) => {
+            let config = Config::load(&cli.global, None, None)?;
+            commands::transcribe(&config, &cmd, &mut std::io::stdout()).await
         }
         Command::User(cmd) => {
             let config = Config::load(&cli.global, None, None)?;

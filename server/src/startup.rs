@@ -21,8 +21,10 @@ use crate::routes;
 use crate::state::AppState;
 use crate::storage::embedded::{EmbeddedCredentials, EmbeddedStore};
 use crate::storage::{S3Settings, Store};
+use crate::transcribe::worker::{self, WorkerHandle};
 
 pub struct Application {
+    config: Config,
     listener: TcpListener,
     router: Router,
     store: Store,
@@ -47,17 +49,7 @@ impl Application {
         };
 
         let (settings, s3_service) = match &config.s3 {
-            Some(ext) => (
-                S3Settings {
-                    endpoint: ext.endpoint.clone(),
-                    bucket: config.bucket.clone(),
-                    region: ext.region.clone(),
-                    access_key: ext.access_key.clone(),
-                    secret_key: ext.secret_key.clone(),
-                    presign_ttl: config.presign_ttl,
-                },
-                None,
-            ),
+            Some(ext) => (external_settings(&config, ext), None),
             None => {
                 let creds = EmbeddedCredentials::load_or_create(&config.data_dir.join("embedded-s3.json"))?;
                 let store = EmbeddedStore::new(&config.data_dir.join("objects"), &config.data_dir.join("part-etags"))?;
@@ -73,7 +65,7 @@ impl Application {
             }
         };
         let store = Store::new(&settings);
-        let state = AppState { db: db.clone(), store: store.clone() };
+        let state = AppState { db: db.clone(), store: store.clone(), public_url: base_url.clone() };
         let embedded_store = s3_service.is_some();
         let fallback = match s3_service {
             Some(svc) => Router::new().fallback(s3_fallback).with_state(svc),
@@ -82,7 +74,7 @@ impl Application {
         let router = routes::api_router(state, config.max_body_bytes)
             .fallback_service(fallback)
             .layer(TraceLayer::new_for_http());
-        Ok(Self { listener, router, store, db, base_url, embedded_store })
+        Ok(Self { config, listener, router, store, db, base_url, embedded_store })
     }
 
     pub fn port(&self) -> u16 {
@@ -130,8 +122,38 @@ impl Application {
                 tracing::info!("object storage is reachable");
             });
         }
-        Ok(RunningServer { base_url: self.base_url, db: self.db, shutdown: Some(tx), task })
+        let worker = self.config.worker.then(|| {
+            let settings = self.config.transcription.worker_settings(&self.config.data_dir);
+            worker::spawn(self.db.clone(), self.store.clone(), settings)
+        });
+        Ok(RunningServer { base_url: self.base_url, db: self.db, shutdown: Some(tx), task, worker })
     }
+}
+
+fn external_settings(config: &Config, ext: &crate::config::ExternalS3) -> S3Settings {
+    S3Settings {
+        endpoint: ext.endpoint.clone(),
+        bucket: config.bucket.clone(),
+        region: ext.region.clone(),
+        access_key: ext.access_key.clone(),
+        secret_key: ext.secret_key.clone(),
+        presign_ttl: config.presign_ttl,
+    }
+}
+
+/// Runs only the transcription worker, against an S3 store given by `--s3-endpoint` (a
+/// vidmsg server's own URL for its embedded store), until SIGINT/SIGTERM.
+pub async fn run_worker(config: Config) -> anyhow::Result<()> {
+    let ext = config.s3.as_ref().context(
+        "the worker needs --s3-endpoint: your S3 server, or the vidmsg server's URL when it runs the embedded store",
+    )?;
+    let store = Store::new(&external_settings(&config, ext));
+    let db = db::connect(&config.database_url).await.with_context(|| format!("opening database {}", config.database_url))?;
+    let handle = worker::spawn(db, store, config.transcription.worker_settings(&config.data_dir));
+    shutdown_signal().await;
+    tracing::info!("stopping the worker");
+    handle.stop().await;
+    Ok(())
 }
 
 /// A server serving in the background; dropping it stops it too.
@@ -140,6 +162,7 @@ pub struct RunningServer {
     db: Db,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
+    worker: Option<WorkerHandle>,
 }
 
 impl RunningServer {
@@ -153,6 +176,9 @@ impl RunningServer {
 
     /// Stops accepting, lets requests in flight finish, and waits.
     pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Some(w) = self.worker.take() {
+            w.stop().await;
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
@@ -170,6 +196,9 @@ impl RunningServer {
 
 impl Drop for RunningServer {
     fn drop(&mut self) {
+        if let Some(w) = &self.worker {
+            w.signal_stop();
+        }
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }

@@ -7,4 +7,6 @@ use crate::storage::Store;
 pub struct AppState {
     pub db: Db,
     pub store: Store,
+    /// URL clients reach this server at (for links in responses).
+    pub public_url: String,
 }

@@ -189,6 +189,42 @@ impl Client {
             .ok_or_else(|| ClientError::Unexpected { status: status.as_u16(), detail: "PUT returned no ETag".into() })
     }
 
+    // --- transcripts and search ---
+
+    pub async fn transcript(&self, message: Id) -> Result<Transcript> {
+        self.get(&format!("api/messages/{message}/transcript")).await
+    }
+
+    /// The WebVTT captions as text.
+    pub async fn captions_vtt(&self, message: Id) -> Result<String> {
+        let resp = self.request(Method::GET, &format!("api/messages/{message}/captions.vtt"))?.send().await?;
+        let status = resp.status();
+        let bytes = resp.bytes().await?;
+        if !status.is_success() {
+            return Err(error_from(status, &bytes));
+        }
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// Queues the message's transcription again (after a failure, or with a new model).
+    pub async fn retry_transcription(&self, message: Id) -> Result<Message> {
+        self.send(self.request(Method::POST, &format!("api/messages/{message}/transcribe"))?).await
+    }
+
+    pub async fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
+        let mut rb = self.request(Method::GET, "api/search")?.query(&[("q", q.q.as_str())]);
+        if let Some(t) = q.thread {
+            rb = rb.query(&[("thread", t)]);
+        }
+        if let Some(l) = q.limit {
+            rb = rb.query(&[("limit", l)]);
+        }
+        if let Some(c) = &q.cursor {
+            rb = rb.query(&[("cursor", c.as_str())]);
+        }
+        self.send(rb).await
+    }
+
     // --- comments, reactions, views ---
 
     pub async fn list_comments(&self, message: Id) -> Result<Vec<Comment>> {

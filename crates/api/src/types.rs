@@ -157,6 +157,10 @@ pub struct Message {
     /// Seconds `video_url` stays valid.
     pub video_url_expires_in_s: Option<u64>,
     pub reply_count: i64,
+    /// Timed transcript (JSON), once the message is `ready`.
+    pub transcript_url: Option<String>,
+    /// WebVTT captions, once the message is `ready`.
+    pub captions_url: Option<String>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -296,4 +300,63 @@ pub struct View {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordView {
     pub watched_ms: i64,
+}
+
+/// One timed piece of a transcript.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Segment {
+    pub start_ms: i64,
+    pub end_ms: i64,
+    pub text: String,
+}
+
+/// `GET /api/messages/{id}/transcript`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Transcript {
+    pub message_id: Id,
+    pub status: MessageStatus,
+    pub segments: Vec<Segment>,
+}
+
+/// Query of `GET /api/search`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct SearchQuery {
+    /// Words (all must match), `"exact phrases"`, `prefix*`, and `OR` between alternatives.
+    pub q: String,
+    /// Only this thread.
+    pub thread: Option<Id>,
+    /// Hits per page, 1–100 (default 20).
+    pub limit: Option<u32>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<String>,
+}
+
+/// A transcript segment that matches a search.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchHit {
+    pub message_id: Id,
+    pub thread_id: Id,
+    pub thread_title: String,
+    /// Title of the message.
+    pub title: String,
+    pub author: String,
+    pub start_ms: i64,
+    pub end_ms: i64,
+    /// The segment's text with each matched word wrapped in `<mark>…</mark>`.
+    pub snippet: String,
+    /// Relevance (higher is better).
+    pub score: f64,
+}
+
+/// `GET /api/search`: hits ranked by relevance.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SearchResults {
+    pub hits: Vec<SearchHit>,
+    pub next_cursor: Option<String>,
 }

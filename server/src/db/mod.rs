@@ -6,7 +6,7 @@ pub mod sqlite;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use vidmsg_api::{Comment, Id, MessageKind, MessageStatus, Reaction, Thread, User, View};
+use vidmsg_api::{Comment, Id, MessageKind, MessageStatus, Reaction, SearchHit, Segment, Thread, User, View};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -82,6 +82,34 @@ pub struct ThreadCursor {
     pub id: Id,
 }
 
+/// A transcription job a worker holds.
+#[derive(Debug, Clone)]
+pub struct JobRow {
+    pub id: Id,
+    pub message_id: Id,
+    /// Attempts so far, this one included.
+    pub attempts: i64,
+}
+
+/// What a finished transcription writes.
+#[derive(Debug, Clone)]
+pub struct TranscriptResult {
+    pub segments: Vec<Segment>,
+    pub duration_ms: Option<i64>,
+    /// A note shown with the `ready` message (e.g. "the clip has no audio track").
+    pub note: Option<String>,
+}
+
+/// A search: an FTS query already translated from the user's syntax.
+#[derive(Debug, Clone)]
+pub struct SearchSpec {
+    pub fts_query: String,
+    pub user: Id,
+    pub thread: Option<Id>,
+    pub limit: u32,
+    pub offset: u32,
+}
+
 #[async_trait]
 pub trait Database: Send + Sync + 'static {
     // --- accounts ---
@@ -110,8 +138,8 @@ pub trait Database: Send + Sync + 'static {
     async fn list_messages(&self, thread: Id, after: Option<Id>, limit: u32) -> DbResult<Vec<MessageRow>>;
     /// Records where a video will be stored and the open multipart upload's id.
     async fn set_upload(&self, id: Id, object_key: &str, upload_id: &str, now_ms: i64) -> DbResult<()>;
-    /// `uploading → processing` once the object is assembled. False if the message was not
-    /// uploading any more (a concurrent complete or abort won).
+    /// `uploading → processing` once the object is assembled, and queues its transcription.
+    /// False if the message was not uploading any more (a concurrent complete or abort won).
     async fn finish_upload(&self, id: Id, size_bytes: i64, duration_ms: Option<i64>, now_ms: i64) -> DbResult<bool>;
     /// Messages whose multipart upload is still open (s3s-fs cannot list them; the DB can).
     async fn open_uploads(&self) -> DbResult<Vec<MessageRow>>;
@@ -119,6 +147,24 @@ pub trait Database: Send + Sync + 'static {
     async fn delete_message(&self, id: Id) -> DbResult<Vec<MessageRow>>;
     /// Every message of a thread that has stored or uploading media.
     async fn thread_media(&self, thread: Id) -> DbResult<Vec<MessageRow>>;
+
+    // --- transcription jobs ---
+    /// Takes the oldest claimable job (queued and due, or running with an expired lease).
+    async fn claim_job(&self, worker: &str, now_ms: i64, lease_ms: i64) -> DbResult<Option<JobRow>>;
+    /// Extends the lease; false if the job is no longer this worker's.
+    async fn heartbeat_job(&self, job: Id, worker: &str, lease_until_ms: i64) -> DbResult<bool>;
+    async fn set_progress(&self, message: Id, percent: u8) -> DbResult<()>;
+    /// Stores the transcript, marks the message `ready` and the job done, all at once and only
+    /// if the job is still this worker's (so a job finishes exactly once).
+    async fn finish_job(&self, job: &JobRow, worker: &str, result: &TranscriptResult, now_ms: i64) -> DbResult<bool>;
+    /// A failed attempt: `retry_at_ms` re-queues it, `None` fails the message with `error`.
+    async fn fail_job(&self, job: &JobRow, worker: &str, error: &str, retry_at_ms: Option<i64>, now_ms: i64) -> DbResult<bool>;
+    /// Shows `reason` on every message waiting for a transcription.
+    async fn note_waiting(&self, reason: Option<&str>) -> DbResult<()>;
+    /// Queues a message's transcription again; false if it has no stored video.
+    async fn requeue(&self, message: Id, now_ms: i64) -> DbResult<bool>;
+    async fn transcript(&self, message: Id) -> DbResult<Vec<Segment>>;
+    async fn search(&self, spec: &SearchSpec) -> DbResult<Vec<SearchHit>>;
 
     // --- comments, reactions, views ---
     async fn add_comment(&self, message: Id, author: Id, at_ms: i64, body: &str, now_ms: i64) -> DbResult<Comment>;

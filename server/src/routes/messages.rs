@@ -27,6 +27,8 @@ pub async fn to_api(state: &AppState, row: MessageRow) -> AppResult<Message> {
         (Some(key), true) => Some(state.store.presign_get(key).await.map_err(|e| AppError::Internal(e.into()))?),
         _ => None,
     };
+    let transcript_url = ready_link(state, &row, "transcript");
+    let captions_url = ready_link(state, &row, "captions.vtt");
     Ok(Message {
         id: row.id,
         thread_id: row.thread_id,
@@ -44,9 +46,16 @@ pub async fn to_api(state: &AppState, row: MessageRow) -> AppResult<Message> {
         video_url_expires_in_s: video_url.as_ref().map(|_| state.store.presign_ttl().as_secs()),
         video_url,
         reply_count: row.reply_count,
+        transcript_url,
+        captions_url,
         created_at_ms: row.created_at_ms,
         updated_at_ms: row.updated_at_ms,
     })
+}
+
+fn ready_link(state: &AppState, row: &MessageRow, what: &str) -> Option<String> {
+    (row.kind == MessageKind::Video && row.status == MessageStatus::Ready)
+        .then(|| format!("{}/api/messages/{}/{what}", state.public_url, row.id))
 }
 
 /// Best effort: removes stored videos and aborts open uploads of deleted messages. A failure
@@ -56,7 +65,12 @@ pub async fn discard_media(state: &AppState, rows: &[MessageRow]) {
         let Some(key) = &row.object_key else { continue };
         let result = match &row.upload_id {
             Some(upload) => state.store.abort(key, upload).await,
-            None => state.store.delete(key).await,
+            None => {
+                if let Err(e) = state.store.delete(&crate::transcribe::captions_key(row.id)).await {
+                    tracing::debug!(message = row.id, error = %e, "no captions to remove");
+                }
+                state.store.delete(key).await
+            }
         };
         if let Err(e) = result {
             tracing::warn!(message = row.id, error = %e, "could not remove the media of a deleted message");

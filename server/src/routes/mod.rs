@@ -7,6 +7,7 @@ mod health;
 mod messages;
 mod pagination;
 mod threads;
+mod transcripts;
 mod uploads;
 
 use std::sync::Arc;
@@ -56,6 +57,10 @@ pub fn api_router(state: AppState, max_body_bytes: usize) -> Router {
         .routes(routes!(feedback::list_comments, feedback::create_comment))
         .routes(routes!(feedback::list_reactions, feedback::create_reaction))
         .routes(routes!(feedback::list_views, feedback::record_view))
+        .routes(routes!(transcripts::transcript))
+        .routes(routes!(transcripts::captions))
+        .routes(routes!(transcripts::retranscribe))
+        .routes(routes!(transcripts::search))
         .split_for_parts();
     let spec = Arc::new(spec);
     router

@@ -226,6 +226,19 @@ impl Store {
         Ok(out.content_length().unwrap_or_default())
     }
 
+    pub async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<(), StorageError> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .content_type(content_type)
+            .body(body.into())
+            .send()
+            .await
+            .map_err(sdk_err("PutObject"))?;
+        Ok(())
+    }
+
     pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
         self.client.delete_object().bucket(&self.bucket).key(key).send().await.map_err(sdk_err("DeleteObject"))?;
         Ok(())

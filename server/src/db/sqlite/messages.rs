@@ -128,18 +128,24 @@ pub(super) async fn set_upload(pool: &SqlitePool, id: Id, object_key: &str, uplo
 }
 
 pub(super) async fn finish_upload(pool: &SqlitePool, id: Id, size_bytes: i64, duration_ms: Option<i64>, now_ms: i64) -> DbResult<bool> {
+    let mut tx = pool.begin().await?;
     let r = sqlx::query(
         "UPDATE messages SET status = 'processing', upload_id = NULL, size_bytes = ?,
-            duration_ms = coalesce(?, duration_ms), status_reason = NULL, updated_at_ms = ?
+            duration_ms = coalesce(?, duration_ms), status_reason = NULL, progress_percent = 0, updated_at_ms = ?
          WHERE id = ? AND status = 'uploading'",
     )
     .bind(size_bytes)
     .bind(duration_ms)
     .bind(now_ms)
     .bind(id)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
-    Ok(r.rows_affected() == 1)
+    if r.rows_affected() != 1 {
+        return Ok(false);
+    }
+    super::transcripts::enqueue(&mut tx, id, now_ms).await?;
+    tx.commit().await?;
+    Ok(true)
 }
 
 pub(super) async fn open_uploads(pool: &SqlitePool) -> DbResult<Vec<MessageRow>> {

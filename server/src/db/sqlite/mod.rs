@@ -5,15 +5,16 @@ mod accounts;
 mod feedback;
 mod messages;
 mod threads;
+mod transcripts;
 
 use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
-use vidmsg_api::{Comment, Id, Reaction, Thread, User, View};
+use vidmsg_api::{Comment, Id, Reaction, SearchHit, Segment, Thread, User, View};
 
-use super::{Database, DbResult, MessageRow, NewMessage, ThreadCursor, TokenRow};
+use super::{Database, DbResult, JobRow, MessageRow, NewMessage, SearchSpec, ThreadCursor, TokenRow, TranscriptResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -118,6 +119,34 @@ impl Database for SqliteDb {
     }
     async fn thread_media(&self, thread: Id) -> DbResult<Vec<MessageRow>> {
         messages::thread_media(&self.pool, thread).await
+    }
+
+    async fn claim_job(&self, worker: &str, now_ms: i64, lease_ms: i64) -> DbResult<Option<JobRow>> {
+        transcripts::claim_job(&self.pool, worker, now_ms, lease_ms).await
+    }
+    async fn heartbeat_job(&self, job: Id, worker: &str, lease_until_ms: i64) -> DbResult<bool> {
+        transcripts::heartbeat_job(&self.pool, job, worker, lease_until_ms).await
+    }
+    async fn set_progress(&self, message: Id, percent: u8) -> DbResult<()> {
+        transcripts::set_progress(&self.pool, message, percent).await
+    }
+    async fn finish_job(&self, job: &JobRow, worker: &str, result: &TranscriptResult, now_ms: i64) -> DbResult<bool> {
+        transcripts::finish_job(&self.pool, job, worker, result, now_ms).await
+    }
+    async fn fail_job(&self, job: &JobRow, worker: &str, error: &str, retry_at_ms: Option<i64>, now_ms: i64) -> DbResult<bool> {
+        transcripts::fail_job(&self.pool, job, worker, error, retry_at_ms, now_ms).await
+    }
+    async fn note_waiting(&self, reason: Option<&str>) -> DbResult<()> {
+        transcripts::note_waiting(&self.pool, reason).await
+    }
+    async fn requeue(&self, message: Id, now_ms: i64) -> DbResult<bool> {
+        transcripts::requeue(&self.pool, message, now_ms).await
+    }
+    async fn transcript(&self, message: Id) -> DbResult<Vec<Segment>> {
+        transcripts::transcript(&self.pool, message).await
+    }
+    async fn search(&self, spec: &SearchSpec) -> DbResult<Vec<SearchHit>> {
+        transcripts::search(&self.pool, spec).await
     }
 
     async fn add_comment(&self, message: Id, author: Id, at_ms: i64, body: &str, now_ms: i64) -> DbResult<Comment> {

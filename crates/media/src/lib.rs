@@ -1,0 +1,19 @@
+//! GStreamer helpers shared by the apps and the server: one-time init, typed pipeline errors
+//! that name missing plugins, and decoding any clip's audio to 16 kHz mono `f32` in bounded
+//! pieces (so memory does not grow with the clip's length). No egui here.
+
+mod audio;
+mod error;
+
+pub use audio::{AudioDecoder, AudioChunk, SAMPLE_RATE};
+pub use error::MediaError;
+
+/// Initializes GStreamer once per process; later calls are cheap.
+pub fn init() -> Result<(), MediaError> {
+    gstreamer::init().map_err(|e| MediaError::Init(e.to_string()))
+}
+
+/// Elements a pipeline needs that this GStreamer install lacks, by factory name.
+pub fn missing_elements(names: &[&str]) -> Vec<String> {
+    names.iter().filter(|n| gstreamer::ElementFactory::find(n).is_none()).map(|n| (*n).to_string()).collect()
+}

@@ -1,0 +1,76 @@
+//! `model …` and `transcribe` commands.
+
+use std::io::Write;
+use std::sync::atomic::AtomicBool;
+use std::time::Instant;
+
+use anyhow::Context as _;
+
+use crate::cli::{ModelCmd, TranscribeCmd};
+use crate::config::{Config, Transcription};
+use crate::transcribe::{clip, convert, model, whisper::Engine};
+
+pub async fn model(config: &Config, cmd: ModelCmd, out: &mut impl Write) -> anyhow::Result<()> {
+    match cmd {
+        ModelCmd::Install { model: what, source } => {
+            let path = model::install(&config.data_dir, &what, source).await?;
+            writeln!(out, "{}", path.display())?;
+        }
+        ModelCmd::List => {
+            if let Ok(dir) = std::fs::read_dir(model::models_dir(&config.data_dir)) {
+                let mut names: Vec<_> = dir.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "bin")).collect();
+                names.sort();
+                for p in names {
+                    let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
+                    writeln!(out, "{}\t{} MB", p.display(), size / 1_000_000)?;
+                }
+            }
+        }
+        ModelCmd::Convert { ct2_dir, out: dest } => {
+            let report = tokio::task::spawn_blocking(move || convert::convert_dir(&ct2_dir, &dest)).await??;
+            writeln!(out, "{report:?}")?;
+        }
+    }
+    Ok(())
+}
+
+/// Peak resident memory of this process in KiB (Linux `VmHWM`).
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+}
+
+pub async fn transcribe(config: &Config, cmd: &TranscribeCmd, out: &mut impl Write) -> anyhow::Result<()> {
+    let t = Transcription::from_args(&cmd.worker);
+    let path = model::find_model(&config.data_dir, t.model.as_deref())
+        .context("no whisper model: run `vidmsg-server model install tiny.en` or pass --model")?;
+    let input = cmd.input.clone();
+    let threads = t.threads;
+    let (result, load_s, run_s) = tokio::task::spawn_blocking(move || {
+        let t0 = Instant::now();
+        let engine = Engine::load(&path, threads)?;
+        let load_s = t0.elapsed().as_secs_f64();
+        let t1 = Instant::now();
+        let cancel = AtomicBool::new(false);
+        let r = clip::transcribe(&engine, &input, &mut |_, _| {}, &cancel)?;
+        anyhow::Ok((r, load_s, t1.elapsed().as_secs_f64()))
+    })
+    .await??;
+    for s in &result.segments {
+        writeln!(out, "{}", serde_json::to_string(s)?)?;
+    }
+    let audio_s = result.duration_ms.unwrap_or(0) as f64 / 1000.0;
+    let summary = serde_json::json!({
+        "summary": true,
+        "segments": result.segments.len(),
+        "audio_s": audio_s,
+        "load_s": load_s,
+        "transcribe_s": run_s,
+        "rtf": if audio_s > 0.0 { run_s / audio_s } else { 0.0 },
+        "threads": threads,
+        "peak_rss_kib": peak_rss_kib(),
+        "note": result.note,
+    });
+    writeln!(out, "{summary}")?;
+    Ok(())
+}

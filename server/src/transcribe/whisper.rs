@@ -1,0 +1,86 @@
+//! whisper.cpp (through whisper-rs) on 16 kHz mono pieces: the model is loaded once per worker;
+//! each clip gets its own decoding state.
+
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+use vidmsg_api::Segment;
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState};
+
+use super::chunker::speech_onset;
+
+#[derive(Debug, thiserror::Error)]
+pub enum WhisperError {
+    #[error("loading whisper model {path}: {detail}")]
+    Load { path: PathBuf, detail: String },
+    #[error("whisper failed: {0}")]
+    Run(String),
+}
+
+/// A loaded model.
+pub struct Engine {
+    ctx: WhisperContext,
+    threads: i32,
+    english_only: bool,
+    path: PathBuf,
+}
+
+static LOG_HOOK: Once = Once::new();
+
+impl Engine {
+    pub fn load(path: &Path, threads: usize) -> Result<Self, WhisperError> {
+        LOG_HOOK.call_once(whisper_rs::install_logging_hooks);
+        let load_err = |detail: String| WhisperError::Load { path: path.to_path_buf(), detail };
+        let p = path.to_str().ok_or_else(|| load_err("path is not UTF-8".into()))?;
+        super::model::check_ggml(path).map_err(|e| load_err(e.to_string()))?;
+        let ctx = WhisperContext::new_with_params(p, WhisperContextParameters::default()).map_err(|e| load_err(e.to_string()))?;
+        let english_only = !ctx.is_multilingual();
+        Ok(Self { ctx, threads: i32::try_from(threads.max(1)).unwrap_or(1), english_only, path: path.to_path_buf() })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn threads(&self) -> i32 {
+        self.threads
+    }
+
+    pub fn new_state(&self) -> Result<WhisperState, WhisperError> {
+        self.ctx.create_state().map_err(|e| WhisperError::Run(e.to_string()))
+    }
+
+    /// Transcribes one piece that starts `start_ms` into the clip; segment times are clip times.
+    pub fn transcribe(&self, state: &mut WhisperState, samples: &[f32], start_ms: i64) -> Result<Vec<Segment>, WhisperError> {
+        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        params.set_n_threads(self.threads);
+        params.set_language(Some(if self.english_only { "en" } else { "auto" }));
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_special(false);
+        params.set_print_timestamps(false);
+        params.set_no_context(true);
+        params.set_suppress_blank(true);
+        state.full(params, samples).map_err(|e| WhisperError::Run(e.to_string()))?;
+        let mut out = Vec::new();
+        for seg in state.as_iter() {
+            let text = seg.to_str_lossy().map_err(|e| WhisperError::Run(e.to_string()))?.trim().to_string();
+            if text.is_empty() || is_annotation(&text) {
+                continue;
+            }
+            // whisper times are in 10 ms units, relative to the piece.
+            let t0 = usize::try_from(seg.start_timestamp().max(0) * 160).unwrap_or(0).min(samples.len());
+            let t1 = usize::try_from(seg.end_timestamp().max(0) * 160).unwrap_or(0).clamp(t0, samples.len());
+            let onset = speech_onset(samples, t0, t1).unwrap_or(t0);
+            let ms = |s: usize| start_ms + i64::try_from(s / 16).unwrap_or(0);
+            out.push(Segment { start_ms: ms(onset), end_ms: ms(t1.max(onset)), text });
+        }
+        Ok(out)
+    }
+}
+
+/// Whisper's non-speech markers: "[BLANK_AUDIO]", "(music)", "[ Silence ]".
+fn is_annotation(text: &str) -> bool {
+    let t = text.trim();
+    (t.starts_with('[') && t.ends_with(']')) || (t.starts_with('(') && t.ends_with(')'))
+}
