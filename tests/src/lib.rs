@@ -3,7 +3,9 @@
 //! account code, and drives everything through the `vidmsg-api` client and plain HTTP.
 
 pub mod media;
+pub mod model;
 pub mod server;
+pub mod speech;
 pub mod upload;
 
 pub use server::TestServer;

@@ -14,11 +14,39 @@ pub struct TestServer {
 }
 
 impl TestServer {
-    /// Starts a server with the embedded store on 127.0.0.1:0.
+    /// Starts a server with the embedded store on 127.0.0.1:0, without the transcription
+    /// worker (API tests do not need whisper's CPU).
     pub async fn spawn() -> anyhow::Result<Self> {
         let data_dir = tempfile::tempdir()?;
-        let config = Config::for_data_dir(data_dir.path());
+        let mut config = Config::for_data_dir(data_dir.path());
+        config.worker = false;
         Self::spawn_with(config, data_dir).await
+    }
+
+    /// Starts a server whose in-process worker transcribes with the tests' tiny.en model.
+    pub async fn spawn_transcribing() -> anyhow::Result<Self> {
+        let data_dir = tempfile::tempdir()?;
+        let mut config = Config::for_data_dir(data_dir.path());
+        config.transcription.model = Some(crate::model::tiny_en()?);
+        Self::spawn_with(config, data_dir).await
+    }
+
+    /// Polls a message until `done` says so, or fails after `timeout`.
+    pub async fn wait_for(
+        client: &Client,
+        message: i64,
+        timeout: std::time::Duration,
+        done: impl Fn(&vidmsg_api::Message) -> bool,
+    ) -> anyhow::Result<vidmsg_api::Message> {
+        let deadline = std::time::Instant::now() + timeout;
+        loop {
+            let m = client.get_message(message).await?;
+            if done(&m) {
+                return Ok(m);
+            }
+            anyhow::ensure!(std::time::Instant::now() < deadline, "message {message} still {:?} ({:?})", m.status, m.status_reason);
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
     }
 
     pub async fn spawn_with(config: Config, data_dir: tempfile::TempDir) -> anyhow::Result<Self> {

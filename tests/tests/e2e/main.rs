@@ -8,6 +8,7 @@ mod feedback;
 mod openapi;
 mod service;
 mod threads_and_messages;
+mod transcription;
 mod uploads;
 
 use vidmsg_api::ClientError;

@@ -31,6 +31,10 @@ async fn the_spec_lists_every_route_and_every_listed_route_exists() -> anyhow::R
         ("/api/messages/{id}/reactions", "post"),
         ("/api/messages/{id}/views", "get"),
         ("/api/messages/{id}/views", "post"),
+        ("/api/messages/{id}/transcript", "get"),
+        ("/api/messages/{id}/captions.vtt", "get"),
+        ("/api/messages/{id}/transcribe", "post"),
+        ("/api/search", "get"),
     ];
     for (path, method) in expected {
         assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "spec lacks {method} {path}");

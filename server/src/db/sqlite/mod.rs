@@ -14,7 +14,7 @@ use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use vidmsg_api::{Comment, Id, Reaction, SearchHit, Segment, Thread, User, View};
 
-use super::{Database, DbResult, JobRow, MessageRow, NewMessage, SearchSpec, ThreadCursor, TokenRow, TranscriptResult};
+use super::{Database, DbResult, JobInfo, JobRow, MessageRow, NewMessage, SearchSpec, ThreadCursor, TokenRow, TranscriptResult};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -144,6 +144,9 @@ impl Database for SqliteDb {
     }
     async fn transcript(&self, message: Id) -> DbResult<Vec<Segment>> {
         transcripts::transcript(&self.pool, message).await
+    }
+    async fn job_info(&self, message: Id) -> DbResult<Option<JobInfo>> {
+        transcripts::job_info(&self.pool, message).await
     }
     async fn search(&self, spec: &SearchSpec) -> DbResult<Vec<SearchHit>> {
         transcripts::search(&self.pool, spec).await

@@ -4,7 +4,7 @@
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use vidmsg_api::{Id, SearchHit, Segment};
 
-use crate::db::{DbResult, JobRow, SearchSpec, TranscriptResult};
+use crate::db::{DbResult, JobInfo, JobRow, SearchSpec, TranscriptResult};
 
 /// Queues (or re-queues) the transcription of a message, inside the caller's transaction.
 pub(super) async fn enqueue(tx: &mut Transaction<'_, Sqlite>, message: Id, now_ms: i64) -> DbResult<()> {
@@ -176,6 +176,15 @@ pub(super) async fn transcript(pool: &SqlitePool, message: Id) -> DbResult<Vec<S
             .fetch_all(pool)
             .await?;
     Ok(rows.into_iter().map(|(start_ms, end_ms, text)| Segment { start_ms, end_ms, text }).collect())
+}
+
+pub(super) async fn job_info(pool: &SqlitePool, message: Id) -> DbResult<Option<JobInfo>> {
+    let row: Option<(String, i64, Option<String>, Option<String>)> =
+        sqlx::query_as("SELECT state, attempts, worker, last_error FROM jobs WHERE message_id = ?")
+            .bind(message)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(state, attempts, worker, last_error)| JobInfo { state, attempts, worker, last_error }))
 }
 
 type HitRow = (i64, i64, String, String, String, i64, i64, String, f64);
