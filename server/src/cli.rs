@@ -77,7 +77,7 @@ pub struct WorkerArgs {
     /// Whisper model file [default: the installed model in DATA_DIR/models, tiny.en first].
     #[arg(long, env = "VIDMSG_MODEL")]
     pub model: Option<PathBuf>,
-    /// Threads per whisper run [default: 1, the fastest measured on a loaded 2-core machine].
+    /// Threads per whisper run [default: half the cores, 1 to 8].
     #[arg(long, env = "VIDMSG_WHISPER_THREADS")]
     pub whisper_threads: Option<usize>,
     /// Seconds a claimed job stays a worker's without a heartbeat [default: 60].

@@ -35,7 +35,7 @@ impl WorkerSettings {
         Self {
             data_dir,
             model: None,
-            threads: 1,
+            threads: crate::config::default_threads(),
             lease: Duration::from_secs(60),
             poll: Duration::from_millis(500),
             max_attempts: 5,
