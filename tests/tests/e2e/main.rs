@@ -6,6 +6,7 @@ mod cli;
 mod external_s3;
 mod feedback;
 mod openapi;
+mod recorder;
 mod service;
 mod threads_and_messages;
 mod transcription;

@@ -1,0 +1,158 @@
+//! The capture pipeline: screen (or a test pattern) with a round camera bubble composited in a
+//! corner, plus the microphone, encoded H.264 (x264, tuned for live) + AAC into fragmented MP4
+//! written to the spool file as it is produced.
+
+mod bubble;
+mod pipeline;
+
+pub use pipeline::{Capture, CaptureError};
+
+/// What to capture the screen from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    /// An X11 display (`:99`), whole screen or a region.
+    X11 { display: Option<String>, region: Option<Region> },
+    /// A moving test pattern (for scripts without a display).
+    Test,
+    /// No screen: the camera fills the frame.
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region {
+    pub x: u32,
+    pub y: u32,
+    pub width: u32,
+    pub height: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Camera {
+    /// A V4L2 device path (`/dev/video0`).
+    Device(String),
+    /// `videotestsrc` standing in for a camera.
+    Test,
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mic {
+    /// The PulseAudio default source.
+    Default,
+    /// A PulseAudio source name (`vmic.monitor`).
+    Source(String),
+    None,
+}
+
+/// Corner of the camera bubble.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Corner {
+    TopLeft,
+    TopRight,
+    #[default]
+    BottomLeft,
+    BottomRight,
+}
+
+#[derive(Debug, Clone)]
+pub struct CaptureSpec {
+    pub screen: Screen,
+    pub camera: Camera,
+    pub mic: Mic,
+    /// Output size and rate.
+    pub width: u32,
+    pub height: u32,
+    pub fps: u32,
+    pub video_kbps: u32,
+    /// Diameter of the camera bubble in output pixels.
+    pub bubble: u32,
+    pub corner: Corner,
+}
+
+impl Default for CaptureSpec {
+    fn default() -> Self {
+        Self {
+            screen: Screen::X11 { display: None, region: None },
+            camera: Camera::None,
+            mic: Mic::Default,
+            width: 1920,
+            height: 1080,
+            fps: 30,
+            video_kbps: 4000,
+            bubble: 240,
+            corner: Corner::BottomLeft,
+        }
+    }
+}
+
+impl Screen {
+    /// `:99`, `:99+100,100,800x600` (a region), `test`, or `none`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        match s {
+            "test" => return Ok(Screen::Test),
+            "none" => return Ok(Screen::None),
+            "default" | "" => return Ok(Screen::X11 { display: None, region: None }),
+            _ => {}
+        }
+        let (display, region) = match s.split_once('+') {
+            Some((d, r)) => (d, Some(Region::parse(r)?)),
+            None if s.starts_with(':') => (s, None),
+            None => ("", Some(Region::parse(s)?)),
+        };
+        Ok(Screen::X11 { display: (!display.is_empty()).then(|| display.to_string()), region })
+    }
+}
+
+impl Region {
+    /// `X,Y,WxH`.
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let bad = || format!("bad region {s:?}: use X,Y,WIDTHxHEIGHT");
+        let mut it = s.split(',');
+        let x = it.next().and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+        let y = it.next().and_then(|v| v.parse().ok()).ok_or_else(bad)?;
+        let (w, h) = it.next().and_then(|v| v.split_once('x')).ok_or_else(bad)?;
+        let (width, height) = (w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);
+        if width < 16 || height < 16 {
+            return Err(bad());
+        }
+        Ok(Region { x, y, width, height })
+    }
+}
+
+impl Camera {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "none" => Camera::None,
+            "test" => Camera::Test,
+            dev => Camera::Device(dev.to_string()),
+        }
+    }
+}
+
+impl Mic {
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "none" => Mic::None,
+            "default" => Mic::Default,
+            src => Mic::Source(src.to_string()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn screen_specs_parse() {
+        assert_eq!(Screen::parse("test"), Ok(Screen::Test));
+        assert_eq!(Screen::parse(":99"), Ok(Screen::X11 { display: Some(":99".into()), region: None }));
+        assert_eq!(
+            Screen::parse(":1+10,20,640x480"),
+            Ok(Screen::X11 { display: Some(":1".into()), region: Some(Region { x: 10, y: 20, width: 640, height: 480 }) })
+        );
+        assert!(Screen::parse(":1+10,20").is_err());
+        assert_eq!(Camera::parse("test"), Camera::Test);
+        assert_eq!(Mic::parse("vmic.monitor"), Mic::Source("vmic.monitor".into()));
+    }
+}

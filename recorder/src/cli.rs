@@ -1,0 +1,110 @@
+//! Headless command line: `vidmsg-recorder record …` prints one JSON line
+//! `{"message_id":…,"thread_id":…,"url":…}` once the recording is uploaded.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Args, Parser, Subcommand};
+
+use crate::capture::{Camera, CaptureSpec, Corner, Mic, Screen};
+use crate::session::{self, Destination, SessionSpec};
+
+#[derive(Debug, Parser)]
+#[command(name = "vidmsg-recorder", version, about = "Record screen, camera and voice; uploaded while recording")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Record until SIGINT (Ctrl-C) or --duration, upload, print the message as JSON.
+    Record(RecordArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    #[arg(long, env = "VIDMSG_SERVER")]
+    pub server: String,
+    #[arg(long, env = "VIDMSG_TOKEN", hide_env_values = true)]
+    pub token: String,
+    #[arg(long, default_value = "Untitled recording")]
+    pub title: String,
+    /// Post into this thread (default: a new thread named like the recording).
+    #[arg(long, conflicts_with = "reply_to")]
+    pub thread: Option<i64>,
+    /// Record a reply to this message, in its thread.
+    #[arg(long)]
+    pub reply_to: Option<i64>,
+    /// Stop after this many seconds of video.
+    #[arg(long)]
+    pub duration: Option<f64>,
+    /// `:99`, `:99+X,Y,WxH` (a region), `test` (a pattern) or `none` [default: $DISPLAY].
+    #[arg(long, default_value = "default")]
+    pub screen: String,
+    /// A V4L2 device (`/dev/video0`), `test`, or `none`.
+    #[arg(long, default_value = "none")]
+    pub camera: String,
+    /// A PulseAudio source, `default`, or `none`.
+    #[arg(long, default_value = "default")]
+    pub mic: String,
+    /// Output size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "1920x1080")]
+    pub size: String,
+    #[arg(long, default_value_t = 30)]
+    pub fps: u32,
+    #[arg(long, default_value_t = 4000)]
+    pub video_kbps: u32,
+    /// Diameter of the camera bubble in pixels.
+    #[arg(long, default_value_t = 240)]
+    pub bubble: u32,
+    /// Folder for recordings before and while they upload.
+    #[arg(long, env = "VIDMSG_RECORDINGS_DIR")]
+    pub recordings_dir: Option<PathBuf>,
+}
+
+fn parse_size(s: &str) -> anyhow::Result<(u32, u32)> {
+    let (w, h) = s.split_once('x').context("--size is WIDTHxHEIGHT")?;
+    let (w, h): (u32, u32) = (w.parse()?, h.parse()?);
+    anyhow::ensure!((64..=7680).contains(&w) && (64..=4320).contains(&h) && w % 2 == 0 && h % 2 == 0, "unsupported size {s}");
+    Ok((w, h))
+}
+
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    let Command::Record(a) = cli.command;
+    let (width, height) = parse_size(&a.size)?;
+    let mut screen = Screen::parse(&a.screen).map_err(anyhow::Error::msg)?;
+    if let Screen::X11 { display: d @ None, .. } = &mut screen {
+        *d = std::env::var("DISPLAY").ok();
+    }
+    let spec = SessionSpec {
+        server: a.server.trim_end_matches('/').to_string(),
+        token: a.token,
+        title: a.title,
+        destination: match (a.thread, a.reply_to) {
+            (_, Some(m)) => Destination::ReplyTo(m),
+            (Some(t), None) => Destination::Thread(t),
+            (None, None) => Destination::NewThread,
+        },
+        max_duration: a.duration.filter(|d| *d > 0.0).map(Duration::from_secs_f64),
+        capture: CaptureSpec {
+            screen,
+            camera: Camera::parse(&a.camera),
+            mic: Mic::parse(&a.mic),
+            width,
+            height,
+            fps: a.fps.clamp(1, 60),
+            video_kbps: a.video_kbps.clamp(100, 50_000),
+            bubble: a.bubble,
+            corner: Corner::BottomLeft,
+        },
+        recordings_dir: a.recordings_dir.unwrap_or_else(session::default_recordings_dir),
+    };
+    let rt = tokio::runtime::Runtime::new()?;
+    let outcome = rt.block_on(session::record(spec, async {
+        let _ = tokio::signal::ctrl_c().await;
+    }))?;
+    println!("{}", serde_json::to_string(&outcome)?);
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! vidmsg recorder: captures the screen (X11 `ximagesrc`, or a test pattern), a camera bubble
+//! (`v4l2src` or a test source) and the microphone (`pulsesrc`) with GStreamer, encodes H.264 +
+//! AAC into fragmented MP4 spooled to a local recording folder, and uploads ≥ 5 MiB parts to the
+//! server's presigned URLs while it records. On stop only the tail part and `complete` remain.
+//!
+//! Layout: `capture` builds and runs the pipeline; `upload` tails the spool file and runs the
+//! upload protocol with saved state (so it resumes); `session` ties one recording together;
+//! `cli` is the headless command line.
+
+pub mod capture;
+pub mod cli;
+pub mod session;
+pub mod upload;

@@ -1,0 +1,137 @@
+//! One recording, start to link: create the message, capture into the spool folder while the
+//! uploader sends parts, stop (SIGINT, duration, or a pipeline error), send the tail, complete.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use serde::Serialize;
+use tokio::sync::Mutex;
+use vidmsg_api::{Client, CreateMessage, CreateThread, Id, MessageKind};
+
+use crate::capture::{Capture, CaptureSpec};
+use crate::upload::{UploadState, Uploader};
+
+/// Where the recording goes.
+#[derive(Debug, Clone)]
+pub enum Destination {
+    /// A new thread titled like the recording.
+    NewThread,
+    Thread(Id),
+    /// A reply to this message, in its thread.
+    ReplyTo(Id),
+}
+
+#[derive(Debug, Clone)]
+pub struct SessionSpec {
+    pub server: String,
+    pub token: String,
+    pub title: String,
+    pub destination: Destination,
+    pub max_duration: Option<Duration>,
+    pub capture: CaptureSpec,
+    /// Parent folder of the per-recording spool folders.
+    pub recordings_dir: PathBuf,
+}
+
+/// The line the CLI prints.
+#[derive(Debug, Clone, Serialize)]
+pub struct Outcome {
+    pub message_id: Id,
+    pub thread_id: Id,
+    pub url: String,
+    pub duration_ms: i64,
+    pub spool: PathBuf,
+    /// Seconds from stop to the server answering `complete`.
+    pub stop_to_link_s: f64,
+}
+
+/// `$XDG_DATA_HOME/vidmsg/recordings`, else `~/.local/share/vidmsg/recordings`.
+pub fn default_recordings_dir() -> PathBuf {
+    if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
+        return PathBuf::from(x).join("vidmsg/recordings");
+    }
+    std::env::var_os("HOME")
+        .map(|h| PathBuf::from(h).join(".local/share/vidmsg/recordings"))
+        .unwrap_or_else(|| PathBuf::from("vidmsg-recordings"))
+}
+
+/// Records until `stop` resolves (or the max duration, or a capture error), then finishes.
+pub async fn record(spec: SessionSpec, stop: impl std::future::Future<Output = ()>) -> anyhow::Result<Outcome> {
+    let client = Client::new(&spec.server, Some(spec.token.clone()))?;
+    let (thread_id, parent_id) = match spec.destination {
+        Destination::Thread(t) => (t, None),
+        Destination::ReplyTo(m) => (client.get_message(m).await.context("the message to reply to")?.thread_id, Some(m)),
+        Destination::NewThread => {
+            let t = client.create_thread(&CreateThread { title: spec.title.clone(), members: vec![] }).await?;
+            (t.id, None)
+        }
+    };
+    let msg = client
+        .create_message(
+            thread_id,
+            &CreateMessage { kind: MessageKind::Video, title: Some(spec.title.clone()), body: None, parent_id, content_type: None },
+        )
+        .await
+        .context("creating the message")?;
+    let dir = spec.recordings_dir.join(format!("{}", msg.id));
+    std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    let spool = dir.join("recording.mp4");
+    let state_path = dir.join("upload.json");
+    let state = UploadState { server: spec.server.clone(), message_id: msg.id, thread_id, ..Default::default() };
+    state.save(&state_path)?;
+    let capture = Capture::start(&spec.capture, &spool)?;
+    tracing::info!(message = msg.id, spool = %spool.display(), "recording");
+
+    // Upload parts as they fill, until told to stop.
+    let uploader = Arc::new(Mutex::new(Uploader::new(client.clone(), spool.clone(), state_path, state)));
+    let (done_tx, mut done_rx) = tokio::sync::watch::channel(false);
+    let background = {
+        let uploader = uploader.clone();
+        tokio::spawn(async move {
+            loop {
+                if let Err(e) = uploader.lock().await.send_ready(false).await {
+                    tracing::warn!(error = %e, "upload is behind; the recording is safe on disk and will catch up");
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(Duration::from_millis(500)) => {}
+                    _ = done_rx.changed() => return,
+                }
+            }
+        })
+    };
+
+    let max = spec.max_duration.unwrap_or(Duration::from_secs(4 * 3600));
+    let watch_capture = async {
+        loop {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            if let Some(e) = capture.error() {
+                return Err(anyhow::anyhow!(e));
+            }
+            if capture.encoded() >= max {
+                return Ok(());
+            }
+        }
+    };
+    let result = tokio::select! {
+        r = watch_capture => r,
+        () = stop => Ok(()),
+    };
+    let stopped_at = std::time::Instant::now();
+    let encoded = tokio::task::spawn_blocking(move || capture.stop(Duration::from_secs(10))).await??;
+    result?;
+    let _ = done_tx.send(true);
+    let _ = background.await;
+    let duration_ms = i64::try_from(encoded.as_millis()).unwrap_or(i64::MAX);
+    let finished = uploader.lock().await.finish(Some(duration_ms), Duration::from_secs(600)).await?;
+    let stop_to_link_s = stopped_at.elapsed().as_secs_f64();
+    Ok(Outcome {
+        message_id: finished.id,
+        thread_id: finished.thread_id,
+        url: format!("{}/api/messages/{}", spec.server.trim_end_matches('/'), finished.id),
+        duration_ms,
+        spool,
+        stop_to_link_s,
+    })
+}

@@ -1,0 +1,109 @@
+//! The headless recorder for real: Xvfb screen, `videotestsrc` camera bubble, a PulseAudio null
+//! sink fed with espeak-ng speech as the microphone, uploaded to the real server while recording.
+
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use vidmsg_api::{CreateThread, MessageStatus, PageQuery};
+use vidmsg_tests::desktop::Desktop;
+use vidmsg_tests::server::binary;
+use vidmsg_tests::speech::{make_clip, words};
+use vidmsg_tests::TestServer;
+
+const SPEECH: [&str; 3] = [
+    "Good morning everyone, here is the weekly update from the product team.",
+    "The budget for the next quarter is still under review.",
+    "Please add your comments to the planning document before Thursday.",
+];
+
+/// `gst-discoverer-1.0` facts: (duration s, has H.264, has audio).
+fn discover(path: &std::path::Path) -> anyhow::Result<(f64, bool, bool)> {
+    let out = Command::new("gst-discoverer-1.0").arg(path).output()?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let dur = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Duration: "))
+        .and_then(|d| {
+            let p: Vec<f64> = d.split(':').filter_map(|x| x.parse().ok()).collect();
+            (p.len() == 3).then(|| p[0] * 3600.0 + p[1] * 60.0 + p[2])
+        })
+        .ok_or_else(|| anyhow::anyhow!("no duration in:\n{text}"))?;
+    Ok((dur, text.contains("H.264"), text.contains("audio")))
+}
+
+#[tokio::test]
+async fn a_20_second_recording_uploads_while_recording_and_is_transcribed() -> anyhow::Result<()> {
+    let work = tempfile::tempdir()?;
+    let speech = make_clip(work.path(), "mic", &SPEECH, 300, 600)?;
+    let wav = work.path().join("mic.wav");
+    let mut desk = Desktop::start(1280, 720)?;
+    desk.show_motion(1280, 720)?;
+    let srv = TestServer::spawn_transcribing().await?;
+    let token = srv.token("alice").await?;
+    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
+    let t = alice.create_thread(&CreateThread { title: "Standups".into(), members: vec![] }).await?;
+
+    let mut rec = Command::new(binary("vidmsg-recorder")?)
+        .args(["record", "--server", srv.base_url(), "--token", &token, "--title", "Monday standup"])
+        .args(["--thread", &t.id.to_string(), "--duration", "20", "--screen", &desk.display, "--camera", "test"])
+        .args(["--mic", &desk.mic(), "--size", "1280x720"])
+        .env("VIDMSG_RECORDINGS_DIR", work.path().join("recordings"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    desk.speak(&wav)?;
+
+    // The first part reaches the server while the recorder is still recording.
+    let started = Instant::now();
+    let mut first_part_at = None;
+    while started.elapsed() < Duration::from_secs(40) {
+        if let Some(status) = rec.try_wait()? {
+            anyhow::bail!("recorder exited early: {status}");
+        }
+        let msgs = alice.list_messages(t.id, &PageQuery::default()).await?;
+        if let Some(m) = msgs.items.first() {
+            if m.status == MessageStatus::Uploading && !alice.upload_state(m.id).await?.parts.is_empty() {
+                first_part_at = Some(started.elapsed());
+                break;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+    assert!(first_part_at.is_some(), "no part was uploaded while recording");
+    let out = tokio::task::spawn_blocking(move || rec.wait_with_output()).await??;
+    assert!(out.status.success(), "recorder failed: {}", String::from_utf8_lossy(&out.stderr));
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let id = line["message_id"].as_i64().expect("message_id");
+    assert_eq!(line["thread_id"].as_i64(), Some(t.id));
+    assert!(line["url"].as_str().is_some_and(|u| u.contains(&id.to_string())));
+    let link_s = line["stop_to_link_s"].as_f64().unwrap_or(f64::MAX);
+    assert!(link_s <= 1.0, "link ready {link_s:.2} s after stop");
+
+    // The stored object is H.264 + audio, 20 s long.
+    let msg = alice.get_message(id).await?;
+    let bytes = reqwest::get(msg.video_url.expect("video_url")).await?.bytes().await?;
+    let file = work.path().join("uploaded.mp4");
+    std::fs::write(&file, &bytes)?;
+    let (dur, h264, audio) = discover(&file)?;
+    assert!(h264 && audio, "H.264 {h264}, audio {audio}");
+    assert!((dur - 20.0).abs() <= 0.5, "duration {dur}");
+    // The uploaded object is the spooled recording: the same length and the same media bytes
+    // (mp4mux updates a few duration fields of the first header in the spool file at EOS,
+    // after part 1 left; the upload keeps the header as first written).
+    let spooled = std::fs::read(line["spool"].as_str().expect("spool"))?;
+    assert_eq!(spooled.len(), bytes.len());
+    assert!(spooled[4096..] == bytes[4096..], "media bytes differ between spool and upload");
+
+    // The server transcribes what was said into the microphone.
+    let done = TestServer::wait_for(&alice, id, Duration::from_secs(180), |m| {
+        matches!(m.status, MessageStatus::Ready | MessageStatus::Failed)
+    })
+    .await?;
+    assert_eq!(done.status, MessageStatus::Ready, "{:?}", done.status_reason);
+    let heard: Vec<String> = alice.transcript(id).await?.segments.iter().flat_map(|s| words(&s.text)).collect();
+    let said: Vec<String> = SPEECH[..2].iter().flat_map(|s| words(s)).collect();
+    let found = said.iter().filter(|w| heard.contains(w)).count();
+    assert!(found * 10 >= said.len() * 7, "heard {heard:?}, said {said:?}");
+    let _ = speech;
+    Ok(())
+}
