@@ -71,7 +71,8 @@ pub fn make_clip(dir: &Path, name: &str, sentences: &[&str], lead_ms: u32, gap_m
 pub fn mux(audio: &Path, out: &Path, duration_ms: i64) -> anyhow::Result<()> {
     let frames = duration_ms * 15 / 1000 + 1;
     let pipeline = format!(
-        "filesrc location={} ! wavparse ! audioconvert ! audioresample ! avenc_aac ! aacparse ! mp4mux name=mux \
+        "filesrc location={} ! wavparse ! audioconvert ! audioresample ! audio/x-raw,rate=48000,channels=2 \
+         ! avenc_aac bitrate=128000 ! aacparse ! mp4mux name=mux \
          ! filesink location={} videotestsrc pattern=ball num-buffers={frames} \
          ! video/x-raw,format=I420,width=320,height=240,framerate=15/1 ! x264enc speed-preset=ultrafast ! h264parse ! mux.",
         audio.display(),

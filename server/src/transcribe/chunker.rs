@@ -4,8 +4,9 @@
 
 /// 30 s at 16 kHz: whisper's window.
 pub const MAX_CHUNK: usize = 30 * 16_000;
-/// Where to look for a quiet split point: the last 4 s of a full window.
-const SPLIT_WINDOW: usize = 4 * 16_000;
+/// Where to look for a quiet split point: the last 10 s of a full window, longer than a
+/// spoken sentence, so a pause between sentences is almost always inside it.
+const SPLIT_WINDOW: usize = 10 * 16_000;
 /// 20 ms frames for energy measures.
 pub const FRAME: usize = 320;
 /// Below this RMS (≈ −54 dBFS) a piece is treated as silence and not transcribed.
@@ -37,19 +38,23 @@ impl Chunker {
         Self::default()
     }
 
-    /// Adds decoded samples that begin at sample `offset`; gaps are filled with silence and
-    /// overlaps dropped, so timestamps stay true to the clip.
+    /// Adds decoded samples that begin at sample `offset`. Timestamps jitter by a few samples
+    /// (resampling, AAC frames), so within 10 ms the stream is taken as continuous; a real gap is
+    /// filled with silence and a real overlap dropped, so times stay true to the clip.
     pub fn push(&mut self, offset: u64, samples: &[f32]) {
+        const JITTER: u64 = 160;
         if self.buf.is_empty() && self.next == 0 {
             self.start = offset;
             self.next = offset;
         }
-        if offset > self.next {
+        let mut skip = 0usize;
+        if offset > self.next + JITTER {
             let gap = usize::try_from(offset - self.next).unwrap_or(usize::MAX).min(MAX_CHUNK);
             self.buf.extend(std::iter::repeat_n(0.0, gap));
-            self.next = offset;
+            self.next += gap as u64;
+        } else if offset + JITTER < self.next {
+            skip = usize::try_from(self.next - offset).unwrap_or(usize::MAX).min(samples.len());
         }
-        let skip = usize::try_from(self.next.saturating_sub(offset)).unwrap_or(usize::MAX).min(samples.len());
         self.buf.extend_from_slice(&samples[skip..]);
         self.next += (samples.len() - skip) as u64;
     }

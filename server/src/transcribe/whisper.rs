@@ -51,8 +51,20 @@ impl Engine {
     }
 
     /// Transcribes one piece that starts `start_ms` into the clip; segment times are clip times.
+    /// Whisper sometimes falls into a loop ("be able to be able to …"); such a piece is decoded
+    /// again with beam search, and a loop that survives is cut out rather than stored.
     pub fn transcribe(&self, state: &mut WhisperState, samples: &[f32], start_ms: i64) -> Result<Vec<Segment>, WhisperError> {
-        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        let greedy = self.run(state, samples, start_ms, SamplingStrategy::Greedy { best_of: 1 })?;
+        if !greedy.iter().any(|s| is_repetitive(&s.text)) {
+            return Ok(greedy);
+        }
+        tracing::debug!("repetitive transcript; decoding the piece again with beam search");
+        let beam = self.run(state, samples, start_ms, SamplingStrategy::BeamSearch { beam_size: 5, patience: -1.0 })?;
+        Ok(beam.into_iter().filter(|s| !is_repetitive(&s.text)).collect())
+    }
+
+    fn run(&self, state: &mut WhisperState, samples: &[f32], start_ms: i64, strategy: SamplingStrategy) -> Result<Vec<Segment>, WhisperError> {
+        let mut params = FullParams::new(strategy);
         params.set_n_threads(self.threads);
         params.set_language(Some(if self.english_only { "en" } else { "auto" }));
         params.set_print_progress(false);
@@ -76,6 +88,27 @@ impl Engine {
             out.push(Segment { start_ms: ms(onset), end_ms: ms(t1.max(onset)), text });
         }
         Ok(out)
+    }
+}
+
+/// A segment that repeats itself: among its word trigrams, fewer than half are distinct.
+pub fn is_repetitive(text: &str) -> bool {
+    let words: Vec<String> = text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();
+    if words.len() < 9 {
+        return false;
+    }
+    let grams: Vec<&[String]> = words.windows(3).collect();
+    let distinct: std::collections::HashSet<&[String]> = grams.iter().copied().collect();
+    distinct.len() * 2 < grams.len()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn loops_are_told_from_speech() {
+        assert!(super::is_repetitive("be able to be able to be able to be able to be able to be able"));
+        assert!(!super::is_repetitive("Sales asked for a shorter demo video, and I will record one today."));
+        assert!(!super::is_repetitive("yes yes yes"));
     }
 }
 
