@@ -21,6 +21,17 @@ pub struct Cli {
 pub enum Command {
     /// Record until SIGINT (Ctrl-C) or --duration, upload, print the message as JSON.
     Record(RecordArgs),
+    /// Finish and upload recordings a crash (or SIGKILL) left unfinished; one JSON line each.
+    Recover(RecoverArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct RecoverArgs {
+    #[arg(long, env = "VIDMSG_TOKEN", hide_env_values = true)]
+    pub token: String,
+    /// Folder for recordings before and while they upload.
+    #[arg(long, env = "VIDMSG_RECORDINGS_DIR")]
+    pub recordings_dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -72,7 +83,31 @@ fn parse_size(s: &str) -> anyhow::Result<(u32, u32)> {
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
-    let Command::Record(a) = cli.command;
+    match cli.command {
+        Command::Record(a) => record(a),
+        Command::Recover(a) => recover(a),
+    }
+}
+
+fn recover(a: RecoverArgs) -> anyhow::Result<()> {
+    let dir = a.recordings_dir.unwrap_or_else(session::default_recordings_dir);
+    let rt = tokio::runtime::Runtime::new()?;
+    let mut failed = 0;
+    for (folder, state) in crate::upload::recover::unfinished(&dir) {
+        let id = state.message_id;
+        match rt.block_on(crate::upload::recover::recover(&folder, state, &a.token)) {
+            Ok(m) => println!("{}", serde_json::json!({"message_id": m.id, "thread_id": m.thread_id, "recovered": true, "spool": folder.join("recording.mp4")})),
+            Err(e) => {
+                failed += 1;
+                eprintln!("could not recover message {id} from {}: {e:#}", folder.display());
+            }
+        }
+    }
+    anyhow::ensure!(failed == 0, "{failed} recordings could not be recovered (they stay on disk; run recover again)");
+    Ok(())
+}
+
+fn record(a: RecordArgs) -> anyhow::Result<()> {
     let (width, height) = parse_size(&a.size)?;
     let mut screen = Screen::parse(&a.screen).map_err(anyhow::Error::msg)?;
     if let Screen::X11 { display: d @ None, .. } = &mut screen {
@@ -101,6 +136,14 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         },
         recordings_dir: a.recordings_dir.unwrap_or_else(session::default_recordings_dir),
     };
+    let waiting = crate::upload::recover::unfinished(&spec.recordings_dir);
+    if !waiting.is_empty() {
+        eprintln!(
+            "{} unfinished recording(s) in {} can be recovered: run `vidmsg-recorder recover`",
+            waiting.len(),
+            spec.recordings_dir.display()
+        );
+    }
     let rt = tokio::runtime::Runtime::new()?;
     let outcome = rt.block_on(session::record(spec, async {
         let _ = tokio::signal::ctrl_c().await;

@@ -103,9 +103,23 @@ pub async fn record(spec: SessionSpec, stop: impl std::future::Future<Output = (
     };
 
     let max = spec.max_duration.unwrap_or(Duration::from_secs(4 * 3600));
+    let progress_uploader = uploader.clone();
+    let spool_for_progress = spool.clone();
     let watch_capture = async {
+        let mut last_report = std::time::Instant::now();
         loop {
             tokio::time::sleep(Duration::from_millis(100)).await;
+            if last_report.elapsed() >= Duration::from_secs(1) {
+                last_report = std::time::Instant::now();
+                // One JSON line a second on stderr, for scripts and wrappers.
+                let uploaded = progress_uploader.try_lock().map(|u| u.state.sent_bytes()).ok();
+                let spooled = std::fs::metadata(&spool_for_progress).map(|m| m.len()).unwrap_or(0);
+                eprintln!(
+                    "{}",
+                    serde_json::json!({"event": "progress", "message_id": msg.id, "recorded_ms": capture.encoded().as_millis() as u64,
+                        "spooled_bytes": spooled, "uploaded_bytes": uploaded})
+                );
+            }
             if let Some(e) = capture.error() {
                 return Err(anyhow::anyhow!(e));
             }

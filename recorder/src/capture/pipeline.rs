@@ -72,9 +72,11 @@ impl Capture {
             .property("streamable", true)
             .build()
             .map_err(|_| CaptureError::MissingPlugins("mp4mux (gstreamer1.0-plugins-good)".into()))?;
+        // Unbuffered: what the muxer wrote is in the file even if the recorder is killed.
         let sink = gst::ElementFactory::make("filesink")
             .property("location", out.to_string_lossy().to_string())
             .property("sync", false)
+            .property_from_str("buffer-mode", "unbuffered")
             .build()
             .map_err(|_| CaptureError::MissingPlugins("filesink".into()))?;
         pipeline.add_many([&mux, &sink]).map_err(|e| CaptureError::Build(e.to_string()))?;

@@ -4,6 +4,8 @@
 //! beside it, so an upload resumes after a crash or restart. On stop only the tail part and
 //! `complete` remain.
 
+pub mod recover;
+
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::time::Duration;

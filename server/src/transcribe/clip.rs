@@ -74,10 +74,10 @@ pub fn transcribe(engine: &Engine, uri: &str, on_progress: OnProgress<'_>, cance
     if let Some(piece) = chunker.finish() {
         run(piece, &mut segments)?;
     }
-    let duration_ms = decoder
-        .duration()
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-        .or(Some(ms_of(decoded)));
+    // A fragmented MP4 cut short (a recovered recording) can claim a shorter length in its
+    // header than the audio it holds: trust what was decoded when it is longer.
+    let header_ms = decoder.duration().map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let duration_ms = Some(header_ms.unwrap_or(0).max(ms_of(decoded)));
     let note = segments.is_empty().then(|| "no speech was heard".to_string());
     Ok(TranscriptResult { segments, duration_ms, note })
 }

@@ -107,3 +107,70 @@ async fn a_20_second_recording_uploads_while_recording_and_is_transcribed() -> a
     let _ = speech;
     Ok(())
 }
+
+#[tokio::test]
+async fn a_recorder_killed_at_10_seconds_recovers_what_it_recorded() -> anyhow::Result<()> {
+    let work = tempfile::tempdir()?;
+    let _speech = make_clip(work.path(), "mic", &SPEECH, 300, 600)?;
+    let mut desk = Desktop::start(1280, 720)?;
+    desk.show_motion(1280, 720)?;
+    let srv = TestServer::spawn_transcribing().await?;
+    let token = srv.token("alice").await?;
+    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
+    let t = alice.create_thread(&CreateThread { title: "Crashy".into(), members: vec![] }).await?;
+    let recordings = work.path().join("recordings");
+
+    let mut rec = Command::new(binary("vidmsg-recorder")?)
+        .args(["record", "--server", srv.base_url(), "--token", &token, "--title", "Killed"])
+        .args(["--thread", &t.id.to_string(), "--duration", "60", "--screen", &desk.display, "--camera", "test"])
+        .args(["--mic", &desk.mic(), "--size", "1280x720"])
+        .env("VIDMSG_RECORDINGS_DIR", &recordings)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    desk.speak(&work.path().join("mic.wav"))?;
+    // Follow the recorder's progress lines until 10 s are recorded, then SIGKILL it.
+    let stderr = rec.stderr.take().ok_or_else(|| anyhow::anyhow!("no stderr"))?;
+    let recorded = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+            if let Some(ms) = v["recorded_ms"].as_u64().filter(|ms| *ms >= 10_000) {
+                return Some(ms);
+            }
+        }
+        None
+    });
+    let recorded = tokio::time::timeout(Duration::from_secs(40), recorded).await??.expect("progress lines");
+    rec.kill()?; // SIGKILL
+    rec.wait()?;
+    let msg = alice.list_messages(t.id, &PageQuery::default()).await?.items.remove(0);
+    assert_eq!(msg.status, MessageStatus::Uploading);
+
+    let out = tokio::task::spawn_blocking({
+        let (recordings, token) = (recordings.clone(), token.clone());
+        move || {
+            Command::new(binary("vidmsg-recorder")?)
+                .args(["recover", "--token", &token])
+                .env("VIDMSG_RECORDINGS_DIR", &recordings)
+                .output()
+                .map_err(anyhow::Error::from)
+        }
+    })
+    .await??;
+    assert!(out.status.success(), "recover failed: {}", String::from_utf8_lossy(&out.stderr));
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    assert_eq!(line["message_id"].as_i64(), Some(msg.id));
+    let done = TestServer::wait_for(&alice, msg.id, Duration::from_secs(180), |m| {
+        matches!(m.status, MessageStatus::Ready | MessageStatus::Failed)
+    })
+    .await?;
+    assert_eq!(done.status, MessageStatus::Ready, "{:?}", done.status_reason);
+    let dur = done.duration_ms.unwrap_or(0);
+    assert!(dur >= 9_000, "recovered only {dur} ms of {recorded} ms");
+    assert!(dur + 1_000 >= i64::try_from(recorded)?, "lost more than a second: {dur} of {recorded} ms");
+    // Nothing is left to recover.
+    let again = Command::new(binary("vidmsg-recorder")?).args(["recover", "--token", &token]).env("VIDMSG_RECORDINGS_DIR", &recordings).output()?;
+    assert!(again.status.success() && again.stdout.is_empty());
+    Ok(())
+}
