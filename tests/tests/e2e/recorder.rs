@@ -174,3 +174,66 @@ async fn a_recorder_killed_at_10_seconds_recovers_what_it_recorded() -> anyhow::
     assert!(again.status.success() && again.stdout.is_empty());
     Ok(())
 }
+
+#[tokio::test]
+async fn the_recording_survives_the_s3_endpoint_being_down_for_20_seconds() -> anyhow::Result<()> {
+    use vidmsg_server::config::ExternalS3;
+    use vidmsg_server::storage::embedded::EmbeddedCredentials;
+
+    let work = tempfile::tempdir()?;
+    let mut desk = Desktop::start(1280, 720)?;
+    desk.show_motion(1280, 720)?;
+    // The object store is a separate server the test can stop and start again on its port.
+    let store = TestServer::spawn().await?;
+    let creds = EmbeddedCredentials::load_or_create(&store.data_dir.path().join("embedded-s3.json"))?;
+    let store_url = store.base_url().to_string();
+    let data = tempfile::tempdir()?;
+    let mut config = vidmsg_server::Config::for_data_dir(data.path());
+    config.worker = false;
+    config.s3 = Some(ExternalS3 {
+        endpoint: store_url.clone(),
+        region: "us-east-1".into(),
+        access_key: creds.access_key.clone(),
+        secret_key: creds.secret_key.clone(),
+    });
+    let srv = TestServer::spawn_with(config, data).await?;
+    let token = srv.token("alice").await?;
+    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
+    let t = alice.create_thread(&CreateThread { title: "Outage".into(), members: vec![] }).await?;
+
+    let rec = Command::new(binary("vidmsg-recorder")?)
+        .args(["record", "--server", srv.base_url(), "--token", &token, "--title", "Through an outage"])
+        .args(["--thread", &t.id.to_string(), "--duration", "32", "--screen", &desk.display, "--camera", "test"])
+        .args(["--mic", "none", "--size", "1280x720"])
+        .env("VIDMSG_RECORDINGS_DIR", work.path().join("recordings"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    let TestServer { running, data_dir: store_dir } = store;
+    running.stop().await?;
+    let down_at = Instant::now();
+    tokio::time::sleep(Duration::from_secs(20)).await;
+    let mut store_config = vidmsg_server::Config::for_data_dir(store_dir.path());
+    store_config.worker = false;
+    store_config.listen = store_url.trim_start_matches("http://").parse()?;
+    let _store = TestServer::spawn_with(store_config, store_dir).await?;
+    let outage = down_at.elapsed();
+
+    let out = tokio::task::spawn_blocking(move || rec.wait_with_output()).await??;
+    assert!(out.status.success(), "recorder failed after a {outage:?} outage");
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("safe on disk"), "the outage was noticed and survived:\n{log}");
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let msg = alice.get_message(line["message_id"].as_i64().expect("id")).await?;
+    assert_eq!(msg.status, MessageStatus::Processing);
+    let bytes = reqwest::get(msg.video_url.expect("video_url")).await?.bytes().await?;
+    let spooled = std::fs::read(line["spool"].as_str().expect("spool"))?;
+    assert_eq!(bytes.len(), spooled.len(), "complete object");
+    assert!(bytes[4096..] == spooled[4096..], "no gap: the uploaded media equals the recording");
+    let file = work.path().join("uploaded.mp4");
+    std::fs::write(&file, &bytes)?;
+    let (dur, h264, _) = discover(&file)?;
+    assert!(h264 && (dur - 32.0).abs() <= 0.5, "duration {dur}");
+    Ok(())
+}
