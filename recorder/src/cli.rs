@@ -19,7 +19,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Record until SIGINT (Ctrl-C) or --duration, upload, print the message as JSON.
+    /// Record until SIGINT/SIGTERM or --duration (SIGUSR1 pauses and resumes), upload, print the
+    /// message as JSON.
     Record(RecordArgs),
     /// Finish and upload recordings a crash (or SIGKILL) left unfinished; one JSON line each.
     Recover(RecoverArgs),
@@ -145,9 +146,39 @@ fn record(a: RecordArgs) -> anyhow::Result<()> {
         );
     }
     let rt = tokio::runtime::Runtime::new()?;
-    let outcome = rt.block_on(session::record(spec, async {
-        let _ = tokio::signal::ctrl_c().await;
-    }))?;
+    let outcome = rt.block_on(async {
+        // SIGUSR1 toggles pause/resume; SIGINT or SIGTERM stops.
+        let (pause_tx, pause_rx) = tokio::sync::mpsc::unbounded_channel();
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let mut usr1 = signal(SignalKind::user_defined1())?;
+            tokio::spawn(async move {
+                while usr1.recv().await.is_some() {
+                    if pause_tx.send(()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        #[cfg(not(unix))]
+        drop(pause_tx);
+        let stop = async {
+            #[cfg(unix)]
+            {
+                use tokio::signal::unix::{signal, SignalKind};
+                match signal(SignalKind::terminate()) {
+                    Ok(mut term) => tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term.recv() => {} },
+                    Err(_) => {
+                        let _ = tokio::signal::ctrl_c().await;
+                    }
+                }
+            }
+            #[cfg(not(unix))]
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        session::record(spec, stop, pause_rx).await
+    })?;
     println!("{}", serde_json::to_string(&outcome)?);
     Ok(())
 }

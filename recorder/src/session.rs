@@ -58,7 +58,12 @@ pub fn default_recordings_dir() -> PathBuf {
 }
 
 /// Records until `stop` resolves (or the max duration, or a capture error), then finishes.
-pub async fn record(spec: SessionSpec, stop: impl std::future::Future<Output = ()>) -> anyhow::Result<Outcome> {
+/// Each value received on `pause` toggles pause/resume.
+pub async fn record(
+    spec: SessionSpec,
+    stop: impl std::future::Future<Output = ()>,
+    mut pause: tokio::sync::mpsc::UnboundedReceiver<()>,
+) -> anyhow::Result<Outcome> {
     let client = Client::new(&spec.server, Some(spec.token.clone()))?;
     let (thread_id, parent_id) = match spec.destination {
         Destination::Thread(t) => (t, None),
@@ -107,8 +112,16 @@ pub async fn record(spec: SessionSpec, stop: impl std::future::Future<Output = (
     let spool_for_progress = spool.clone();
     let watch_capture = async {
         let mut last_report = std::time::Instant::now();
+        let mut paused = false;
         loop {
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::select! {
+                _ = tokio::time::sleep(Duration::from_millis(100)) => {}
+                Some(()) = pause.recv() => {
+                    paused = !paused;
+                    capture.set_paused(paused)?;
+                    eprintln!("{}", serde_json::json!({"event": if paused { "paused" } else { "resumed" }, "recorded_ms": capture.encoded().as_millis() as u64}));
+                }
+            }
             if last_report.elapsed() >= Duration::from_secs(1) {
                 last_report = std::time::Instant::now();
                 // One JSON line a second on stderr, for scripts and wrappers.

@@ -229,6 +229,16 @@ impl Capture {
         Duration::from_nanos(self.encoded_ns.load(Ordering::SeqCst))
     }
 
+    /// Pauses (`true`) or resumes capture. A live pipeline's running time stands still while it
+    /// is paused, so the recording's timeline stays continuous and excludes the pause.
+    pub fn set_paused(&self, paused: bool) -> Result<(), CaptureError> {
+        let state = if paused { gst::State::Paused } else { gst::State::Playing };
+        self.pipeline
+            .set_state(state)
+            .map(|_| ())
+            .map_err(|_| CaptureError::Runtime(first_error(&self.pipeline).unwrap_or_else(|| format!("could not switch to {state:?}"))))
+    }
+
     /// The first error the pipeline reported, if any.
     pub fn error(&self) -> Option<String> {
         first_error(&self.pipeline)

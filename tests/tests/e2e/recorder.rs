@@ -237,3 +237,43 @@ async fn the_recording_survives_the_s3_endpoint_being_down_for_20_seconds() -> a
     assert!(h264 && (dur - 32.0).abs() <= 0.5, "duration {dur}");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_5_second_pause_is_left_out_of_the_recording() -> anyhow::Result<()> {
+    let work = tempfile::tempdir()?;
+    let mut desk = Desktop::start(1280, 720)?;
+    desk.show_motion(1280, 720)?;
+    let mut config = vidmsg_server::Config::for_data_dir(work.path());
+    config.worker = false;
+    let srv = TestServer::spawn_with(config, tempfile::tempdir()?).await?;
+    let token = srv.token("alice").await?;
+    let rec = Command::new(binary("vidmsg-recorder")?)
+        .args(["record", "--server", srv.base_url(), "--token", &token, "--title", "Paused"])
+        .args(["--duration", "8", "--screen", &desk.display, "--camera", "test", "--mic", &desk.mic(), "--size", "1280x720"])
+        .env("VIDMSG_RECORDINGS_DIR", work.path().join("recordings"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let pid = rec.id().to_string();
+    let signal = |pid: &str| Command::new("kill").args(["-USR1", pid]).status();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert!(signal(&pid)?.success());
+    let paused_at = Instant::now();
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert!(signal(&pid)?.success());
+    let paused_for = paused_at.elapsed();
+    let out = tokio::task::spawn_blocking(move || rec.wait_with_output()).await??;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("\"paused\"") && log.contains("\"resumed\""), "{log}");
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout)?;
+    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token))?;
+    let msg = alice.get_message(line["message_id"].as_i64().expect("id")).await?;
+    let bytes = reqwest::get(msg.video_url.expect("video_url")).await?.bytes().await?;
+    let file = work.path().join("paused.mp4");
+    std::fs::write(&file, &bytes)?;
+    let (dur, h264, audio) = discover(&file)?;
+    assert!(h264 && audio);
+    assert!((dur - 8.0).abs() <= 0.5, "duration {dur} s after a {paused_for:?} pause: the pause must not count");
+    Ok(())
+}
