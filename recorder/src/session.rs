@@ -47,6 +47,49 @@ pub struct Outcome {
     pub stop_to_link_s: f64,
 }
 
+/// Turns input readings (one a second) into warnings: a microphone quieter than −60 dBFS for
+/// 3 s, a camera that delivered no frame for 2 s. Each warning is given once until it clears.
+#[derive(Debug, Default)]
+struct InputWatch {
+    silent_s: u32,
+    warned_silent: bool,
+    last_frames: Option<u64>,
+    still_s: u32,
+    warned_camera: bool,
+}
+
+impl InputWatch {
+    fn check(&mut self, inputs: crate::capture::InputStatus) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(db) = inputs.mic_db {
+            if db < -60.0 {
+                self.silent_s += 1;
+                if self.silent_s >= 3 && !self.warned_silent {
+                    self.warned_silent = true;
+                    out.push(format!("the microphone is silent ({db:.0} dBFS): check the input device and mute switch"));
+                }
+            } else {
+                self.silent_s = 0;
+                self.warned_silent = false;
+            }
+        }
+        if let Some(frames) = inputs.camera_frames {
+            if self.last_frames == Some(frames) {
+                self.still_s += 1;
+                if self.still_s >= 2 && !self.warned_camera {
+                    self.warned_camera = true;
+                    out.push("the camera delivers no frames: check that no other app holds it".to_string());
+                }
+            } else {
+                self.still_s = 0;
+                self.warned_camera = false;
+            }
+            self.last_frames = Some(frames);
+        }
+        out
+    }
+}
+
 /// `$XDG_DATA_HOME/vidmsg/recordings`, else `~/.local/share/vidmsg/recordings`.
 pub fn default_recordings_dir() -> PathBuf {
     if let Some(x) = std::env::var_os("XDG_DATA_HOME").filter(|v| !v.is_empty()) {
@@ -113,6 +156,7 @@ pub async fn record(
     let watch_capture = async {
         let mut last_report = std::time::Instant::now();
         let mut paused = false;
+        let mut warnings = InputWatch::default();
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_millis(100)) => {}
@@ -127,11 +171,19 @@ pub async fn record(
                 // One JSON line a second on stderr, for scripts and wrappers.
                 let uploaded = progress_uploader.try_lock().map(|u| u.state.sent_bytes()).ok();
                 let spooled = std::fs::metadata(&spool_for_progress).map(|m| m.len()).unwrap_or(0);
+                let inputs = capture.inputs();
                 eprintln!(
                     "{}",
                     serde_json::json!({"event": "progress", "message_id": msg.id, "recorded_ms": capture.encoded().as_millis() as u64,
-                        "spooled_bytes": spooled, "uploaded_bytes": uploaded})
+                        "spooled_bytes": spooled, "uploaded_bytes": uploaded, "mic_db": inputs.mic_db,
+                        "camera_frames": inputs.camera_frames})
                 );
+                if !paused {
+                    for w in warnings.check(inputs) {
+                        tracing::warn!("{w}");
+                        eprintln!("{}", serde_json::json!({"event": "warning", "message": w}));
+                    }
+                }
             }
             if let Some(e) = capture.error() {
                 return Err(anyhow::anyhow!(e));
@@ -161,4 +213,26 @@ pub async fn record(
         spool,
         stop_to_link_s,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::InputWatch;
+    use crate::capture::InputStatus;
+
+    #[test]
+    fn silence_and_frozen_cameras_warn_once_until_they_clear() {
+        let mut w = InputWatch::default();
+        let quiet = InputStatus { mic_db: Some(-90.0), camera_frames: Some(10) };
+        assert!(w.check(quiet).is_empty());
+        assert!(w.check(quiet).is_empty());
+        let third = w.check(quiet);
+        assert!(third.iter().any(|m| m.contains("camera")), "no new frame for 2 s: {third:?}");
+        assert!(third.iter().any(|m| m.contains("microphone")), "silent for 3 s: {third:?}");
+        assert!(w.check(quiet).is_empty(), "each warning once");
+        let loud = InputStatus { mic_db: Some(-20.0), camera_frames: Some(40) };
+        assert!(w.check(loud).is_empty());
+        let no_mic = InputStatus { mic_db: None, camera_frames: None };
+        assert!(w.check(no_mic).is_empty());
+    }
 }

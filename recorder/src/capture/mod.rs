@@ -5,7 +5,7 @@
 mod bubble;
 mod pipeline;
 
-pub use pipeline::{Capture, CaptureError};
+pub use pipeline::{Capture, CaptureError, InputStatus};
 
 /// What to capture the screen from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -54,6 +54,19 @@ pub struct Capture {
     pipeline: gst::Pipeline,
     /// Nanoseconds of encoded video, for the timer and the duration.
     encoded_ns: Arc<AtomicU64>,
+    /// Frames the camera delivered (None without a camera).
+    camera_frames: Option<Arc<AtomicU64>>,
+    /// Latest microphone RMS level in dBFS × 100 (i64::MIN before the first measurement).
+    mic_centi_db: std::sync::atomic::AtomicI64,
+    has_mic: bool,
+}
+
+/// What the inputs are doing, for meters and warnings.
+#[derive(Debug, Clone, Copy)]
+pub struct InputStatus {
+    /// Microphone level in dBFS (RMS over 100 ms), once measured.
+    pub mic_db: Option<f64>,
+    pub camera_frames: Option<u64>,
 }
 
 impl Capture {
@@ -133,6 +146,7 @@ impl Capture {
             ),
             Camera::None => None,
         };
+        let camera_frames = camera_src.as_ref().map(|_| Arc::new(AtomicU64::new(0)));
         let (bg, bubble_src) = match (background, camera_src) {
             (Some(bg), cam) => (bg, cam),
             (None, Some(cam)) => (cam, None),
@@ -155,6 +169,12 @@ impl Capture {
             chain(&pipeline, &cam_chain)?;
             if let Some(pad) = cam_chain[5].static_pad("src") {
                 bubble::install(&pad, size);
+                if let Some(counter) = camera_frames.clone() {
+                    pad.add_probe(gst::PadProbeType::BUFFER, move |_, _| {
+                        counter.fetch_add(1, Ordering::Relaxed);
+                        gst::PadProbeReturn::Ok
+                    });
+                }
             }
             let margin = 24.min(w / 20) as i32;
             let (x, y) = match spec.corner {
@@ -213,15 +233,30 @@ impl Capture {
                 .property("bitrate", 128_000i32)
                 .build()
                 .map_err(|_| CaptureError::MissingPlugins("avenc_aac (gstreamer1.0-libav)".into()))?;
-            let achain = [src, make("audioconvert")?, make("audioresample")?, caps_filter(raw)?, make("queue")?, aenc, make("aacparse")?];
+            let level = gst::ElementFactory::make("level")
+                .property("interval", 100_000_000u64)
+                .property("post-messages", true)
+                .build()
+                .map_err(|_| CaptureError::MissingPlugins("level (gstreamer1.0-plugins-good)".into()))?;
+            let achain = [src, make("audioconvert")?, make("audioresample")?, caps_filter(raw)?, level, make("queue")?, aenc, make("aacparse")?];
             chain(&pipeline, &achain)?;
-            achain[6].link(&mux).map_err(|e| CaptureError::Build(e.to_string()))?;
+            achain[7].link(&mux).map_err(|e| CaptureError::Build(e.to_string()))?;
         }
 
         pipeline
             .set_state(gst::State::Playing)
             .map_err(|_| CaptureError::Runtime(first_error(&pipeline).unwrap_or_else(|| "the pipeline would not start".into())))?;
-        Ok(Self { pipeline, encoded_ns })
+        let has_mic = spec.mic != Mic::None;
+        Ok(Self { pipeline, encoded_ns, camera_frames, mic_centi_db: std::sync::atomic::AtomicI64::new(i64::MIN), has_mic })
+    }
+
+    /// Microphone level and camera frame count.
+    pub fn inputs(&self) -> InputStatus {
+        let c = self.mic_centi_db.load(Ordering::Relaxed);
+        InputStatus {
+            mic_db: (self.has_mic && c != i64::MIN).then(|| c as f64 / 100.0),
+            camera_frames: self.camera_frames.as_ref().map(|f| f.load(Ordering::Relaxed)),
+        }
     }
 
     /// Seconds of video encoded so far.
@@ -239,9 +274,28 @@ impl Capture {
             .map_err(|_| CaptureError::Runtime(first_error(&self.pipeline).unwrap_or_else(|| format!("could not switch to {state:?}"))))
     }
 
-    /// The first error the pipeline reported, if any.
+    /// Reads the bus: keeps the latest microphone level, returns the first error if any.
     pub fn error(&self) -> Option<String> {
-        first_error(&self.pipeline)
+        let bus = self.pipeline.bus()?;
+        while let Some(msg) = bus.pop() {
+            match msg.view() {
+                gst::MessageView::Error(e) => {
+                    let debug = e.debug().map(|d| d.to_string()).unwrap_or_default();
+                    return Some(format!("{} ({})", e.error(), debug.lines().last().unwrap_or_default()));
+                }
+                gst::MessageView::Element(el) => {
+                    let Some(st) = el.structure().filter(|s| s.name() == "level") else { continue };
+                    if let Ok(rms) = st.get::<gst::glib::ValueArray>("rms") {
+                        let loudest = rms.iter().filter_map(|v| v.get::<f64>().ok()).fold(f64::NEG_INFINITY, f64::max);
+                        // Digital silence reads as −700 dB or −inf: report it as −100 dBFS.
+                        let centi = if loudest.is_finite() { (loudest.max(-100.0) * 100.0) as i64 } else { -10_000 };
+                        self.mic_centi_db.store(centi, Ordering::Relaxed);
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
     }
 
     /// Sends end-of-stream so the muxer writes its last fragment, waits for it (at most

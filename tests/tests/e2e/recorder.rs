@@ -277,3 +277,36 @@ async fn a_5_second_pause_is_left_out_of_the_recording() -> anyhow::Result<()> {
     assert!((dur - 8.0).abs() <= 0.5, "duration {dur} s after a {paused_for:?} pause: the pause must not count");
     Ok(())
 }
+
+#[tokio::test]
+async fn a_silent_microphone_is_warned_about_while_recording() -> anyhow::Result<()> {
+    let work = tempfile::tempdir()?;
+    let desk = Desktop::start(640, 360)?; // nothing plays into the sink: the mic hears silence
+    let mut config = vidmsg_server::Config::for_data_dir(work.path());
+    config.worker = false;
+    let srv = TestServer::spawn_with(config, tempfile::tempdir()?).await?;
+    let token = srv.token("alice").await?;
+    let out = tokio::task::spawn_blocking({
+        let (url, display, mic, dir) = (srv.base_url().to_string(), desk.display.clone(), desk.mic(), work.path().join("recordings"));
+        move || {
+            Command::new(binary("vidmsg-recorder")?)
+                .args(["record", "--server", &url, "--token", &token, "--duration", "5", "--screen", &display])
+                .args(["--camera", "test", "--mic", &mic, "--size", "640x360"])
+                .env("VIDMSG_RECORDINGS_DIR", dir)
+                .output()
+                .map_err(anyhow::Error::from)
+        }
+    })
+    .await??;
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(log.contains("\"event\":\"warning\"") && log.contains("microphone is silent"), "{log}");
+    assert!(!log.contains("camera delivers no frames"), "the test camera runs: {log}");
+    let levels: Vec<f64> = log
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["mic_db"].as_f64())
+        .collect();
+    assert!(!levels.is_empty() && levels.iter().all(|db| *db <= -60.0), "levels {levels:?}");
+    Ok(())
+}
