@@ -74,6 +74,9 @@ pub struct RecordArgs {
     /// Folder for recordings before and while they upload.
     #[arg(long, env = "VIDMSG_RECORDINGS_DIR")]
     pub recordings_dir: Option<PathBuf>,
+    /// Seconds of countdown (a JSON line each) before capture starts.
+    #[arg(long, default_value_t = 0)]
+    pub countdown: u32,
 }
 
 fn parse_size(s: &str) -> anyhow::Result<(u32, u32)> {
@@ -136,6 +139,7 @@ fn record(a: RecordArgs) -> anyhow::Result<()> {
             corner: Corner::BottomLeft,
         },
         recordings_dir: a.recordings_dir.unwrap_or_else(session::default_recordings_dir),
+        countdown: a.countdown.min(10),
     };
     let waiting = crate::upload::recover::unfinished(&spec.recordings_dir);
     if !waiting.is_empty() {

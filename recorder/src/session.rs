@@ -33,6 +33,8 @@ pub struct SessionSpec {
     pub capture: CaptureSpec,
     /// Parent folder of the per-recording spool folders.
     pub recordings_dir: PathBuf,
+    /// Seconds of 3-2-1 before capture starts.
+    pub countdown: u32,
 }
 
 /// The line the CLI prints.
@@ -129,7 +131,23 @@ pub async fn record(
     let state_path = dir.join("upload.json");
     let state = UploadState { server: spec.server.clone(), message_id: msg.id, thread_id, ..Default::default() };
     state.save(&state_path)?;
-    let capture = Capture::start(&spec.capture, &spool)?;
+    if spec.countdown > 0 {
+        for n in (1..=spec.countdown).rev() {
+            eprintln!("{}", serde_json::json!({"event": "countdown", "seconds": n}));
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    }
+    let capture = match Capture::start(&spec.capture, &spool) {
+        Ok(c) => c,
+        Err(e) => {
+            // Nothing was recorded: take the message back so no empty upload lingers.
+            if let Err(abort) = client.abort_upload(msg.id).await {
+                tracing::warn!(error = %abort, "could not withdraw message {}", msg.id);
+            }
+            let _ = std::fs::remove_dir_all(&dir);
+            return Err(e.into());
+        }
+    };
     tracing::info!(message = msg.id, spool = %spool.display(), "recording");
 
     // Upload parts as they fill, until told to stop.

@@ -310,3 +310,38 @@ async fn a_silent_microphone_is_warned_about_while_recording() -> anyhow::Result
     assert!(!levels.is_empty() && levels.iter().all(|db| *db <= -60.0), "levels {levels:?}");
     Ok(())
 }
+
+#[tokio::test]
+async fn missing_plugins_are_named_and_leave_no_message_behind() -> anyhow::Result<()> {
+    let work = tempfile::tempdir()?;
+    let mut config = vidmsg_server::Config::for_data_dir(work.path());
+    config.worker = false;
+    let srv = TestServer::spawn_with(config, tempfile::tempdir()?).await?;
+    let token = srv.token("alice").await?;
+    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
+    let t = alice.create_thread(&CreateThread { title: "No plugins".into(), members: vec![] }).await?;
+    let empty = work.path().join("no-plugins");
+    std::fs::create_dir_all(&empty)?;
+    let out = tokio::task::spawn_blocking({
+        let (url, dir, thread) = (srv.base_url().to_string(), work.path().join("recordings"), t.id.to_string());
+        move || {
+            // A GStreamer with no plugins at all: the recorder must say which ones it needs.
+            Command::new(binary("vidmsg-recorder")?)
+                .args(["record", "--server", &url, "--token", &token, "--thread", &thread, "--duration", "2"])
+                .args(["--screen", "test", "--camera", "none", "--mic", "none", "--size", "640x360", "--countdown", "1"])
+                .env("VIDMSG_RECORDINGS_DIR", dir)
+                .env("GST_PLUGIN_SYSTEM_PATH_1_0", &empty)
+                .env("GST_PLUGIN_PATH_1_0", &empty)
+                .env("GST_REGISTRY_1_0", empty.join("registry.bin"))
+                .output()
+                .map_err(anyhow::Error::from)
+        }
+    })
+    .await??;
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("plugins missing") && err.contains("gstreamer1.0-plugins-"), "{err}");
+    assert!(err.contains("\"countdown\""), "{err}");
+    assert_eq!(alice.get_thread(t.id).await?.message_count, 0, "the message was withdrawn");
+    Ok(())
+}
