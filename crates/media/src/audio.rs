@@ -107,12 +107,12 @@ impl AudioDecoder {
                     let text = err.error().to_string();
                     let debug = err.debug().map(|d| d.to_string()).unwrap_or_default();
                     if err.error().matches(gst::CoreError::MissingPlugin) || err.error().matches(gst::StreamError::CodecNotFound) {
-                        return Some(MediaError::MissingPlugins(format!("{text} {}", first_line(&debug))));
+                        return Some(MediaError::MissingPlugins(format!("{text} {}", last_line(&debug))));
                     }
                     if err.error().kind::<gst::ResourceError>().is_some() {
-                        return Some(MediaError::Source(format!("{text} ({})", first_line(&debug))));
+                        return Some(MediaError::Source(format!("{text} ({})", last_line(&debug))));
                     }
-                    return Some(MediaError::Decode(format!("{text} ({})", first_line(&debug))));
+                    return Some(MediaError::Decode(format!("{text} ({})", last_line(&debug))));
                 }
                 gst::MessageView::Element(e) if e.structure().is_some_and(|s| s.name() == "missing-plugin") => {
                     let detail = e.structure().and_then(|s| s.get::<String>("name").ok()).unwrap_or_default();
@@ -172,7 +172,7 @@ impl Drop for AudioDecoder {
     }
 }
 
-fn first_line(s: &str) -> &str {
+fn last_line(s: &str) -> &str {
     s.lines().last().unwrap_or_default()
 }
 
