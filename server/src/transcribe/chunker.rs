@@ -83,19 +83,38 @@ impl Chunker {
     }
 }
 
-/// Index (multiple of FRAME) of the quietest frame in the last SPLIT_WINDOW samples.
+/// Where to cut a full window: the middle of the longest quiet run of frames in its last
+/// SPLIT_WINDOW samples (a pause between sentences), not merely the quietest frame, which can
+/// fall in the short gap between two words. "Quiet" is relative to the loudest frame there.
 fn quietest_split(s: &[f32]) -> usize {
     let from = s.len().saturating_sub(SPLIT_WINDOW);
-    let mut best = (s.len(), f32::MAX);
-    let mut i = from;
-    while i + FRAME <= s.len() {
-        let e = rms(&s[i..i + FRAME]);
-        if e < best.1 {
-            best = (i + FRAME / 2, e);
+    let energies: Vec<(usize, f32)> = (from..s.len().saturating_sub(FRAME - 1)).step_by(FRAME).map(|i| (i, rms(&s[i..i + FRAME]))).collect();
+    let peak = energies.iter().map(|e| e.1).fold(0.0f32, f32::max);
+    let quiet = (peak * 0.05).max(SILENCE_RMS / 4.0);
+    let (mut best_start, mut best_len) = (0usize, 0usize);
+    let mut run_start = None;
+    for (k, &(_, e)) in energies.iter().enumerate() {
+        match (e <= quiet, run_start) {
+            (true, None) => run_start = Some(k),
+            (false, Some(r)) => {
+                if k - r > best_len {
+                    (best_start, best_len) = (r, k - r);
+                }
+                run_start = None;
+            }
+            _ => {}
         }
-        i += FRAME;
     }
-    best.0
+    if let Some(r) = run_start {
+        if energies.len() - r > best_len {
+            (best_start, best_len) = (r, energies.len() - r);
+        }
+    }
+    if best_len == 0 {
+        // No pause at all: the quietest frame.
+        return energies.iter().min_by(|a, b| a.1.total_cmp(&b.1)).map_or(s.len(), |e| e.0 + FRAME / 2);
+    }
+    energies[best_start + best_len / 2].0
 }
 
 /// First sample at or after `from` (and before `to`) where speech energy starts: the first
@@ -145,6 +164,18 @@ mod tests {
         assert!((27 * 16_000..27 * 16_000 + 8_000).contains(&first_end), "split at {first_end}");
         assert_eq!(pieces[1].start as usize, first_end);
         assert_eq!(pieces.iter().map(|p| p.samples.len()).sum::<usize>(), all.len());
+    }
+
+    #[test]
+    fn the_split_prefers_a_long_pause_to_a_short_one() {
+        // Tone, a 60 ms gap at 24 s, a 1 s pause at 26 s.
+        let mut s = tone(24 * 16_000, 0.5);
+        s.extend(std::iter::repeat_n(0.0, 960)); // 60 ms between two words
+        s.extend(tone(2 * 16_000 - 960, 0.5));
+        s.extend(std::iter::repeat_n(0.0, 16_000)); // 1 s between two sentences
+        s.extend(tone(MAX_CHUNK - s.len(), 0.5));
+        let cut = super::quietest_split(&s);
+        assert!((26 * 16_000..27 * 16_000).contains(&cut), "cut at {cut}");
     }
 
     #[test]
