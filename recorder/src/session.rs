@@ -175,6 +175,9 @@ pub async fn record(
         let mut last_report = std::time::Instant::now();
         let mut paused = false;
         let mut warnings = InputWatch::default();
+        // Watchdog: a capture that stops producing video while not paused is an error, not a
+        // recording that never ends.
+        let (mut last_encoded, mut last_progress) = (capture.encoded(), std::time::Instant::now());
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_millis(100)) => {}
@@ -205,6 +208,12 @@ pub async fn record(
             }
             if let Some(e) = capture.error() {
                 return Err(anyhow::anyhow!(e));
+            }
+            let now_encoded = capture.encoded();
+            if paused || now_encoded != last_encoded {
+                (last_encoded, last_progress) = (now_encoded, std::time::Instant::now());
+            } else if last_progress.elapsed() > Duration::from_secs(15) {
+                anyhow::bail!("capture stalled: no video for 15 s (the recording so far is kept in the spool folder)");
             }
             if capture.encoded() >= max {
                 return Ok(());

@@ -262,7 +262,9 @@ async fn a_5_second_pause_is_left_out_of_the_recording() -> anyhow::Result<()> {
     tokio::time::sleep(Duration::from_secs(5)).await;
     assert!(signal(&pid)?.success());
     let paused_for = paused_at.elapsed();
-    let out = tokio::task::spawn_blocking(move || rec.wait_with_output()).await??;
+    let out = tokio::time::timeout(Duration::from_secs(90), tokio::task::spawn_blocking(move || rec.wait_with_output()))
+        .await
+        .map_err(|_| anyhow::anyhow!("the recorder did not finish within 90 s"))???;
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(log.contains("\"paused\"") && log.contains("\"resumed\""), "{log}");
