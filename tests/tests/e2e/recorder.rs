@@ -243,9 +243,7 @@ async fn a_5_second_pause_is_left_out_of_the_recording() -> anyhow::Result<()> {
     let work = tempfile::tempdir()?;
     let mut desk = Desktop::start(1280, 720)?;
     desk.show_motion(1280, 720)?;
-    let mut config = vidmsg_server::Config::for_data_dir(work.path());
-    config.worker = false;
-    let srv = TestServer::spawn_with(config, tempfile::tempdir()?).await?;
+    let srv = TestServer::spawn().await?;
     let token = srv.token("alice").await?;
     let rec = Command::new(binary("vidmsg-recorder")?)
         .args(["record", "--server", srv.base_url(), "--token", &token, "--title", "Paused"])
@@ -284,9 +282,7 @@ async fn a_5_second_pause_is_left_out_of_the_recording() -> anyhow::Result<()> {
 async fn a_silent_microphone_is_warned_about_while_recording() -> anyhow::Result<()> {
     let work = tempfile::tempdir()?;
     let desk = Desktop::start(640, 360)?; // nothing plays into the sink: the mic hears silence
-    let mut config = vidmsg_server::Config::for_data_dir(work.path());
-    config.worker = false;
-    let srv = TestServer::spawn_with(config, tempfile::tempdir()?).await?;
+    let srv = TestServer::spawn().await?;
     let token = srv.token("alice").await?;
     let out = tokio::task::spawn_blocking({
         let (url, display, mic, dir) = (srv.base_url().to_string(), desk.display.clone(), desk.mic(), work.path().join("recordings"));
@@ -316,9 +312,7 @@ async fn a_silent_microphone_is_warned_about_while_recording() -> anyhow::Result
 #[tokio::test]
 async fn missing_plugins_are_named_and_leave_no_message_behind() -> anyhow::Result<()> {
     let work = tempfile::tempdir()?;
-    let mut config = vidmsg_server::Config::for_data_dir(work.path());
-    config.worker = false;
-    let srv = TestServer::spawn_with(config, tempfile::tempdir()?).await?;
+    let srv = TestServer::spawn().await?;
     let token = srv.token("alice").await?;
     let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
     let t = alice.create_thread(&CreateThread { title: "No plugins".into(), members: vec![] }).await?;
