@@ -245,8 +245,21 @@ async fn a_5_second_pause_is_left_out_of_the_recording() -> anyhow::Result<()> {
     desk.show_motion(1280, 720)?;
     let srv = TestServer::spawn().await?;
     let token = srv.token("alice").await?;
+    // Recorded as a video reply to a text message (`--reply-to`).
+    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
+    let t = alice.create_thread(&CreateThread { title: "Questions".into(), members: vec![] }).await?;
+    let question = alice
+        .create_message(t.id, &vidmsg_api::CreateMessage {
+            kind: vidmsg_api::MessageKind::Text,
+            title: None,
+            body: Some("Can you show the new flow?".into()),
+            parent_id: None,
+            content_type: None,
+        })
+        .await?;
     let rec = Command::new(binary("vidmsg-recorder")?)
         .args(["record", "--server", srv.base_url(), "--token", &token, "--title", "Paused"])
+        .args(["--reply-to", &question.id.to_string()])
         .args(["--duration", "8", "--screen", &desk.display, "--camera", "test", "--mic", &desk.mic(), "--size", "1280x720"])
         .env("VIDMSG_RECORDINGS_DIR", work.path().join("recordings"))
         .stdout(Stdio::piped())
@@ -267,8 +280,8 @@ async fn a_5_second_pause_is_left_out_of_the_recording() -> anyhow::Result<()> {
     let log = String::from_utf8_lossy(&out.stderr);
     assert!(log.contains("\"paused\"") && log.contains("\"resumed\""), "{log}");
     let line: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token))?;
     let msg = alice.get_message(line["message_id"].as_i64().expect("id")).await?;
+    assert_eq!((msg.thread_id, msg.parent_id), (t.id, Some(question.id)), "a reply in the question's thread");
     let bytes = reqwest::get(msg.video_url.expect("video_url")).await?.bytes().await?;
     let file = work.path().join("paused.mp4");
     std::fs::write(&file, &bytes)?;
