@@ -52,9 +52,7 @@ fn sdk_err<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static, 
             code: se.err().code().unwrap_or("Unknown").to_string(),
             message: se.err().message().unwrap_or_default().to_string(),
         },
-        SdkError::DispatchFailure(_) | SdkError::TimeoutError(_) | SdkError::ResponseError(_) => {
-            StorageError::Unavailable(format!("{op}: {}", aws_smithy_types::error::display::DisplayErrorContext(&e)))
-        }
+        // Dispatch failures, timeouts, unreadable responses: the store may be back later.
         _ => StorageError::Unavailable(format!("{op}: {}", aws_smithy_types::error::display::DisplayErrorContext(&e))),
     }
 }

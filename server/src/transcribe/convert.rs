@@ -240,14 +240,7 @@ fn read_vocabulary(dir: &Path) -> Result<Vec<String>> {
     }
     let json = dir.join("vocabulary.json");
     let text = std::fs::read_to_string(&json).map_err(|_| ConvertError::Format(format!("no vocabulary.txt or vocabulary.json in {}", dir.display())))?;
-    parse_json_string_array(&text).ok_or_else(|| ConvertError::Format("vocabulary.json is not an array of strings".into()))
-}
-
-/// A small parser for a JSON array of strings (keeps this module free of a JSON dependency's
-/// version questions).
-fn parse_json_string_array(text: &str) -> Option<Vec<String>> {
-    let v: Vec<String> = serde_json::from_str(text).ok()?;
-    Some(v)
+    serde_json::from_str(&text).map_err(|e| ConvertError::Format(format!("vocabulary.json is not an array of strings: {e}")))
 }
 
 /// Number of GPT-2 text tokens whisper.cpp expects in the file (it adds the special ones).

@@ -34,7 +34,7 @@ fn discover(path: &std::path::Path) -> anyhow::Result<(f64, bool, bool)> {
 #[tokio::test]
 async fn a_20_second_recording_uploads_while_recording_and_is_transcribed() -> anyhow::Result<()> {
     let work = tempfile::tempdir()?;
-    let speech = make_clip(work.path(), "mic", &SPEECH, 300, 600)?;
+    make_clip(work.path(), "mic", &SPEECH, 300, 600)?; // writes mic.wav, the microphone's speech
     let wav = work.path().join("mic.wav");
     let mut desk = Desktop::start(1280, 720)?;
     desk.show_motion(1280, 720)?;
@@ -104,14 +104,13 @@ async fn a_20_second_recording_uploads_while_recording_and_is_transcribed() -> a
     let said: Vec<String> = SPEECH[..2].iter().flat_map(|s| words(s)).collect();
     let found = said.iter().filter(|w| heard.contains(w)).count();
     assert!(found * 10 >= said.len() * 7, "heard {heard:?}, said {said:?}");
-    let _ = speech;
     Ok(())
 }
 
 #[tokio::test]
 async fn a_recorder_killed_at_10_seconds_recovers_what_it_recorded() -> anyhow::Result<()> {
     let work = tempfile::tempdir()?;
-    let _speech = make_clip(work.path(), "mic", &SPEECH, 300, 600)?;
+    make_clip(work.path(), "mic", &SPEECH, 300, 600)?; // writes mic.wav
     let mut desk = Desktop::start(1280, 720)?;
     desk.show_motion(1280, 720)?;
     let srv = TestServer::spawn_transcribing().await?;
@@ -235,59 +234,6 @@ async fn the_recording_survives_the_s3_endpoint_being_down_for_20_seconds() -> a
     std::fs::write(&file, &bytes)?;
     let (dur, h264, _) = discover(&file)?;
     assert!(h264 && (dur - 32.0).abs() <= 0.5, "duration {dur}");
-    Ok(())
-}
-
-#[tokio::test]
-async fn a_5_second_pause_is_left_out_of_the_recording() -> anyhow::Result<()> {
-    let work = tempfile::tempdir()?;
-    let mut desk = Desktop::start(1280, 720)?;
-    desk.show_motion(1280, 720)?;
-    let srv = TestServer::spawn().await?;
-    let token = srv.token("alice").await?;
-    // Recorded as a video reply to a text message (`--reply-to`).
-    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
-    let t = alice.create_thread(&CreateThread { title: "Questions".into(), members: vec![] }).await?;
-    let question = alice
-        .create_message(t.id, &vidmsg_api::CreateMessage {
-            kind: vidmsg_api::MessageKind::Text,
-            title: None,
-            body: Some("Can you show the new flow?".into()),
-            parent_id: None,
-            content_type: None,
-        })
-        .await?;
-    let rec = Command::new(binary("vidmsg-recorder")?)
-        .args(["record", "--server", srv.base_url(), "--token", &token, "--title", "Paused"])
-        .args(["--reply-to", &question.id.to_string()])
-        .args(["--duration", "8", "--screen", &desk.display, "--camera", "test", "--mic", &desk.mic(), "--size", "1280x720"])
-        .env("VIDMSG_RECORDINGS_DIR", work.path().join("recordings"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let pid = rec.id().to_string();
-    let signal = |pid: &str| Command::new("kill").args(["-USR1", pid]).status();
-    tokio::time::sleep(Duration::from_secs(5)).await;
-    assert!(signal(&pid)?.success());
-    let paused_at = Instant::now();
-    tokio::time::sleep(Duration::from_secs(5)).await;
-    assert!(signal(&pid)?.success());
-    let paused_for = paused_at.elapsed();
-    let out = tokio::time::timeout(Duration::from_secs(90), tokio::task::spawn_blocking(move || rec.wait_with_output()))
-        .await
-        .map_err(|_| anyhow::anyhow!("the recorder did not finish within 90 s"))???;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let log = String::from_utf8_lossy(&out.stderr);
-    assert!(log.contains("\"paused\"") && log.contains("\"resumed\""), "{log}");
-    let line: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    let msg = alice.get_message(line["message_id"].as_i64().expect("id")).await?;
-    assert_eq!((msg.thread_id, msg.parent_id), (t.id, Some(question.id)), "a reply in the question's thread");
-    let bytes = reqwest::get(msg.video_url.expect("video_url")).await?.bytes().await?;
-    let file = work.path().join("paused.mp4");
-    std::fs::write(&file, &bytes)?;
-    let (dur, h264, audio) = discover(&file)?;
-    assert!(h264 && audio);
-    assert!((dur - 8.0).abs() <= 0.5, "duration {dur} s after a {paused_for:?} pause: the pause must not count");
     Ok(())
 }
 
