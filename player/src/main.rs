@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use vidmsg_api::{Client, PageQuery, SearchQuery};
 
 #[derive(Debug, Parser)]
-#[command(name = "vidmsg-player", version, about = "vidmsg threads, messages and transcript search")]
+#[command(
+    name = "vidmsg-player",
+    version,
+    about = "vidmsg threads, messages and transcript search"
+)]
 struct Cli {
     #[arg(long, env = "VIDMSG_SERVER")]
     server: String,
@@ -37,23 +41,51 @@ async fn main() -> anyhow::Result<()> {
         Command::Inbox => {
             let threads = client.list_threads(&PageQuery::default()).await?;
             for t in threads.items {
-                println!("#{} {} ({} messages; {})", t.id, t.title, t.message_count, t.members.join(", "));
+                println!(
+                    "#{} {} ({} messages; {})",
+                    t.id,
+                    t.title,
+                    t.message_count,
+                    t.members.join(", ")
+                );
                 let msgs = client.list_messages(t.id, &PageQuery::default()).await?;
                 for m in msgs.items {
-                    let indent = if m.parent_id.is_some() { "    ↳ " } else { "  " };
+                    let indent = if m.parent_id.is_some() {
+                        "    ↳ "
+                    } else {
+                        "  "
+                    };
                     let len = m.duration_ms.map(clock).unwrap_or_default();
-                    let reason = m.status_reason.map(|r| format!(" — {r}")).unwrap_or_default();
-                    println!("{indent}[{}] {} by {} {len} {:?}{reason}", m.id, m.title, m.author, m.status);
+                    let reason = m
+                        .status_reason
+                        .map(|r| format!(" — {r}"))
+                        .unwrap_or_default();
+                    println!(
+                        "{indent}[{}] {} by {} {len} {:?}{reason}",
+                        m.id, m.title, m.author, m.status
+                    );
                 }
             }
         }
         Command::Search { query } => {
-            let res = client.search(&SearchQuery { q: query, ..Default::default() }).await?;
+            let res = client
+                .search(&SearchQuery {
+                    q: query,
+                    ..Default::default()
+                })
+                .await?;
             if res.hits.is_empty() {
                 println!("no hits");
             }
             for h in res.hits {
-                println!("{} › {} [{}] at {}: {}", h.thread_title, h.title, h.message_id, clock(h.start_ms), h.snippet);
+                println!(
+                    "{} › {} [{}] at {}: {}",
+                    h.thread_title,
+                    h.title,
+                    h.message_id,
+                    clock(h.start_ms),
+                    h.snippet
+                );
             }
         }
     }

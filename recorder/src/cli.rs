@@ -11,10 +11,24 @@ use crate::capture::{Camera, CaptureSpec, Corner, Mic, Screen};
 use crate::session::{self, Destination, SessionSpec};
 
 #[derive(Debug, Parser)]
-#[command(name = "vidmsg-recorder", version, about = "Record screen, camera and voice; uploaded while recording")]
+#[command(
+    name = "vidmsg-recorder",
+    version,
+    about = "Record screen, camera and voice; uploaded while recording"
+)]
 pub struct Cli {
+    /// Without a command the app opens.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
+    /// App: record a reply to this message, in its thread.
+    #[arg(long)]
+    pub reply_to: Option<i64>,
+    /// App: sign in to this server (saved in the settings).
+    #[arg(long, env = "VIDMSG_SERVER")]
+    pub server: Option<String>,
+    /// App: sign in with this token (saved in the settings).
+    #[arg(long, env = "VIDMSG_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -24,6 +38,8 @@ pub enum Command {
     Record(RecordArgs),
     /// Finish and upload recordings a crash (or SIGKILL) left unfinished; one JSON line each.
     Recover(RecoverArgs),
+    /// List cameras, microphones, system-audio sources and usable H.264 encoders (JSON).
+    Devices,
 }
 
 #[derive(Debug, Args)]
@@ -49,7 +65,7 @@ pub struct RecordArgs {
     /// Record a reply to this message, in its thread.
     #[arg(long)]
     pub reply_to: Option<i64>,
-    /// Stop after this many seconds of video.
+    /// Stop after this many seconds of video (the maximum length).
     #[arg(long)]
     pub duration: Option<f64>,
     /// `:99`, `:99+X,Y,WxH` (a region), `test` (a pattern) or `none` [default: $DISPLAY].
@@ -61,6 +77,17 @@ pub struct RecordArgs {
     /// A PulseAudio source, `default`, or `none`.
     #[arg(long, default_value = "default")]
     pub mic: String,
+    /// Also record what the computer plays: `default` (the default output's monitor) or a
+    /// PulseAudio monitor source; mixed with the microphone.
+    #[arg(long)]
+    pub system_audio: Option<String>,
+    /// H.264 encoder: `auto` (a hardware encoder when one works here, else x264), `x264enc`, or
+    /// a GStreamer element name.
+    #[arg(long, default_value = "auto")]
+    pub encoder: String,
+    /// Audio codec: `opus` or `aac`.
+    #[arg(long, default_value = "opus", value_parser = ["opus", "aac"])]
+    pub audio_codec: String,
     /// Output size, WIDTHxHEIGHT.
     #[arg(long, default_value = "1920x1080")]
     pub size: String,
@@ -82,39 +109,105 @@ pub struct RecordArgs {
 fn parse_size(s: &str) -> anyhow::Result<(u32, u32)> {
     let (w, h) = s.split_once('x').context("--size is WIDTHxHEIGHT")?;
     let (w, h): (u32, u32) = (w.parse()?, h.parse()?);
-    anyhow::ensure!((64..=7680).contains(&w) && (64..=4320).contains(&h) && w % 2 == 0 && h % 2 == 0, "unsupported size {s}");
+    anyhow::ensure!(
+        (64..=7680).contains(&w) && (64..=4320).contains(&h) && w % 2 == 0 && h % 2 == 0,
+        "unsupported size {s}"
+    );
     Ok((w, h))
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Record(a) => record(a),
-        Command::Recover(a) => recover(a),
+        Some(Command::Record(a)) => record(a),
+        Some(Command::Recover(a)) => recover(a),
+        Some(Command::Devices) => devices(),
+        None => run_app(crate::app::AppOptions {
+            settings_path: None,
+            reply_to: cli.reply_to,
+            server: cli.server,
+            token: cli.token,
+            preview: true,
+        }),
     }
 }
 
+fn run_app(options: crate::app::AppOptions) -> anyhow::Result<()> {
+    let native = eframe::NativeOptions {
+        renderer: eframe::Renderer::Glow,
+        viewport: eframe::egui::ViewportBuilder::default()
+            .with_title("vidmsg recorder")
+            .with_app_id("vidmsg-recorder")
+            .with_inner_size([960.0, 720.0]),
+        ..Default::default()
+    };
+    eframe::run_native(
+        "vidmsg recorder",
+        native,
+        Box::new(move |cc| {
+            Ok(Box::new(crate::app::RecorderApp::new(
+                &cc.egui_ctx,
+                options,
+            )?))
+        }),
+    )
+    .map_err(|e| anyhow::anyhow!("the recorder window could not open: {e}"))
+}
+
+fn devices() -> anyhow::Result<()> {
+    use vidmsg_media::devices::DeviceKind;
+    let list = vidmsg_media::devices::list()?;
+    let of = |k: DeviceKind| {
+        list.iter()
+            .filter(|d| d.kind == k)
+            .map(|d| serde_json::json!({"id": d.id, "name": d.name}))
+            .collect::<Vec<_>>()
+    };
+    let out = serde_json::json!({
+        "cameras": of(DeviceKind::Camera),
+        "microphones": of(DeviceKind::Microphone),
+        "system_audio": of(DeviceKind::SystemAudio),
+        "encoders": vidmsg_media::devices::h264_encoders(),
+    });
+    println!("{}", serde_json::to_string_pretty(&out)?);
+    Ok(())
+}
+
 fn recover(a: RecoverArgs) -> anyhow::Result<()> {
-    let dir = a.recordings_dir.unwrap_or_else(session::default_recordings_dir);
+    let dir = a
+        .recordings_dir
+        .unwrap_or_else(session::default_recordings_dir);
     let rt = tokio::runtime::Runtime::new()?;
     let mut failed = 0;
     for (folder, state) in crate::upload::recover::unfinished(&dir) {
         let id = state.message_id;
         match rt.block_on(crate::upload::recover::recover(&folder, state, &a.token)) {
-            Ok(m) => println!("{}", serde_json::json!({"message_id": m.id, "thread_id": m.thread_id, "recovered": true, "spool": folder.join("recording.mp4")})),
+            Ok(m) => println!(
+                "{}",
+                serde_json::json!({"message_id": m.id, "thread_id": m.thread_id, "recovered": true, "spool": folder.join("recording.mp4")})
+            ),
             Err(e) => {
                 failed += 1;
-                eprintln!("could not recover message {id} from {}: {e:#}", folder.display());
+                eprintln!(
+                    "could not recover message {id} from {}: {e:#}",
+                    folder.display()
+                );
             }
         }
     }
-    anyhow::ensure!(failed == 0, "{failed} recordings could not be recovered (they stay on disk; run recover again)");
+    anyhow::ensure!(
+        failed == 0,
+        "{failed} recordings could not be recovered (they stay on disk; run recover again)"
+    );
     Ok(())
 }
 
 fn record(a: RecordArgs) -> anyhow::Result<()> {
     let (width, height) = parse_size(&a.size)?;
     let mut screen = Screen::parse(&a.screen).map_err(anyhow::Error::msg)?;
-    if let Screen::X11 { display: d @ None, .. } = &mut screen {
+    if let Screen::X11 {
+        display: d @ None, ..
+    } = &mut screen
+    {
         *d = std::env::var("DISPLAY").ok();
     }
     let spec = SessionSpec {
@@ -131,6 +224,9 @@ fn record(a: RecordArgs) -> anyhow::Result<()> {
             screen,
             camera: Camera::parse(&a.camera),
             mic: Mic::parse(&a.mic),
+            system_audio: a.system_audio.filter(|s| s != "none"),
+            encoder: a.encoder,
+            audio_codec: a.audio_codec,
             width,
             height,
             fps: a.fps.clamp(1, 60),
@@ -138,7 +234,9 @@ fn record(a: RecordArgs) -> anyhow::Result<()> {
             bubble: a.bubble,
             corner: Corner::BottomLeft,
         },
-        recordings_dir: a.recordings_dir.unwrap_or_else(session::default_recordings_dir),
+        recordings_dir: a
+            .recordings_dir
+            .unwrap_or_else(session::default_recordings_dir),
         countdown: a.countdown.min(10),
     };
     let waiting = crate::upload::recover::unfinished(&spec.recordings_dir);
@@ -155,7 +253,7 @@ fn record(a: RecordArgs) -> anyhow::Result<()> {
         let (pause_tx, pause_rx) = tokio::sync::mpsc::unbounded_channel();
         #[cfg(unix)]
         {
-            use tokio::signal::unix::{signal, SignalKind};
+            use tokio::signal::unix::{SignalKind, signal};
             let mut usr1 = signal(SignalKind::user_defined1())?;
             tokio::spawn(async move {
                 while usr1.recv().await.is_some() {
@@ -170,9 +268,11 @@ fn record(a: RecordArgs) -> anyhow::Result<()> {
         let stop = async {
             #[cfg(unix)]
             {
-                use tokio::signal::unix::{signal, SignalKind};
+                use tokio::signal::unix::{SignalKind, signal};
                 match signal(SignalKind::terminate()) {
-                    Ok(mut term) => tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term.recv() => {} },
+                    Ok(mut term) => {
+                        tokio::select! { _ = tokio::signal::ctrl_c() => {}, _ = term.recv() => {} }
+                    }
                     Err(_) => {
                         let _ = tokio::signal::ctrl_c().await;
                     }
@@ -181,7 +281,12 @@ fn record(a: RecordArgs) -> anyhow::Result<()> {
             #[cfg(not(unix))]
             let _ = tokio::signal::ctrl_c().await;
         };
-        session::record(spec, stop, pause_rx).await
+        let events: session::Events = std::sync::Arc::new(|e: &session::Event| {
+            if let Ok(line) = serde_json::to_string(e) {
+                eprintln!("{line}");
+            }
+        });
+        session::record(spec, stop, pause_rx, events).await
     })?;
     println!("{}", serde_json::to_string(&outcome)?);
     Ok(())

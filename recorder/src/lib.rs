@@ -5,9 +5,12 @@
 //!
 //! Layout: `capture` builds and runs the pipeline; `upload` tails the spool file and runs the
 //! upload protocol with saved state (so it resumes); `session` ties one recording together;
-//! `cli` is the headless command line.
+//! `cli` is the headless command line; `app` (state and background work) and `ui` (drawing) are
+//! the eframe app.
 
+pub mod app;
 pub mod capture;
 pub mod cli;
 pub mod session;
+pub mod ui;
 pub mod upload;

@@ -37,6 +37,66 @@ pub struct SessionSpec {
     pub countdown: u32,
 }
 
+/// The address to share for a message: the server's public URL of it.
+pub fn message_url(server: &str, message_id: Id) -> String {
+    format!(
+        "{}/api/messages/{}",
+        server.trim_end_matches('/'),
+        message_id
+    )
+}
+
+/// What a recording reports while it runs. The CLI prints each as a JSON line on stderr
+/// (`{"event":"progress",…}`); the app shows them.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum Event {
+    /// The message exists; its folder holds the spool file.
+    Created {
+        message_id: Id,
+        thread_id: Id,
+        spool: PathBuf,
+    },
+    Countdown {
+        seconds: u32,
+    },
+    Recording {
+        message_id: Id,
+        encoder: String,
+    },
+    /// Once a second.
+    Progress {
+        message_id: Id,
+        recorded_ms: u64,
+        spooled_bytes: u64,
+        /// None while a part is being sent.
+        uploaded_bytes: Option<u64>,
+        mic_db: Option<f64>,
+        camera_frames: Option<u64>,
+        paused: bool,
+    },
+    Warning {
+        message: String,
+    },
+    Paused {
+        recorded_ms: u64,
+    },
+    Resumed {
+        recorded_ms: u64,
+    },
+    /// Capture stopped; the tail and `complete` are on their way.
+    Finishing {
+        recorded_ms: u64,
+    },
+    /// An upload attempt failed; the recording is safe on disk and the upload will catch up.
+    UploadBehind {
+        error: String,
+    },
+}
+
+/// Where events go.
+pub type Events = Arc<dyn Fn(&Event) + Send + Sync>;
+
 /// The line the CLI prints.
 #[derive(Debug, Clone, Serialize)]
 pub struct Outcome {
@@ -80,7 +140,10 @@ impl InputWatch {
                 self.still_s += 1;
                 if self.still_s >= 2 && !self.warned_camera {
                     self.warned_camera = true;
-                    out.push("the camera delivers no frames: check that no other app holds it".to_string());
+                    out.push(
+                        "the camera delivers no frames: check that no other app holds it"
+                            .to_string(),
+                    );
                 }
             } else {
                 self.still_s = 0;
@@ -108,20 +171,39 @@ pub async fn record(
     spec: SessionSpec,
     stop: impl std::future::Future<Output = ()>,
     mut pause: tokio::sync::mpsc::UnboundedReceiver<()>,
+    events: Events,
 ) -> anyhow::Result<Outcome> {
     let client = Client::new(&spec.server, Some(spec.token.clone()))?;
     let (thread_id, parent_id) = match spec.destination {
         Destination::Thread(t) => (t, None),
-        Destination::ReplyTo(m) => (client.get_message(m).await.context("the message to reply to")?.thread_id, Some(m)),
+        Destination::ReplyTo(m) => (
+            client
+                .get_message(m)
+                .await
+                .context("the message to reply to")?
+                .thread_id,
+            Some(m),
+        ),
         Destination::NewThread => {
-            let t = client.create_thread(&CreateThread { title: spec.title.clone(), members: vec![] }).await?;
+            let t = client
+                .create_thread(&CreateThread {
+                    title: spec.title.clone(),
+                    members: vec![],
+                })
+                .await?;
             (t.id, None)
         }
     };
     let msg = client
         .create_message(
             thread_id,
-            &CreateMessage { kind: MessageKind::Video, title: Some(spec.title.clone()), body: None, parent_id, content_type: None },
+            &CreateMessage {
+                kind: MessageKind::Video,
+                title: Some(spec.title.clone()),
+                body: None,
+                parent_id,
+                content_type: None,
+            },
         )
         .await
         .context("creating the message")?;
@@ -129,11 +211,26 @@ pub async fn record(
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let spool = dir.join("recording.mp4");
     let state_path = dir.join("upload.json");
-    let state = UploadState { server: spec.server.clone(), message_id: msg.id, thread_id, ..Default::default() };
+    let state = UploadState {
+        server: spec.server.clone(),
+        message_id: msg.id,
+        thread_id,
+        title: Some(spec.title.clone()),
+        started_at: std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0),
+        ..Default::default()
+    };
     state.save(&state_path)?;
+    events(&Event::Created {
+        message_id: msg.id,
+        thread_id,
+        spool: spool.clone(),
+    });
     if spec.countdown > 0 {
         for n in (1..=spec.countdown).rev() {
-            eprintln!("{}", serde_json::json!({"event": "countdown", "seconds": n}));
+            events(&Event::Countdown { seconds: n });
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }
@@ -149,16 +246,29 @@ pub async fn record(
         }
     };
     tracing::info!(message = msg.id, spool = %spool.display(), "recording");
+    events(&Event::Recording {
+        message_id: msg.id,
+        encoder: capture.encoder().to_string(),
+    });
 
     // Upload parts as they fill, until told to stop.
-    let uploader = Arc::new(Mutex::new(Uploader::new(client.clone(), spool.clone(), state_path, state)));
+    let uploader = Arc::new(Mutex::new(Uploader::new(
+        client.clone(),
+        spool.clone(),
+        state_path,
+        state,
+    )));
     let (done_tx, mut done_rx) = tokio::sync::watch::channel(false);
     let background = {
         let uploader = uploader.clone();
+        let events = events.clone();
         tokio::spawn(async move {
             loop {
                 if let Err(e) = uploader.lock().await.send_ready(false).await {
                     tracing::warn!(error = %e, "upload is behind; the recording is safe on disk and will catch up");
+                    events(&Event::UploadBehind {
+                        error: format!("{e:#}"),
+                    });
                 }
                 tokio::select! {
                     _ = tokio::time::sleep(Duration::from_millis(500)) => {}
@@ -184,25 +294,31 @@ pub async fn record(
                 Some(()) = pause.recv() => {
                     paused = !paused;
                     capture.set_paused(paused)?;
-                    eprintln!("{}", serde_json::json!({"event": if paused { "paused" } else { "resumed" }, "recorded_ms": capture.encoded().as_millis() as u64}));
+                    let recorded_ms = capture.encoded().as_millis() as u64;
+                    events(&if paused { Event::Paused { recorded_ms } } else { Event::Resumed { recorded_ms } });
                 }
             }
             if last_report.elapsed() >= Duration::from_secs(1) {
                 last_report = std::time::Instant::now();
-                // One JSON line a second on stderr, for scripts and wrappers.
-                let uploaded = progress_uploader.try_lock().map(|u| u.state.sent_bytes()).ok();
-                let spooled = std::fs::metadata(&spool_for_progress).map(|m| m.len()).unwrap_or(0);
                 let inputs = capture.inputs();
-                eprintln!(
-                    "{}",
-                    serde_json::json!({"event": "progress", "message_id": msg.id, "recorded_ms": capture.encoded().as_millis() as u64,
-                        "spooled_bytes": spooled, "uploaded_bytes": uploaded, "mic_db": inputs.mic_db,
-                        "camera_frames": inputs.camera_frames})
-                );
+                events(&Event::Progress {
+                    message_id: msg.id,
+                    recorded_ms: capture.encoded().as_millis() as u64,
+                    spooled_bytes: std::fs::metadata(&spool_for_progress)
+                        .map(|m| m.len())
+                        .unwrap_or(0),
+                    uploaded_bytes: progress_uploader
+                        .try_lock()
+                        .map(|u| u.state.sent_bytes())
+                        .ok(),
+                    mic_db: inputs.mic_db,
+                    camera_frames: inputs.camera_frames,
+                    paused,
+                });
                 if !paused {
                     for w in warnings.check(inputs) {
                         tracing::warn!("{w}");
-                        eprintln!("{}", serde_json::json!({"event": "warning", "message": w}));
+                        events(&Event::Warning { message: w });
                     }
                 }
             }
@@ -213,7 +329,9 @@ pub async fn record(
             if paused || now_encoded != last_encoded {
                 (last_encoded, last_progress) = (now_encoded, std::time::Instant::now());
             } else if last_progress.elapsed() > Duration::from_secs(15) {
-                anyhow::bail!("capture stalled: no video for 15 s (the recording so far is kept in the spool folder)");
+                anyhow::bail!(
+                    "capture stalled: no video for 15 s (the recording so far is kept in the spool folder)"
+                );
             }
             if capture.encoded() >= max {
                 return Ok(());
@@ -225,17 +343,25 @@ pub async fn record(
         () = stop => Ok(()),
     };
     let stopped_at = std::time::Instant::now();
-    let encoded = tokio::task::spawn_blocking(move || capture.stop(Duration::from_secs(10))).await??;
+    let encoded =
+        tokio::task::spawn_blocking(move || capture.stop(Duration::from_secs(10))).await??;
     result?;
+    events(&Event::Finishing {
+        recorded_ms: encoded.as_millis() as u64,
+    });
     let _ = done_tx.send(true);
     let _ = background.await;
     let duration_ms = i64::try_from(encoded.as_millis()).unwrap_or(i64::MAX);
-    let finished = uploader.lock().await.finish(Some(duration_ms), Duration::from_secs(600)).await?;
+    let finished = uploader
+        .lock()
+        .await
+        .finish(Some(duration_ms), Duration::from_secs(600))
+        .await?;
     let stop_to_link_s = stopped_at.elapsed().as_secs_f64();
     Ok(Outcome {
         message_id: finished.id,
         thread_id: finished.thread_id,
-        url: format!("{}/api/messages/{}", spec.server.trim_end_matches('/'), finished.id),
+        url: message_url(&spec.server, finished.id),
         duration_ms,
         spool,
         stop_to_link_s,
@@ -250,16 +376,31 @@ mod tests {
     #[test]
     fn silence_and_frozen_cameras_warn_once_until_they_clear() {
         let mut w = InputWatch::default();
-        let quiet = InputStatus { mic_db: Some(-90.0), camera_frames: Some(10) };
+        let quiet = InputStatus {
+            mic_db: Some(-90.0),
+            camera_frames: Some(10),
+        };
         assert!(w.check(quiet).is_empty());
         assert!(w.check(quiet).is_empty());
         let third = w.check(quiet);
-        assert!(third.iter().any(|m| m.contains("camera")), "no new frame for 2 s: {third:?}");
-        assert!(third.iter().any(|m| m.contains("microphone")), "silent for 3 s: {third:?}");
+        assert!(
+            third.iter().any(|m| m.contains("camera")),
+            "no new frame for 2 s: {third:?}"
+        );
+        assert!(
+            third.iter().any(|m| m.contains("microphone")),
+            "silent for 3 s: {third:?}"
+        );
         assert!(w.check(quiet).is_empty(), "each warning once");
-        let loud = InputStatus { mic_db: Some(-20.0), camera_frames: Some(40) };
+        let loud = InputStatus {
+            mic_db: Some(-20.0),
+            camera_frames: Some(40),
+        };
         assert!(w.check(loud).is_empty());
-        let no_mic = InputStatus { mic_db: None, camera_frames: None };
+        let no_mic = InputStatus {
+            mic_db: None,
+            camera_frames: None,
+        };
         assert!(w.check(no_mic).is_empty());
     }
 }

@@ -27,8 +27,13 @@ pub fn token_hint(token: &str) -> String {
 /// User names: 1–64 of `[A-Za-z0-9._-]`, starting with a letter or digit.
 pub fn validate_user_name(name: &str) -> Result<(), String> {
     let ok_len = (1..=64).contains(&name.len());
-    let ok_chars = name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    let ok_start = name.chars().next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let ok_chars = name
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    let ok_start = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphanumeric());
     if ok_len && ok_chars && ok_start {
         Ok(())
     } else {

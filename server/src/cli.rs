@@ -6,7 +6,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(name = "vidmsg-server", version, about = "vidmsg server: threads of video messages, uploads, transcripts, search")]
+#[command(
+    name = "vidmsg-server",
+    version,
+    about = "vidmsg server: threads of video messages, uploads, transcripts, search"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,

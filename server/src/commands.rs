@@ -12,13 +12,20 @@ use crate::transcribe::{clip, convert, model, whisper::Engine};
 
 pub async fn model(config: &Config, cmd: ModelCmd, out: &mut impl Write) -> anyhow::Result<()> {
     match cmd {
-        ModelCmd::Install { model: what, source } => {
+        ModelCmd::Install {
+            model: what,
+            source,
+        } => {
             let path = model::install(&config.data_dir, &what, source).await?;
             writeln!(out, "{}", path.display())?;
         }
         ModelCmd::List => {
             if let Ok(dir) = std::fs::read_dir(model::models_dir(&config.data_dir)) {
-                let mut names: Vec<_> = dir.flatten().map(|e| e.path()).filter(|p| p.extension().is_some_and(|x| x == "bin")).collect();
+                let mut names: Vec<_> = dir
+                    .flatten()
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "bin"))
+                    .collect();
                 names.sort();
                 for p in names {
                     let size = std::fs::metadata(&p).map(|m| m.len()).unwrap_or(0);
@@ -26,9 +33,20 @@ pub async fn model(config: &Config, cmd: ModelCmd, out: &mut impl Write) -> anyh
                 }
             }
         }
-        ModelCmd::Convert { ct2_dir, out: dest, q8_0 } => {
-            let precision = if q8_0 { convert::Precision::Q8_0 } else { convert::Precision::F16 };
-            let report = tokio::task::spawn_blocking(move || convert::convert_dir(&ct2_dir, &dest, precision)).await??;
+        ModelCmd::Convert {
+            ct2_dir,
+            out: dest,
+            q8_0,
+        } => {
+            let precision = if q8_0 {
+                convert::Precision::Q8_0
+            } else {
+                convert::Precision::F16
+            };
+            let report = tokio::task::spawn_blocking(move || {
+                convert::convert_dir(&ct2_dir, &dest, precision)
+            })
+            .await??;
             writeln!(out, "{report:?}")?;
         }
     }
@@ -38,10 +56,17 @@ pub async fn model(config: &Config, cmd: ModelCmd, out: &mut impl Write) -> anyh
 /// Peak resident memory of this process in KiB (Linux `VmHWM`).
 pub fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
 }
 
-pub async fn transcribe(config: &Config, cmd: &TranscribeCmd, out: &mut impl Write) -> anyhow::Result<()> {
+pub async fn transcribe(
+    config: &Config,
+    cmd: &TranscribeCmd,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     let t = Transcription::from_args(&cmd.worker);
     let path = model::find_model(&config.data_dir, t.model.as_deref())
         .context("no whisper model: run `vidmsg-server model install tiny.en` or pass --model")?;

@@ -40,7 +40,12 @@ pub struct Transcription {
 
 impl Default for Transcription {
     fn default() -> Self {
-        Self { model: None, threads: default_threads(), lease: Duration::from_secs(60), max_attempts: 5 }
+        Self {
+            model: None,
+            threads: default_threads(),
+            lease: Duration::from_secs(60),
+            max_attempts: 5,
+        }
     }
 }
 
@@ -57,7 +62,9 @@ impl Transcription {
         Self {
             model: a.model.clone(),
             threads: a.whisper_threads.unwrap_or(d.threads).max(1),
-            lease: a.job_lease_secs.map_or(d.lease, |s| Duration::from_secs(s.max(2))),
+            lease: a
+                .job_lease_secs
+                .map_or(d.lease, |s| Duration::from_secs(s.max(2))),
             max_attempts: a.job_max_attempts.unwrap_or(d.max_attempts).max(1),
         }
     }
@@ -137,16 +144,27 @@ fn embedded_keys(data_dir: &Path) -> Option<crate::storage::embedded::EmbeddedCr
 }
 
 fn read_file(path: Option<&Path>) -> anyhow::Result<FileConfig> {
-    let Some(path) = path else { return Ok(FileConfig::default()) };
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading config file {}", path.display()))?;
+    let Some(path) = path else {
+        return Ok(FileConfig::default());
+    };
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading config file {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("parsing config file {}", path.display()))
 }
 
 impl Config {
     /// Merges flags/env (already parsed by clap) over the TOML file over defaults.
-    pub fn load(global: &GlobalArgs, serve: Option<&ServeArgs>, storage: Option<&StorageArgs>) -> anyhow::Result<Self> {
+    pub fn load(
+        global: &GlobalArgs,
+        serve: Option<&ServeArgs>,
+        storage: Option<&StorageArgs>,
+    ) -> anyhow::Result<Self> {
         let file = read_file(global.config.as_deref())?;
-        let data_dir = global.data_dir.clone().or(file.data_dir).unwrap_or_else(default_data_dir);
+        let data_dir = global
+            .data_dir
+            .clone()
+            .or(file.data_dir)
+            .unwrap_or_else(default_data_dir);
         let database_url = global
             .database_url
             .clone()
@@ -157,16 +175,27 @@ impl Config {
             None => DEFAULT_LISTEN.parse().context("default listen address")?,
         };
         let public_url = serve.and_then(|s| s.public_url.clone()).or(file.public_url);
-        let presign_ttl = Duration::from_secs(serve.and_then(|s| s.presign_ttl_secs).or(file.presign_ttl_secs).unwrap_or(6 * 3600));
+        let presign_ttl = Duration::from_secs(
+            serve
+                .and_then(|s| s.presign_ttl_secs)
+                .or(file.presign_ttl_secs)
+                .unwrap_or(6 * 3600),
+        );
         let max_body_bytes = file.max_body_bytes.unwrap_or(1024 * 1024);
 
         let st = storage.cloned().unwrap_or_default();
-        let bucket = st.s3_bucket.or(file.s3.bucket).unwrap_or_else(|| DEFAULT_BUCKET.to_string());
+        let bucket = st
+            .s3_bucket
+            .or(file.s3.bucket)
+            .unwrap_or_else(|| DEFAULT_BUCKET.to_string());
         let s3 = match st.s3_endpoint.or(file.s3.endpoint) {
             None => None,
             Some(endpoint) => Some(ExternalS3 {
                 endpoint,
-                region: st.s3_region.or(file.s3.region).unwrap_or_else(|| DEFAULT_REGION.to_string()),
+                region: st
+                    .s3_region
+                    .or(file.s3.region)
+                    .unwrap_or_else(|| DEFAULT_REGION.to_string()),
                 // Keys: given, or (for a worker beside an embedded store) the data dir's own.
                 access_key: st
                     .s3_access_key

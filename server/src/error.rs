@@ -83,7 +83,10 @@ impl IntoResponse for AppError {
             }
             other => other.to_string(),
         };
-        let body = ErrorBody { error: self.code().to_string(), message };
+        let body = ErrorBody {
+            error: self.code().to_string(),
+            message,
+        };
         (status, axum::Json(body)).into_response()
     }
 }

@@ -3,8 +3,8 @@
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts};
-use axum::http::request::Parts;
 use axum::http::StatusCode;
+use axum::http::request::Parts;
 use vidmsg_api::User;
 
 use crate::accounts;
@@ -29,11 +29,13 @@ pub struct ApiQuery<T>(pub T);
 impl From<JsonRejection> for AppError {
     fn from(r: JsonRejection) -> Self {
         match r.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge("request body is too large".into()),
-            StatusCode::UNPROCESSABLE_ENTITY => AppError::Unprocessable(r.body_text()),
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-                AppError::BadRequest("expected a JSON body with Content-Type: application/json".into())
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                AppError::PayloadTooLarge("request body is too large".into())
             }
+            StatusCode::UNPROCESSABLE_ENTITY => AppError::Unprocessable(r.body_text()),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::BadRequest(
+                "expected a JSON body with Content-Type: application/json".into(),
+            ),
             _ => AppError::BadRequest(r.body_text()),
         }
     }
@@ -58,7 +60,10 @@ pub struct AuthUser(pub User);
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = AppError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let header = parts
             .headers
             .get(axum::http::header::AUTHORIZATION)

@@ -4,14 +4,15 @@ use clap::Parser;
 use tracing_subscriber::EnvFilter;
 use vidmsg_server::cli::{Cli, Command};
 use vidmsg_server::config::Transcription;
-use vidmsg_server::{admin, commands, db, startup, Application, Config};
+use vidmsg_server::{Application, Config, admin, commands, db, startup};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,s3s=warn,aws=warn,whisper_rs=warn")),
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| {
+                EnvFilter::new("info,sqlx=warn,s3s=warn,aws=warn,whisper_rs=warn")
+            }),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -24,7 +25,12 @@ async fn main() -> anyhow::Result<()> {
             let app = Application::build(config.clone()).await?;
             let store = match &config.s3 {
                 Some(s3) => format!("S3 at {} bucket {}", s3.endpoint, config.bucket),
-                None => format!("embedded S3 at {} bucket {} over {}", app.base_url(), config.bucket, config.data_dir.join("objects").display()),
+                None => format!(
+                    "embedded S3 at {} bucket {} over {}",
+                    app.base_url(),
+                    config.bucket,
+                    config.data_dir.join("objects").display()
+                ),
             };
             tracing::info!(url = app.base_url(), data_dir = %config.data_dir.display(), "vidmsg server listening; storage: {store}");
             let running = app.start().await?;

@@ -5,9 +5,9 @@
 use std::time::Duration;
 
 use anyhow::Context as _;
+use axum::Router;
 use axum::extract::{Request, State};
 use axum::response::{IntoResponse, Response};
-use axum::Router;
 use s3s::service::S3Service;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -35,14 +35,21 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir).with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
-        let db = db::connect(&config.database_url).await.with_context(|| format!("opening database {}", config.database_url))?;
-        let listener = TcpListener::bind(config.listen).await.with_context(|| format!("listening on {}", config.listen))?;
+        std::fs::create_dir_all(&config.data_dir)
+            .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
+        let db = db::connect(&config.database_url)
+            .await
+            .with_context(|| format!("opening database {}", config.database_url))?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .with_context(|| format!("listening on {}", config.listen))?;
         let addr = listener.local_addr()?;
         let base_url = match &config.public_url {
             Some(u) => u.trim_end_matches('/').to_string(),
             None if addr.ip().is_unspecified() => {
-                tracing::warn!("listening on {addr}; presigned URLs will name 127.0.0.1 — set --public-url for other hosts");
+                tracing::warn!(
+                    "listening on {addr}; presigned URLs will name 127.0.0.1 — set --public-url for other hosts"
+                );
                 format!("http://127.0.0.1:{}", addr.port())
             }
             None => format!("http://{addr}"),
@@ -51,8 +58,12 @@ impl Application {
         let (settings, s3_service) = match &config.s3 {
             Some(ext) => (external_settings(&config, ext), None),
             None => {
-                let creds = EmbeddedCredentials::load_or_create(&config.data_dir.join("embedded-s3.json"))?;
-                let store = EmbeddedStore::new(&config.data_dir.join("objects"), &config.data_dir.join("part-etags"))?;
+                let creds =
+                    EmbeddedCredentials::load_or_create(&config.data_dir.join("embedded-s3.json"))?;
+                let store = EmbeddedStore::new(
+                    &config.data_dir.join("objects"),
+                    &config.data_dir.join("part-etags"),
+                )?;
                 let settings = S3Settings {
                     endpoint: base_url.clone(),
                     bucket: config.bucket.clone(),
@@ -65,7 +76,11 @@ impl Application {
             }
         };
         let store = Store::new(&settings);
-        let state = AppState { db: db.clone(), store: store.clone(), public_url: base_url.clone() };
+        let state = AppState {
+            db: db.clone(),
+            store: store.clone(),
+            public_url: base_url.clone(),
+        };
         let embedded_store = s3_service.is_some();
         let fallback = match s3_service {
             Some(svc) => Router::new().fallback(s3_fallback).with_state(svc),
@@ -74,11 +89,22 @@ impl Application {
         let router = routes::api_router(state, config.max_body_bytes)
             .fallback_service(fallback)
             .layer(TraceLayer::new_for_http());
-        Ok(Self { config, listener, router, store, db, base_url, embedded_store })
+        Ok(Self {
+            config,
+            listener,
+            router,
+            store,
+            db,
+            base_url,
+            embedded_store,
+        })
     }
 
     pub fn port(&self) -> u16 {
-        self.listener.local_addr().map(|a| a.port()).unwrap_or_default()
+        self.listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
     }
 
     /// The URL clients reach this server (and the embedded store) at.
@@ -123,10 +149,19 @@ impl Application {
             });
         }
         let worker = self.config.worker.then(|| {
-            let settings = self.config.transcription.worker_settings(&self.config.data_dir);
+            let settings = self
+                .config
+                .transcription
+                .worker_settings(&self.config.data_dir);
             worker::spawn(self.db.clone(), self.store.clone(), settings)
         });
-        Ok(RunningServer { base_url: self.base_url, db: self.db, shutdown: Some(tx), task, worker })
+        Ok(RunningServer {
+            base_url: self.base_url,
+            db: self.db,
+            shutdown: Some(tx),
+            task,
+            worker,
+        })
     }
 }
 
@@ -148,8 +183,14 @@ pub async fn run_worker(config: Config) -> anyhow::Result<()> {
         "the worker needs --s3-endpoint: your S3 server, or the vidmsg server's URL when it runs the embedded store",
     )?;
     let store = Store::new(&external_settings(&config, ext));
-    let db = db::connect(&config.database_url).await.with_context(|| format!("opening database {}", config.database_url))?;
-    let handle = worker::spawn(db, store, config.transcription.worker_settings(&config.data_dir));
+    let db = db::connect(&config.database_url)
+        .await
+        .with_context(|| format!("opening database {}", config.database_url))?;
+    let handle = worker::spawn(
+        db,
+        store,
+        config.transcription.worker_settings(&config.data_dir),
+    );
     shutdown_signal().await;
     tracing::info!("stopping the worker");
     handle.stop().await;
@@ -182,7 +223,10 @@ impl RunningServer {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
         }
-        (&mut self.task).await.context("server task")?.context("server")?;
+        (&mut self.task)
+            .await
+            .context("server task")?
+            .context("server")?;
         Ok(())
     }
 

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use anyhow::{bail, Context as _};
+use anyhow::{Context as _, bail};
 
 pub struct Desktop {
     pub display: String,
@@ -18,11 +18,22 @@ pub struct Desktop {
 
 fn free_display() -> u32 {
     let base = 90 + (std::process::id() % 400);
-    (base..base + 400).find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists()).unwrap_or(base)
+    (base..base + 400)
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
+        .unwrap_or(base)
 }
 
 fn ensure_pulseaudio() -> anyhow::Result<()> {
-    if Command::new("pactl").arg("info").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success()) {
+    if Command::new("pactl")
+        .arg("info")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+    {
         return Ok(());
     }
     // Started once for the machine; a second start while one runs fails harmlessly.
@@ -32,7 +43,13 @@ fn ensure_pulseaudio() -> anyhow::Result<()> {
         .stderr(Stdio::null())
         .status();
     for _ in 0..50 {
-        if Command::new("pactl").arg("info").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok_and(|s| s.success()) {
+        if Command::new("pactl")
+            .arg("info")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+        {
             return Ok(());
         }
         std::thread::sleep(Duration::from_millis(100));
@@ -47,7 +64,14 @@ impl Desktop {
         let display = format!(":{n}");
         let xvfb = Command::new("Xvfb")
             .arg(&display)
-            .args(["-screen", "0", &format!("{width}x{height}x24"), "-nolisten", "tcp", "-noreset"])
+            .args([
+                "-screen",
+                "0",
+                &format!("{width}x{height}x24"),
+                "-nolisten",
+                "tcp",
+                "-noreset",
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -61,14 +85,27 @@ impl Desktop {
         ensure_pulseaudio()?;
         let sink = format!("vmic_{n}");
         let out = Command::new("pactl")
-            .args(["load-module", "module-null-sink", &format!("sink_name={sink}")])
+            .args([
+                "load-module",
+                "module-null-sink",
+                &format!("sink_name={sink}"),
+            ])
             .output()
             .context("pactl")?;
         if !out.status.success() {
-            bail!("loading a null sink failed: {}", String::from_utf8_lossy(&out.stderr));
+            bail!(
+                "loading a null sink failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         let module = Some(String::from_utf8_lossy(&out.stdout).trim().to_string());
-        Ok(Self { display, sink, xvfb, module, players: Vec::new() })
+        Ok(Self {
+            display,
+            sink,
+            xvfb,
+            module,
+            players: Vec::new(),
+        })
     }
 
     /// The PulseAudio source that hears what is played into the sink.
@@ -81,7 +118,9 @@ impl Desktop {
     pub fn show_motion(&mut self, width: u32, height: u32) -> anyhow::Result<()> {
         let child = Command::new("gst-launch-1.0")
             .args(["-q", "videotestsrc", "pattern=snow", "is-live=true", "!"])
-            .arg(format!("video/x-raw,width={width},height={height},framerate=30/1"))
+            .arg(format!(
+                "video/x-raw,width={width},height={height},framerate=30/1"
+            ))
             .args(["!", "videoconvert", "!", "ximagesink"])
             .arg(format!("display={}", self.display))
             .stdout(Stdio::null())
@@ -95,7 +134,11 @@ impl Desktop {
 
     /// Plays a WAV file into the sink (the "microphone"), in the background.
     pub fn speak(&mut self, wav: &Path) -> anyhow::Result<()> {
-        let child = Command::new("paplay").arg(format!("--device={}", self.sink)).arg(wav).spawn().context("paplay")?;
+        let child = Command::new("paplay")
+            .arg(format!("--device={}", self.sink))
+            .arg(wav)
+            .spawn()
+            .context("paplay")?;
         self.players.push(child);
         Ok(())
     }

@@ -2,9 +2,12 @@
 //! SQLite file) on a free loopback port in a temporary data dir, signs users in through the real
 //! account code, and drives everything through the `vidmsg-api` client and plain HTTP.
 
+pub mod avsync;
 pub mod desktop;
 pub mod media;
 pub mod model;
+pub mod recorder;
+pub mod screen;
 pub mod server;
 pub mod speech;
 pub mod upload;

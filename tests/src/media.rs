@@ -3,14 +3,17 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{bail, Context as _};
+use anyhow::{Context as _, bail};
 
 /// A ~15 MB H.264 + AAC MP4 of 10 s (noise compresses badly, so it is big), made once per
 /// target dir and shared by tests. Written under a temp name and renamed, so parallel tests
 /// never see half a file.
 pub fn big_mp4() -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;
-    let target = exe.parent().and_then(Path::parent).context("test binary has no target dir")?;
+    let target = exe
+        .parent()
+        .and_then(Path::parent)
+        .context("test binary has no target dir")?;
     let dir = target.join("vidmsg-media");
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("snow-10s.mp4");
@@ -44,4 +47,21 @@ pub fn make_mp4(out: &Path, secs: u32, pattern: &str, kbps: u32) -> anyhow::Resu
         bail!("gst-launch-1.0 failed ({status}) making {}", out.display());
     }
     Ok(())
+}
+
+/// `gst-discoverer-1.0` facts: (duration s, has H.264, has audio).
+pub fn discover(path: &std::path::Path) -> anyhow::Result<(f64, bool, bool)> {
+    let out = std::process::Command::new("gst-discoverer-1.0")
+        .arg(path)
+        .output()?;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let dur = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("Duration: "))
+        .and_then(|d| {
+            let p: Vec<f64> = d.split(':').filter_map(|x| x.parse().ok()).collect();
+            (p.len() == 3).then(|| p[0] * 3600.0 + p[1] * 60.0 + p[2])
+        })
+        .ok_or_else(|| anyhow::anyhow!("no duration in:\n{text}"))?;
+    Ok((dur, text.contains("H.264"), text.contains("audio")))
 }

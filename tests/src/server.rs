@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::Context as _;
 use vidmsg_api::Client;
-use vidmsg_server::{admin, Application, Config, RunningServer};
+use vidmsg_server::{Application, Config, RunningServer, admin};
 
 /// The server, its data dir, and helpers to sign users in. Dropping it stops the server and
 /// removes the data dir.
@@ -44,13 +44,20 @@ impl TestServer {
             if done(&m) {
                 return Ok(m);
             }
-            anyhow::ensure!(std::time::Instant::now() < deadline, "message {message} still {:?} ({:?})", m.status, m.status_reason);
+            anyhow::ensure!(
+                std::time::Instant::now() < deadline,
+                "message {message} still {:?} ({:?})",
+                m.status,
+                m.status_reason
+            );
             tokio::time::sleep(std::time::Duration::from_millis(250)).await;
         }
     }
 
     pub async fn spawn_with(config: Config, data_dir: tempfile::TempDir) -> anyhow::Result<Self> {
-        let app = Application::build(config).await.context("building the server")?;
+        let app = Application::build(config)
+            .await
+            .context("building the server")?;
         let running = app.start().await.context("starting the server")?;
         Ok(Self { running, data_dir })
     }
@@ -84,8 +91,15 @@ pub fn server_binary() -> anyhow::Result<PathBuf> {
 /// Path of a workspace binary cargo built beside this test binary.
 pub fn binary(name: &str) -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;
-    let dir = exe.parent().and_then(|d| d.parent()).context("test binary has no target dir")?;
+    let dir = exe
+        .parent()
+        .and_then(|d| d.parent())
+        .context("test binary has no target dir")?;
     let bin = dir.join(format!("{name}{}", std::env::consts::EXE_SUFFIX));
-    anyhow::ensure!(bin.exists(), "{} not built (run the tests through scripts/test or `cargo test --workspace`)", bin.display());
+    anyhow::ensure!(
+        bin.exists(),
+        "{} not built (run the tests through scripts/test or `cargo test --workspace`)",
+        bin.display()
+    );
     Ok(bin)
 }

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{bail, Context as _};
+use anyhow::{Context as _, bail};
 
 /// A clip and where each sentence starts.
 #[derive(Debug, Clone)]
@@ -23,16 +23,27 @@ fn run(cmd: &mut Command) -> anyhow::Result<String> {
 }
 
 fn samples(wav: &Path) -> anyhow::Result<i64> {
-    Ok(run(Command::new("soxi").arg("-s").arg(wav))?.trim().parse()?)
+    Ok(run(Command::new("soxi").arg("-s").arg(wav))?
+        .trim()
+        .parse()?)
 }
 
 /// Speaks `sentences` with `gap_ms` of silence between them (and `lead_ms` before the first),
 /// and muxes the audio with a test video track into an MP4 in `dir`.
-pub fn make_clip(dir: &Path, name: &str, sentences: &[&str], lead_ms: u32, gap_ms: u32) -> anyhow::Result<SpeechClip> {
+pub fn make_clip(
+    dir: &Path,
+    name: &str,
+    sentences: &[&str],
+    lead_ms: u32,
+    gap_ms: u32,
+) -> anyhow::Result<SpeechClip> {
     std::fs::create_dir_all(dir)?;
     let mut parts = Vec::new();
     let silence = |ms: u32, p: &Path| -> anyhow::Result<()> {
-        run(Command::new("sox").args(["-n", "-r", "16000", "-c", "1", "-b", "16"]).arg(p).args(["trim", "0", &format!("{:.3}", f64::from(ms) / 1000.0)]))?;
+        run(Command::new("sox")
+            .args(["-n", "-r", "16000", "-c", "1", "-b", "16"])
+            .arg(p)
+            .args(["trim", "0", &format!("{:.3}", f64::from(ms) / 1000.0)]))?;
         Ok(())
     };
     let lead = dir.join(format!("{name}-lead.wav"));
@@ -46,7 +57,10 @@ pub fn make_clip(dir: &Path, name: &str, sentences: &[&str], lead_ms: u32, gap_m
         let raw = dir.join(format!("{name}-s{i}-raw.wav"));
         let wav = dir.join(format!("{name}-s{i}.wav"));
         run(Command::new("espeak-ng").arg("-w").arg(&raw).arg(s))?;
-        run(Command::new("sox").arg(&raw).args(["-r", "16000", "-c", "1", "-b", "16"]).arg(&wav))?;
+        run(Command::new("sox")
+            .arg(&raw)
+            .args(["-r", "16000", "-c", "1", "-b", "16"])
+            .arg(&wav))?;
         starts.push((at * 1000 / 16_000, (*s).to_string()));
         at += samples(&wav)?;
         parts.push(wav);
@@ -64,7 +78,11 @@ pub fn make_clip(dir: &Path, name: &str, sentences: &[&str], lead_ms: u32, gap_m
     let duration_ms = at * 1000 / 16_000;
     let path = dir.join(format!("{name}.mp4"));
     mux(&speech, &path, duration_ms)?;
-    Ok(SpeechClip { path, sentences: starts, duration_ms })
+    Ok(SpeechClip {
+        path,
+        sentences: starts,
+        duration_ms,
+    })
 }
 
 /// Audio file + a moving test pattern → H.264 + ALAC MP4. The audio is lossless so the word
@@ -79,7 +97,9 @@ pub fn mux(audio: &Path, out: &Path, duration_ms: i64) -> anyhow::Result<()> {
         audio.display(),
         out.display()
     );
-    run(Command::new("gst-launch-1.0").arg("-q").args(pipeline.split_whitespace()))?;
+    run(Command::new("gst-launch-1.0")
+        .arg("-q")
+        .args(pipeline.split_whitespace()))?;
     Ok(())
 }
 

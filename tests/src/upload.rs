@@ -11,11 +11,24 @@ pub fn parts(bytes: &[u8]) -> Vec<&[u8]> {
 }
 
 /// Presigns and PUTs part `n` (1-based) of `bytes`; returns its ETag.
-pub async fn put_part(client: &Client, message: Id, bytes: &[u8], n: i32) -> anyhow::Result<String> {
+pub async fn put_part(
+    client: &Client,
+    message: Id,
+    bytes: &[u8],
+    n: i32,
+) -> anyhow::Result<String> {
     let idx = usize::try_from(n - 1)?;
-    let chunk = parts(bytes).get(idx).copied().ok_or_else(|| anyhow::anyhow!("no part {n}"))?.to_vec();
+    let chunk = parts(bytes)
+        .get(idx)
+        .copied()
+        .ok_or_else(|| anyhow::anyhow!("no part {n}"))?
+        .to_vec();
     let urls = client.presign_parts(message, &[n]).await?;
-    let url = &urls.parts.first().ok_or_else(|| anyhow::anyhow!("no url"))?.url;
+    let url = &urls
+        .parts
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no url"))?
+        .url;
     Ok(client.put_part(url, chunk).await?)
 }
 
@@ -24,7 +37,18 @@ pub async fn upload_all(client: &Client, message: Id, bytes: &[u8]) -> anyhow::R
     let mut done = Vec::new();
     for n in 1..=parts(bytes).len() {
         let n = i32::try_from(n)?;
-        done.push(CompletedPart { part_number: n, etag: put_part(client, message, bytes, n).await? });
+        done.push(CompletedPart {
+            part_number: n,
+            etag: put_part(client, message, bytes, n).await?,
+        });
     }
-    Ok(client.complete_upload(message, &CompleteUpload { parts: done, duration_ms: None }).await?)
+    Ok(client
+        .complete_upload(
+            message,
+            &CompleteUpload {
+                parts: done,
+                duration_ms: None,
+            },
+        )
+        .await?)
 }

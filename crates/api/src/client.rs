@@ -1,8 +1,8 @@
 //! Typed async client: one method per route.
 
 use reqwest::{Method, RequestBuilder, StatusCode};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::ClientError;
@@ -63,7 +63,10 @@ impl Client {
         }
         serde_json::from_slice(&bytes).map_err(|e| ClientError::Unexpected {
             status: status.as_u16(),
-            detail: format!("{e}: {}", String::from_utf8_lossy(&bytes[..bytes.len().min(200)])),
+            detail: format!(
+                "{e}: {}",
+                String::from_utf8_lossy(&bytes[..bytes.len().min(200)])
+            ),
         })
     }
 
@@ -82,7 +85,8 @@ impl Client {
     }
 
     async fn post<B: Serialize, T: DeserializeOwned>(&self, path: &str, body: &B) -> Result<T> {
-        self.send(self.request(Method::POST, path)?.json(body)).await
+        self.send(self.request(Method::POST, path)?.json(body))
+            .await
     }
 
     async fn delete(&self, path: &str) -> Result<()> {
@@ -95,9 +99,16 @@ impl Client {
             parts.push(format!("limit={l}"));
         }
         if let Some(c) = &q.cursor {
-            parts.push(format!("cursor={}", url::form_urlencoded::byte_serialize(c.as_bytes()).collect::<String>()));
+            parts.push(format!(
+                "cursor={}",
+                url::form_urlencoded::byte_serialize(c.as_bytes()).collect::<String>()
+            ));
         }
-        if parts.is_empty() { path.to_string() } else { format!("{path}?{}", parts.join("&")) }
+        if parts.is_empty() {
+            path.to_string()
+        } else {
+            format!("{path}?{}", parts.join("&"))
+        }
     }
 
     // --- service ---
@@ -133,17 +144,28 @@ impl Client {
     }
 
     pub async fn add_member(&self, thread: Id, name: &str) -> Result<Thread> {
-        self.post(&format!("api/threads/{thread}/members"), &AddMember { name: name.to_string() }).await
+        self.post(
+            &format!("api/threads/{thread}/members"),
+            &AddMember {
+                name: name.to_string(),
+            },
+        )
+        .await
     }
 
     // --- messages ---
 
     pub async fn list_messages(&self, thread: Id, q: &PageQuery) -> Result<Page<Message>> {
-        self.get(&Self::page_path(&format!("api/threads/{thread}/messages"), q)).await
+        self.get(&Self::page_path(
+            &format!("api/threads/{thread}/messages"),
+            q,
+        ))
+        .await
     }
 
     pub async fn create_message(&self, thread: Id, body: &CreateMessage) -> Result<Message> {
-        self.post(&format!("api/threads/{thread}/messages"), body).await
+        self.post(&format!("api/threads/{thread}/messages"), body)
+            .await
     }
 
     pub async fn get_message(&self, id: Id) -> Result<Message> {
@@ -161,12 +183,16 @@ impl Client {
     }
 
     pub async fn presign_parts(&self, message: Id, part_numbers: &[i32]) -> Result<PresignedParts> {
-        let body = PresignParts { part_numbers: part_numbers.to_vec() };
-        self.post(&format!("api/messages/{message}/upload/parts"), &body).await
+        let body = PresignParts {
+            part_numbers: part_numbers.to_vec(),
+        };
+        self.post(&format!("api/messages/{message}/upload/parts"), &body)
+            .await
     }
 
     pub async fn complete_upload(&self, message: Id, body: &CompleteUpload) -> Result<Message> {
-        self.post(&format!("api/messages/{message}/upload/complete"), body).await
+        self.post(&format!("api/messages/{message}/upload/complete"), body)
+            .await
     }
 
     pub async fn abort_upload(&self, message: Id) -> Result<()> {
@@ -180,24 +206,34 @@ impl Client {
         let status = resp.status();
         if !status.is_success() {
             let text = resp.text().await.unwrap_or_default();
-            return Err(ClientError::Unexpected { status: status.as_u16(), detail: text });
+            return Err(ClientError::Unexpected {
+                status: status.as_u16(),
+                detail: text,
+            });
         }
         resp.headers()
             .get(reqwest::header::ETAG)
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
-            .ok_or_else(|| ClientError::Unexpected { status: status.as_u16(), detail: "PUT returned no ETag".into() })
+            .ok_or_else(|| ClientError::Unexpected {
+                status: status.as_u16(),
+                detail: "PUT returned no ETag".into(),
+            })
     }
 
     // --- transcripts and search ---
 
     pub async fn transcript(&self, message: Id) -> Result<Transcript> {
-        self.get(&format!("api/messages/{message}/transcript")).await
+        self.get(&format!("api/messages/{message}/transcript"))
+            .await
     }
 
     /// The WebVTT captions as text.
     pub async fn captions_vtt(&self, message: Id) -> Result<String> {
-        let resp = self.request(Method::GET, &format!("api/messages/{message}/captions.vtt"))?.send().await?;
+        let resp = self
+            .request(Method::GET, &format!("api/messages/{message}/captions.vtt"))?
+            .send()
+            .await?;
         let status = resp.status();
         let bytes = resp.bytes().await?;
         if !status.is_success() {
@@ -208,11 +244,14 @@ impl Client {
 
     /// Queues the message's transcription again (after a failure, or with a new model).
     pub async fn retry_transcription(&self, message: Id) -> Result<Message> {
-        self.send(self.request(Method::POST, &format!("api/messages/{message}/transcribe"))?).await
+        self.send(self.request(Method::POST, &format!("api/messages/{message}/transcribe"))?)
+            .await
     }
 
     pub async fn search(&self, q: &SearchQuery) -> Result<SearchResults> {
-        let mut rb = self.request(Method::GET, "api/search")?.query(&[("q", q.q.as_str())]);
+        let mut rb = self
+            .request(Method::GET, "api/search")?
+            .query(&[("q", q.q.as_str())]);
         if let Some(t) = q.thread {
             rb = rb.query(&[("thread", t)]);
         }
@@ -232,7 +271,8 @@ impl Client {
     }
 
     pub async fn create_comment(&self, message: Id, body: &CreateComment) -> Result<Comment> {
-        self.post(&format!("api/messages/{message}/comments"), body).await
+        self.post(&format!("api/messages/{message}/comments"), body)
+            .await
     }
 
     pub async fn list_reactions(&self, message: Id) -> Result<Vec<Reaction>> {
@@ -240,7 +280,8 @@ impl Client {
     }
 
     pub async fn create_reaction(&self, message: Id, body: &CreateReaction) -> Result<Reaction> {
-        self.post(&format!("api/messages/{message}/reactions"), body).await
+        self.post(&format!("api/messages/{message}/reactions"), body)
+            .await
     }
 
     pub async fn list_views(&self, message: Id) -> Result<Vec<View>> {
@@ -248,13 +289,20 @@ impl Client {
     }
 
     pub async fn record_view(&self, message: Id, watched_ms: i64) -> Result<View> {
-        self.post(&format!("api/messages/{message}/views"), &RecordView { watched_ms }).await
+        self.post(
+            &format!("api/messages/{message}/views"),
+            &RecordView { watched_ms },
+        )
+        .await
     }
 }
 
 fn error_from(status: StatusCode, bytes: &[u8]) -> ClientError {
     match serde_json::from_slice::<ErrorBody>(bytes) {
-        Ok(body) => ClientError::Api { status: status.as_u16(), body },
+        Ok(body) => ClientError::Api {
+            status: status.as_u16(),
+            body,
+        },
         Err(_) => ClientError::Unexpected {
             status: status.as_u16(),
             detail: String::from_utf8_lossy(&bytes[..bytes.len().min(500)]).into_owned(),

@@ -23,7 +23,9 @@ impl ClientError {
     /// HTTP status of an API error, if the server answered.
     pub fn status(&self) -> Option<u16> {
         match self {
-            ClientError::Api { status, .. } | ClientError::Unexpected { status, .. } => Some(*status),
+            ClientError::Api { status, .. } | ClientError::Unexpected { status, .. } => {
+                Some(*status)
+            }
             ClientError::Transport(e) => e.status().map(|s| s.as_u16()),
             ClientError::Url(_) => None,
         }

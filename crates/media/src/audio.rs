@@ -2,8 +2,8 @@
 //! 16 kHz mono f32, handed out a buffer at a time from an appsink. The appsink holds only a few
 //! buffers, so the decoder stays a bounded stream whatever the clip's length.
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use gstreamer as gst;
@@ -48,13 +48,17 @@ impl AudioDecoder {
             let abs = std::path::Path::new(uri)
                 .canonicalize()
                 .map_err(|e| MediaError::Decode(format!("{uri}: {e}")))?;
-            gst::glib::filename_to_uri(&abs, None).map_err(|e| MediaError::Decode(e.to_string()))?.to_string()
+            gst::glib::filename_to_uri(&abs, None)
+                .map_err(|e| MediaError::Decode(e.to_string()))?
+                .to_string()
         };
         let pipeline = gst::Pipeline::new();
         let src = gst::ElementFactory::make("uridecodebin")
             .property("uri", &uri)
             .build()
-            .map_err(|_| MediaError::MissingPlugins("uridecodebin (gstreamer1.0-plugins-base)".into()))?;
+            .map_err(|_| {
+                MediaError::MissingPlugins("uridecodebin (gstreamer1.0-plugins-base)".into())
+            })?;
         let convert = make("audioconvert")?;
         let resample = make("audioresample")?;
         let caps = gst::Caps::builder("audio/x-raw")
@@ -63,11 +67,17 @@ impl AudioDecoder {
             .field("channels", 1i32)
             .field("layout", "interleaved")
             .build();
-        let sink = gst_app::AppSink::builder().caps(&caps).sync(false).max_buffers(8).drop(false).build();
+        let sink = gst_app::AppSink::builder()
+            .caps(&caps)
+            .sync(false)
+            .max_buffers(8)
+            .drop(false)
+            .build();
         pipeline
             .add_many([&src, &convert, &resample, sink.upcast_ref()])
             .map_err(|e| MediaError::Build(e.to_string()))?;
-        gst::Element::link_many([&convert, &resample, sink.upcast_ref()]).map_err(|e| MediaError::Build(e.to_string()))?;
+        gst::Element::link_many([&convert, &resample, sink.upcast_ref()])
+            .map_err(|e| MediaError::Build(e.to_string()))?;
 
         let linked = Arc::new(AtomicBool::new(false));
         let no_more_pads = Arc::new(AtomicBool::new(false));
@@ -78,8 +88,12 @@ impl AudioDecoder {
                 .current_caps()
                 .and_then(|c| c.structure(0).map(|s| s.name().starts_with("audio/")))
                 .unwrap_or(false);
-            let Some(convert) = convert_weak.upgrade() else { return };
-            let Some(sinkpad) = convert.static_pad("sink") else { return };
+            let Some(convert) = convert_weak.upgrade() else {
+                return;
+            };
+            let Some(sinkpad) = convert.static_pad("sink") else {
+                return;
+            };
             if is_audio && !sinkpad.is_linked() && pad.link(&sinkpad).is_ok() {
                 linked_cb.store(true, Ordering::SeqCst);
             }
@@ -90,12 +104,21 @@ impl AudioDecoder {
         pipeline
             .set_state(gst::State::Playing)
             .map_err(|_| MediaError::Decode(format!("cannot open {}", redact(&uri))))?;
-        Ok(Self { pipeline, sink, linked, no_more_pads, next_offset: 0, eos: false })
+        Ok(Self {
+            pipeline,
+            sink,
+            linked,
+            no_more_pads,
+            next_offset: 0,
+            eos: false,
+        })
     }
 
     /// Length of the clip, once the demuxer knows it.
     pub fn duration(&self) -> Option<Duration> {
-        self.pipeline.query_duration::<gst::ClockTime>().map(|d| Duration::from_nanos(d.nseconds()))
+        self.pipeline
+            .query_duration::<gst::ClockTime>()
+            .map(|d| Duration::from_nanos(d.nseconds()))
     }
 
     /// The first error on the bus, if any, with the missing plugin named.
@@ -106,16 +129,32 @@ impl AudioDecoder {
                 gst::MessageView::Error(err) => {
                     let text = err.error().to_string();
                     let debug = err.debug().map(|d| d.to_string()).unwrap_or_default();
-                    if err.error().matches(gst::CoreError::MissingPlugin) || err.error().matches(gst::StreamError::CodecNotFound) {
-                        return Some(MediaError::MissingPlugins(format!("{text} {}", last_line(&debug))));
+                    if err.error().matches(gst::CoreError::MissingPlugin)
+                        || err.error().matches(gst::StreamError::CodecNotFound)
+                    {
+                        return Some(MediaError::MissingPlugins(format!(
+                            "{text} {}",
+                            last_line(&debug)
+                        )));
                     }
                     if err.error().kind::<gst::ResourceError>().is_some() {
-                        return Some(MediaError::Source(format!("{text} ({})", last_line(&debug))));
+                        return Some(MediaError::Source(format!(
+                            "{text} ({})",
+                            last_line(&debug)
+                        )));
                     }
-                    return Some(MediaError::Decode(format!("{text} ({})", last_line(&debug))));
+                    return Some(MediaError::Decode(format!(
+                        "{text} ({})",
+                        last_line(&debug)
+                    )));
                 }
-                gst::MessageView::Element(e) if e.structure().is_some_and(|s| s.name() == "missing-plugin") => {
-                    let detail = e.structure().and_then(|s| s.get::<String>("name").ok()).unwrap_or_default();
+                gst::MessageView::Element(e)
+                    if e.structure().is_some_and(|s| s.name() == "missing-plugin") =>
+                {
+                    let detail = e
+                        .structure()
+                        .and_then(|s| s.get::<String>("name").ok())
+                        .unwrap_or_default();
                     return Some(MediaError::MissingPlugins(detail));
                 }
                 _ => {}
@@ -134,9 +173,16 @@ impl AudioDecoder {
             if let Some(e) = self.bus_error() {
                 return Err(e);
             }
-            if let Some(sample) = self.sink.try_pull_sample(gst::ClockTime::from_mseconds(100)) {
-                let Some(buffer) = sample.buffer() else { continue };
-                let map = buffer.map_readable().map_err(|e| MediaError::Decode(e.to_string()))?;
+            if let Some(sample) = self
+                .sink
+                .try_pull_sample(gst::ClockTime::from_mseconds(100))
+            {
+                let Some(buffer) = sample.buffer() else {
+                    continue;
+                };
+                let map = buffer
+                    .map_readable()
+                    .map_err(|e| MediaError::Decode(e.to_string()))?;
                 let samples: Vec<f32> = map
                     .as_slice()
                     .chunks_exact(4)

@@ -1,12 +1,16 @@
 //! GStreamer helpers shared by the apps and the server: one-time init, typed pipeline errors
 //! that name missing plugins, and decoding any clip's audio to 16 kHz mono `f32` in bounded
-//! pieces (so memory does not grow with the clip's length). No egui here.
+//! pieces (so memory does not grow with the clip's length), a latest-frame mailbox for showing
+//! video in an app, and the list of capture devices and usable H.264 encoders. No egui here.
 
 mod audio;
+pub mod devices;
 mod error;
+mod frames;
 
-pub use audio::{AudioDecoder, AudioChunk, SAMPLE_RATE};
+pub use audio::{AudioChunk, AudioDecoder, SAMPLE_RATE};
 pub use error::MediaError;
+pub use frames::{Frame, FrameMailbox};
 
 /// Initializes GStreamer once per process; later calls are cheap.
 pub fn init() -> Result<(), MediaError> {
@@ -15,5 +19,9 @@ pub fn init() -> Result<(), MediaError> {
 
 /// Elements a pipeline needs that this GStreamer install lacks, by factory name.
 pub fn missing_elements(names: &[&str]) -> Vec<String> {
-    names.iter().filter(|n| gstreamer::ElementFactory::find(n).is_none()).map(|n| (*n).to_string()).collect()
+    names
+        .iter()
+        .filter(|n| gstreamer::ElementFactory::find(n).is_none())
+        .map(|n| (*n).to_string())
+        .collect()
 }

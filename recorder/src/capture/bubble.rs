@@ -25,18 +25,30 @@ pub fn mask(size: u32) -> Vec<u8> {
 pub fn install(pad: &gst::Pad, size: u32) {
     let mask = mask(size);
     pad.add_probe(gst::PadProbeType::BUFFER, move |pad, info| {
-        let Some(buffer) = info.buffer_mut() else { return gst::PadProbeReturn::Ok };
-        let Some(caps) = pad.current_caps() else { return gst::PadProbeReturn::Ok };
-        let Ok(vinfo) = gst_video::VideoInfo::from_caps(&caps) else { return gst::PadProbeReturn::Ok };
-        if vinfo.width() != size || vinfo.height() != size || vinfo.format() != gst_video::VideoFormat::Bgra {
+        let Some(buffer) = info.buffer_mut() else {
+            return gst::PadProbeReturn::Ok;
+        };
+        let Some(caps) = pad.current_caps() else {
+            return gst::PadProbeReturn::Ok;
+        };
+        let Ok(vinfo) = gst_video::VideoInfo::from_caps(&caps) else {
+            return gst::PadProbeReturn::Ok;
+        };
+        if vinfo.width() != size
+            || vinfo.height() != size
+            || vinfo.format() != gst_video::VideoFormat::Bgra
+        {
             return gst::PadProbeReturn::Ok;
         }
         let buffer = buffer.make_mut();
-        let Ok(mut frame) = gst_video::VideoFrameRef::from_buffer_ref_writable(buffer, &vinfo) else {
+        let Ok(mut frame) = gst_video::VideoFrameRef::from_buffer_ref_writable(buffer, &vinfo)
+        else {
             return gst::PadProbeReturn::Ok;
         };
         let stride = frame.plane_stride()[0] as usize;
-        let Ok(data) = frame.plane_data_mut(0) else { return gst::PadProbeReturn::Ok };
+        let Ok(data) = frame.plane_data_mut(0) else {
+            return gst::PadProbeReturn::Ok;
+        };
         let w = size as usize;
         for y in 0..w {
             let row = &mut data[y * stride..y * stride + w * 4];
@@ -61,6 +73,9 @@ mod tests {
         assert!(m[50 * 100] > 0 && m[50 * 100] < 255, "the rim is soft");
         let opaque = m.iter().filter(|a| **a == 255).count() as f32;
         let ratio = opaque / 10_000.0;
-        assert!((ratio - std::f32::consts::PI / 4.0).abs() < 0.03, "area ratio {ratio}");
+        assert!(
+            (ratio - std::f32::consts::PI / 4.0).abs() < 0.03,
+            "area ratio {ratio}"
+        );
     }
 }

@@ -26,6 +26,11 @@ pub struct UploadState {
     /// Set once the server assembled the video.
     pub completed: bool,
     pub duration_ms: Option<i64>,
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Unix seconds at which the recording began.
+    #[serde(default)]
+    pub started_at: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -63,7 +68,12 @@ pub struct Uploader {
 
 impl Uploader {
     pub fn new(client: Client, spool: PathBuf, state_path: PathBuf, state: UploadState) -> Self {
-        Self { client, spool, state_path, state }
+        Self {
+            client,
+            spool,
+            state_path,
+            state,
+        }
     }
 
     fn read_slice(&self, offset: u64, len: u64) -> anyhow::Result<Vec<u8>> {
@@ -78,10 +88,22 @@ impl Uploader {
     async fn send_part(&mut self, offset: u64, len: u64) -> anyhow::Result<()> {
         let n = i32::try_from(self.state.parts.len() + 1)?;
         let bytes = self.read_slice(offset, len)?;
-        let urls = self.client.presign_parts(self.state.message_id, &[n]).await?;
-        let url = urls.parts.first().map(|p| p.url.clone()).ok_or_else(|| anyhow::anyhow!("no URL for part {n}"))?;
+        let urls = self
+            .client
+            .presign_parts(self.state.message_id, &[n])
+            .await?;
+        let url = urls
+            .parts
+            .first()
+            .map(|p| p.url.clone())
+            .ok_or_else(|| anyhow::anyhow!("no URL for part {n}"))?;
         let etag = self.client.put_part(&url, bytes).await?;
-        self.state.parts.push(SentPart { part_number: n, offset, size: len, etag });
+        self.state.parts.push(SentPart {
+            part_number: n,
+            offset,
+            size: len,
+            etag,
+        });
         self.state.save(&self.state_path)?;
         tracing::debug!(part = n, offset, len, "part uploaded");
         Ok(())
@@ -106,7 +128,11 @@ impl Uploader {
     }
 
     /// Like [`Uploader::send_ready`], retrying with backoff for up to `patience`.
-    pub async fn send_ready_retrying(&mut self, last: bool, patience: Duration) -> anyhow::Result<()> {
+    pub async fn send_ready_retrying(
+        &mut self,
+        last: bool,
+        patience: Duration,
+    ) -> anyhow::Result<()> {
         let deadline = std::time::Instant::now() + patience;
         let mut wait = Duration::from_millis(500);
         loop {
@@ -123,12 +149,30 @@ impl Uploader {
     }
 
     /// Sends the tail and asks the server to assemble the video.
-    pub async fn finish(&mut self, duration_ms: Option<i64>, patience: Duration) -> anyhow::Result<Message> {
+    pub async fn finish(
+        &mut self,
+        duration_ms: Option<i64>,
+        patience: Duration,
+    ) -> anyhow::Result<Message> {
         self.state.duration_ms = duration_ms.or(self.state.duration_ms);
         self.send_ready_retrying(true, patience).await?;
-        let parts = self.state.parts.iter().map(|p| CompletedPart { part_number: p.part_number, etag: p.etag.clone() }).collect();
-        let body = CompleteUpload { parts, duration_ms: self.state.duration_ms };
-        let msg = self.client.complete_upload(self.state.message_id, &body).await?;
+        let parts = self
+            .state
+            .parts
+            .iter()
+            .map(|p| CompletedPart {
+                part_number: p.part_number,
+                etag: p.etag.clone(),
+            })
+            .collect();
+        let body = CompleteUpload {
+            parts,
+            duration_ms: self.state.duration_ms,
+        };
+        let msg = self
+            .client
+            .complete_upload(self.state.message_id, &body)
+            .await?;
         self.state.completed = true;
         self.state.save(&self.state_path)?;
         Ok(msg)

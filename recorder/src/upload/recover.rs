@@ -15,7 +15,8 @@ pub fn whole_fragments_len(data: &[u8]) -> u64 {
     let mut pos = 0usize;
     let mut good = 0usize;
     while pos + 8 <= data.len() {
-        let size32 = u32::from_be_bytes([data[pos], data[pos + 1], data[pos + 2], data[pos + 3]]) as u64;
+        let size32 =
+            u32::from_be_bytes([data[pos], data[pos + 1], data[pos + 2], data[pos + 3]]) as u64;
         let kind = &data[pos + 4..pos + 8];
         let (size, header) = match size32 {
             1 if pos + 16 <= data.len() => {
@@ -40,7 +41,9 @@ pub fn whole_fragments_len(data: &[u8]) -> u64 {
 /// Unfinished recordings under `dir`: (folder, state).
 pub fn unfinished(dir: &Path) -> Vec<(PathBuf, UploadState)> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
     for e in entries.flatten() {
         let state_path = e.path().join("upload.json");
         if let Ok(state) = UploadState::load(&state_path) {
@@ -54,7 +57,11 @@ pub fn unfinished(dir: &Path) -> Vec<(PathBuf, UploadState)> {
 }
 
 /// Finalizes and uploads one unfinished recording; returns the completed message.
-pub async fn recover(folder: &Path, state: UploadState, token: &str) -> anyhow::Result<vidmsg_api::Message> {
+pub async fn recover(
+    folder: &Path,
+    state: UploadState,
+    token: &str,
+) -> anyhow::Result<vidmsg_api::Message> {
     let spool = folder.join("recording.mp4");
     let data = std::fs::read(&spool)?;
     let cut = whole_fragments_len(&data);
@@ -99,7 +106,10 @@ mod tests {
         f.extend(partial);
         assert_eq!(super::whole_fragments_len(&f), one);
         assert_eq!(super::whole_fragments_len(&f[..one as usize + 20]), one);
-        assert_eq!(super::whole_fragments_len(&f[..header as usize + 10]), header);
+        assert_eq!(
+            super::whole_fragments_len(&f[..header as usize + 10]),
+            header
+        );
         assert_eq!(super::whole_fragments_len(&f[..10]), 0);
     }
 }

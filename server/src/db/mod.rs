@@ -6,7 +6,9 @@ pub mod sqlite;
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use vidmsg_api::{Comment, Id, MessageKind, MessageStatus, Reaction, SearchHit, Segment, Thread, User, View};
+use vidmsg_api::{
+    Comment, Id, MessageKind, MessageStatus, Reaction, SearchHit, Segment, Thread, User, View,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -125,7 +127,13 @@ pub trait Database: Send + Sync + 'static {
     async fn create_user(&self, name: &str, now_ms: i64) -> DbResult<User>;
     async fn list_users(&self) -> DbResult<Vec<User>>;
     async fn user_by_name(&self, name: &str) -> DbResult<Option<User>>;
-    async fn add_token(&self, user_id: Id, token_hash: &str, hint: &str, now_ms: i64) -> DbResult<Id>;
+    async fn add_token(
+        &self,
+        user_id: Id,
+        token_hash: &str,
+        hint: &str,
+        now_ms: i64,
+    ) -> DbResult<Id>;
     async fn user_by_token_hash(&self, token_hash: &str) -> DbResult<Option<User>>;
     async fn list_tokens(&self) -> DbResult<Vec<TokenRow>>;
     /// Revokes the token with this hash; returns how many were revoked (0 or 1).
@@ -134,22 +142,50 @@ pub trait Database: Send + Sync + 'static {
     async fn revoke_token_id(&self, id: Id, now_ms: i64) -> DbResult<u64>;
 
     // --- threads ---
-    async fn create_thread(&self, title: &str, creator: Id, members: &[Id], now_ms: i64) -> DbResult<Id>;
+    async fn create_thread(
+        &self,
+        title: &str,
+        creator: Id,
+        members: &[Id],
+        now_ms: i64,
+    ) -> DbResult<Id>;
     async fn thread(&self, id: Id) -> DbResult<Option<Thread>>;
     async fn is_member(&self, thread: Id, user: Id) -> DbResult<bool>;
-    async fn list_threads(&self, user: Id, after: Option<ThreadCursor>, limit: u32) -> DbResult<Vec<Thread>>;
+    async fn list_threads(
+        &self,
+        user: Id,
+        after: Option<ThreadCursor>,
+        limit: u32,
+    ) -> DbResult<Vec<Thread>>;
     async fn add_member(&self, thread: Id, user: Id, now_ms: i64) -> DbResult<()>;
     async fn delete_thread(&self, id: Id) -> DbResult<()>;
 
     // --- messages ---
     async fn insert_message(&self, new: &NewMessage) -> DbResult<Id>;
     async fn message(&self, id: Id) -> DbResult<Option<MessageRow>>;
-    async fn list_messages(&self, thread: Id, after: Option<Id>, limit: u32) -> DbResult<Vec<MessageRow>>;
+    async fn list_messages(
+        &self,
+        thread: Id,
+        after: Option<Id>,
+        limit: u32,
+    ) -> DbResult<Vec<MessageRow>>;
     /// Records where a video will be stored and the open multipart upload's id.
-    async fn set_upload(&self, id: Id, object_key: &str, upload_id: &str, now_ms: i64) -> DbResult<()>;
+    async fn set_upload(
+        &self,
+        id: Id,
+        object_key: &str,
+        upload_id: &str,
+        now_ms: i64,
+    ) -> DbResult<()>;
     /// `uploading → processing` once the object is assembled, and queues its transcription.
     /// False if the message was not uploading any more (a concurrent complete or abort won).
-    async fn finish_upload(&self, id: Id, size_bytes: i64, duration_ms: Option<i64>, now_ms: i64) -> DbResult<bool>;
+    async fn finish_upload(
+        &self,
+        id: Id,
+        size_bytes: i64,
+        duration_ms: Option<i64>,
+        now_ms: i64,
+    ) -> DbResult<bool>;
     /// Messages whose multipart upload is still open (s3s-fs cannot list them; the DB can).
     async fn open_uploads(&self) -> DbResult<Vec<MessageRow>>;
     /// Deletes a message and its replies; returns the deleted rows (to clean up storage).
@@ -159,15 +195,29 @@ pub trait Database: Send + Sync + 'static {
 
     // --- transcription jobs ---
     /// Takes the oldest claimable job (queued and due, or running with an expired lease).
-    async fn claim_job(&self, worker: &str, now_ms: i64, lease_ms: i64) -> DbResult<Option<JobRow>>;
+    async fn claim_job(&self, worker: &str, now_ms: i64, lease_ms: i64)
+    -> DbResult<Option<JobRow>>;
     /// Extends the lease; false if the job is no longer this worker's.
     async fn heartbeat_job(&self, job: Id, worker: &str, lease_until_ms: i64) -> DbResult<bool>;
     async fn set_progress(&self, message: Id, percent: u8) -> DbResult<()>;
     /// Stores the transcript, marks the message `ready` and the job done, all at once and only
     /// if the job is still this worker's (so a job finishes exactly once).
-    async fn finish_job(&self, job: &JobRow, worker: &str, result: &TranscriptResult, now_ms: i64) -> DbResult<bool>;
+    async fn finish_job(
+        &self,
+        job: &JobRow,
+        worker: &str,
+        result: &TranscriptResult,
+        now_ms: i64,
+    ) -> DbResult<bool>;
     /// A failed attempt: `retry_at_ms` re-queues it, `None` fails the message with `error`.
-    async fn fail_job(&self, job: &JobRow, worker: &str, error: &str, retry_at_ms: Option<i64>, now_ms: i64) -> DbResult<bool>;
+    async fn fail_job(
+        &self,
+        job: &JobRow,
+        worker: &str,
+        error: &str,
+        retry_at_ms: Option<i64>,
+        now_ms: i64,
+    ) -> DbResult<bool>;
     /// Shows `reason` on every message waiting for a transcription.
     async fn note_waiting(&self, reason: Option<&str>) -> DbResult<()>;
     /// Queues a message's transcription again; false if it has no stored video.
@@ -177,18 +227,41 @@ pub trait Database: Send + Sync + 'static {
     async fn search(&self, spec: &SearchSpec) -> DbResult<Vec<SearchHit>>;
 
     // --- comments, reactions, views ---
-    async fn add_comment(&self, message: Id, author: Id, at_ms: i64, body: &str, now_ms: i64) -> DbResult<Comment>;
+    async fn add_comment(
+        &self,
+        message: Id,
+        author: Id,
+        at_ms: i64,
+        body: &str,
+        now_ms: i64,
+    ) -> DbResult<Comment>;
     async fn list_comments(&self, message: Id) -> DbResult<Vec<Comment>>;
-    async fn add_reaction(&self, message: Id, author: Id, at_ms: i64, emoji: &str, now_ms: i64) -> DbResult<Reaction>;
+    async fn add_reaction(
+        &self,
+        message: Id,
+        author: Id,
+        at_ms: i64,
+        emoji: &str,
+        now_ms: i64,
+    ) -> DbResult<Reaction>;
     async fn list_reactions(&self, message: Id) -> DbResult<Vec<Reaction>>;
     /// Keeps the furthest position a user reported for a message.
-    async fn record_view(&self, message: Id, user: Id, watched_ms: i64, now_ms: i64) -> DbResult<View>;
+    async fn record_view(
+        &self,
+        message: Id,
+        user: Id,
+        watched_ms: i64,
+        now_ms: i64,
+    ) -> DbResult<View>;
     async fn list_views(&self, message: Id) -> DbResult<Vec<View>>;
 }
 
 /// Opens the database a URL names and brings its schema up to date.
 pub async fn connect(url: &str) -> DbResult<Db> {
-    if let Some(path) = url.strip_prefix("sqlite://").or_else(|| url.strip_prefix("sqlite:")) {
+    if let Some(path) = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+    {
         let db = sqlite::SqliteDb::open(path).await?;
         Ok(Arc::new(db))
     } else {

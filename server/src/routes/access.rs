@@ -12,12 +12,20 @@ pub async fn member_thread(state: &AppState, user: &User, thread: Id) -> AppResu
     if !state.db.is_member(thread, user.id).await? {
         return Err(AppError::NotFound("thread"));
     }
-    state.db.thread(thread).await?.ok_or(AppError::NotFound("thread"))
+    state
+        .db
+        .thread(thread)
+        .await?
+        .ok_or(AppError::NotFound("thread"))
 }
 
 /// The message, if `user` is a member of its thread.
 pub async fn visible_message(state: &AppState, user: &User, id: Id) -> AppResult<MessageRow> {
-    let msg = state.db.message(id).await?.ok_or(AppError::NotFound("message"))?;
+    let msg = state
+        .db
+        .message(id)
+        .await?
+        .ok_or(AppError::NotFound("message"))?;
     if !state.db.is_member(msg.thread_id, user.id).await? {
         return Err(AppError::NotFound("message"));
     }

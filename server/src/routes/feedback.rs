@@ -1,12 +1,14 @@
 //! Timestamped comments, emoji reactions and view records on a video message.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
-use vidmsg_api::{Comment, CreateComment, CreateReaction, ErrorBody, Id, MessageKind, Reaction, RecordView, View};
+use vidmsg_api::{
+    Comment, CreateComment, CreateReaction, ErrorBody, Id, MessageKind, Reaction, RecordView, View,
+};
 
 use super::access::visible_message;
-use crate::db::{now_ms, MessageRow};
+use crate::db::{MessageRow, now_ms};
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiPath, AuthUser};
 use crate::state::AppState;
@@ -17,10 +19,15 @@ const MAX_EMOJI_BYTES: usize = 64;
 /// A position must lie inside the video (when its length is known).
 fn check_position(msg: &MessageRow, at_ms: i64, field: &str) -> AppResult<()> {
     if msg.kind != MessageKind::Video {
-        return Err(AppError::Unprocessable(format!("message {} is not a video", msg.id)));
+        return Err(AppError::Unprocessable(format!(
+            "message {} is not a video",
+            msg.id
+        )));
     }
     if at_ms < 0 || msg.duration_ms.is_some_and(|d| at_ms > d) {
-        return Err(AppError::Unprocessable(format!("{field} {at_ms} is outside the video")));
+        return Err(AppError::Unprocessable(format!(
+            "{field} {at_ms} is outside the video"
+        )));
     }
     Ok(())
 }
@@ -48,9 +55,14 @@ pub async fn create_comment(
     check_position(&msg, body.at_ms, "at_ms")?;
     let text = body.body.trim();
     if text.is_empty() || text.chars().count() > MAX_COMMENT_CHARS {
-        return Err(AppError::Unprocessable(format!("a comment needs 1-{MAX_COMMENT_CHARS} characters")));
+        return Err(AppError::Unprocessable(format!(
+            "a comment needs 1-{MAX_COMMENT_CHARS} characters"
+        )));
     }
-    let c = state.db.add_comment(id, user.id, body.at_ms, text, now_ms()).await?;
+    let c = state
+        .db
+        .add_comment(id, user.id, body.at_ms, text, now_ms())
+        .await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
 
@@ -77,9 +89,14 @@ pub async fn create_reaction(
     check_position(&msg, body.at_ms, "at_ms")?;
     let emoji = body.emoji.trim();
     if emoji.is_empty() || emoji.len() > MAX_EMOJI_BYTES || emoji.chars().any(char::is_whitespace) {
-        return Err(AppError::Unprocessable("emoji must be one short symbol without spaces".into()));
+        return Err(AppError::Unprocessable(
+            "emoji must be one short symbol without spaces".into(),
+        ));
     }
-    let r = state.db.add_reaction(id, user.id, body.at_ms, emoji, now_ms()).await?;
+    let r = state
+        .db
+        .add_reaction(id, user.id, body.at_ms, emoji, now_ms())
+        .await?;
     Ok((StatusCode::CREATED, Json(r)))
 }
 
@@ -106,5 +123,10 @@ pub async fn record_view(
 ) -> AppResult<Json<View>> {
     let msg = visible_message(&state, &user, id).await?;
     check_position(&msg, body.watched_ms, "watched_ms")?;
-    Ok(Json(state.db.record_view(id, user.id, body.watched_ms, now_ms()).await?))
+    Ok(Json(
+        state
+            .db
+            .record_view(id, user.id, body.watched_ms, now_ms())
+            .await?,
+    ))
 }

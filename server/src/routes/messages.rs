@@ -1,14 +1,16 @@
 //! `/api/threads/{id}/messages` and `/api/messages/{id}`: create, list, get, delete.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
-use vidmsg_api::{CreateMessage, ErrorBody, Id, Message, MessageKind, MessageStatus, Page, PageQuery};
+use vidmsg_api::{
+    CreateMessage, ErrorBody, Id, Message, MessageKind, MessageStatus, Page, PageQuery,
+};
 
 use super::access::{member_thread, own_message, visible_message};
 use super::pagination::{limit, make_cursor, parse_cursor};
 use super::threads::check_title;
-use crate::db::{now_ms, MessageRow, NewMessage};
+use crate::db::{MessageRow, NewMessage, now_ms};
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
 use crate::state::AppState;
@@ -22,9 +24,16 @@ pub fn video_key(message: Id) -> String {
 
 /// The API view of a stored message: presigns the video URL once the video is assembled.
 pub async fn to_api(state: &AppState, row: MessageRow) -> AppResult<Message> {
-    let stored = row.kind == MessageKind::Video && row.upload_id.is_none() && row.size_bytes.is_some();
+    let stored =
+        row.kind == MessageKind::Video && row.upload_id.is_none() && row.size_bytes.is_some();
     let video_url = match (&row.object_key, stored) {
-        (Some(key), true) => Some(state.store.presign_get(key).await.map_err(|e| AppError::Internal(e.into()))?),
+        (Some(key), true) => Some(
+            state
+                .store
+                .presign_get(key)
+                .await
+                .map_err(|e| AppError::Internal(e.into()))?,
+        ),
         _ => None,
     };
     let transcript_url = ready_link(state, &row, "transcript");
@@ -43,7 +52,9 @@ pub async fn to_api(state: &AppState, row: MessageRow) -> AppResult<Message> {
         duration_ms: row.duration_ms,
         size_bytes: row.size_bytes,
         content_type: row.content_type,
-        video_url_expires_in_s: video_url.as_ref().map(|_| state.store.presign_ttl().as_secs()),
+        video_url_expires_in_s: video_url
+            .as_ref()
+            .map(|_| state.store.presign_ttl().as_secs()),
         video_url,
         reply_count: row.reply_count,
         transcript_url,
@@ -66,7 +77,11 @@ pub async fn discard_media(state: &AppState, rows: &[MessageRow]) {
         let result = match &row.upload_id {
             Some(upload) => state.store.abort(key, upload).await,
             None => {
-                if let Err(e) = state.store.delete(&crate::transcribe::captions_key(row.id)).await {
+                if let Err(e) = state
+                    .store
+                    .delete(&crate::transcribe::captions_key(row.id))
+                    .await
+                {
                     tracing::debug!(message = row.id, error = %e, "no captions to remove");
                 }
                 state.store.delete(key).await
@@ -120,31 +135,56 @@ pub async fn create_message(
     if let Some(parent) = body.parent_id {
         let p = state.db.message(parent).await?;
         if p.is_none_or(|p| p.thread_id != thread) {
-            return Err(AppError::Unprocessable(format!("parent message {parent} is not in thread {thread}")));
+            return Err(AppError::Unprocessable(format!(
+                "parent message {parent} is not in thread {thread}"
+            )));
         }
     }
-    let text = body.body.as_deref().map(str::trim).filter(|b| !b.is_empty()).map(str::to_string);
-    if text.as_ref().is_some_and(|t| t.chars().count() > MAX_BODY_CHARS) {
-        return Err(AppError::Unprocessable(format!("body is longer than {MAX_BODY_CHARS} characters")));
+    let text = body
+        .body
+        .as_deref()
+        .map(str::trim)
+        .filter(|b| !b.is_empty())
+        .map(str::to_string);
+    if text
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > MAX_BODY_CHARS)
+    {
+        return Err(AppError::Unprocessable(format!(
+            "body is longer than {MAX_BODY_CHARS} characters"
+        )));
     }
     let (status, content_type) = match body.kind {
         MessageKind::Text => {
             if text.is_none() {
-                return Err(AppError::Unprocessable("a text message needs a non-empty body".into()));
+                return Err(AppError::Unprocessable(
+                    "a text message needs a non-empty body".into(),
+                ));
             }
             (MessageStatus::Ready, None)
         }
         MessageKind::Video => {
-            let ct = body.content_type.clone().unwrap_or_else(|| "video/mp4".into());
+            let ct = body
+                .content_type
+                .clone()
+                .unwrap_or_else(|| "video/mp4".into());
             if !ct.starts_with("video/") || ct.len() > 100 {
-                return Err(AppError::Unprocessable(format!("content_type must be a video/* type, got {ct:?}")));
+                return Err(AppError::Unprocessable(format!(
+                    "content_type must be a video/* type, got {ct:?}"
+                )));
             }
             (MessageStatus::Uploading, Some(ct))
         }
     };
     let title = match (&body.title, body.kind, &text) {
         (Some(t), _, _) => check_title(t)?,
-        (None, MessageKind::Text, Some(t)) => t.lines().next().unwrap_or_default().chars().take(80).collect(),
+        (None, MessageKind::Text, Some(t)) => t
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .chars()
+            .take(80)
+            .collect(),
         _ => "Untitled video".to_string(),
     };
     let new = NewMessage {
@@ -170,7 +210,11 @@ pub async fn create_message(
             }
         }
     }
-    let row = state.db.message(id).await?.ok_or(AppError::NotFound("message"))?;
+    let row = state
+        .db
+        .message(id)
+        .await?
+        .ok_or(AppError::NotFound("message"))?;
     Ok((StatusCode::CREATED, Json(to_api(&state, row).await?)))
 }
 

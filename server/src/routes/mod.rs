@@ -36,7 +36,10 @@ struct BearerAuth;
 impl Modify for BearerAuth {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         let components = openapi.components.get_or_insert_with(Default::default);
-        components.add_security_scheme("bearer", SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()));
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -65,7 +68,13 @@ pub fn api_router(state: AppState, max_body_bytes: usize) -> Router {
     let spec = Arc::new(spec);
     router
         .route("/api", get(api_not_found))
-        .route("/api/{*rest}", get(api_not_found).post(api_not_found).put(api_not_found).delete(api_not_found))
+        .route(
+            "/api/{*rest}",
+            get(api_not_found)
+                .post(api_not_found)
+                .put(api_not_found)
+                .delete(api_not_found),
+        )
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .layer(Extension(spec))
         .with_state(state)

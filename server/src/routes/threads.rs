@@ -1,13 +1,13 @@
 //! `/api/threads`: list, create, get, delete, add members.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 use vidmsg_api::{AddMember, CreateThread, ErrorBody, Id, Page, PageQuery, Thread};
 
 use super::access::member_thread;
 use super::pagination::{limit, make_cursor, parse_cursor};
-use crate::db::{now_ms, ThreadCursor};
+use crate::db::{ThreadCursor, now_ms};
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
 use crate::state::AppState;
@@ -20,7 +20,9 @@ pub fn check_title(title: &str) -> AppResult<String> {
         return Err(AppError::Unprocessable("title must not be empty".into()));
     }
     if t.chars().count() > MAX_TITLE {
-        return Err(AppError::Unprocessable(format!("title is longer than {MAX_TITLE} characters")));
+        return Err(AppError::Unprocessable(format!(
+            "title is longer than {MAX_TITLE} characters"
+        )));
     }
     Ok(t.to_string())
 }
@@ -34,7 +36,8 @@ pub async fn list_threads(
     ApiQuery(q): ApiQuery<PageQuery>,
 ) -> AppResult<Json<Page<Thread>>> {
     let limit = limit(&q)?;
-    let after = parse_cursor::<2>(q.cursor.as_deref())?.map(|[updated_at_ms, id]| ThreadCursor { updated_at_ms, id });
+    let after = parse_cursor::<2>(q.cursor.as_deref())?
+        .map(|[updated_at_ms, id]| ThreadCursor { updated_at_ms, id });
     let mut items = state.db.list_threads(user.id, after, limit + 1).await?;
     let next_cursor = if items.len() > limit as usize {
         items.truncate(limit as usize);
@@ -63,8 +66,15 @@ pub async fn create_thread(
             .ok_or_else(|| AppError::Unprocessable(format!("no user named {name:?}")))?;
         members.push(m.id);
     }
-    let id = state.db.create_thread(&title, user.id, &members, now_ms()).await?;
-    let thread = state.db.thread(id).await?.ok_or(AppError::NotFound("thread"))?;
+    let id = state
+        .db
+        .create_thread(&title, user.id, &members, now_ms())
+        .await?;
+    let thread = state
+        .db
+        .thread(id)
+        .await?
+        .ok_or(AppError::NotFound("thread"))?;
     Ok((StatusCode::CREATED, Json(thread)))
 }
 
@@ -88,7 +98,9 @@ pub async fn delete_thread(
 ) -> AppResult<StatusCode> {
     let thread = member_thread(&state, &user, id).await?;
     if thread.created_by != user.name {
-        return Err(AppError::Forbidden("only the creator may delete a thread".into()));
+        return Err(AppError::Forbidden(
+            "only the creator may delete a thread".into(),
+        ));
     }
     let media = state.db.thread_media(id).await?;
     state.db.delete_thread(id).await?;

@@ -1,16 +1,18 @@
 //! Transcripts, WebVTT captions, re-transcription, and search across every transcript the
 //! caller may see.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
-use axum::Json;
-use vidmsg_api::{ErrorBody, Id, Message, MessageKind, MessageStatus, SearchQuery, SearchResults, Transcript};
+use vidmsg_api::{
+    ErrorBody, Id, Message, MessageKind, MessageStatus, SearchQuery, SearchResults, Transcript,
+};
 
 use super::access::{member_thread, visible_message};
 use super::messages::to_api;
 use super::pagination::{make_cursor, parse_cursor};
-use crate::db::{now_ms, SearchSpec};
+use crate::db::{SearchSpec, now_ms};
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiPath, ApiQuery, AuthUser};
 use crate::state::AppState;
@@ -26,7 +28,11 @@ pub async fn transcript(
 ) -> AppResult<Json<Transcript>> {
     let msg = visible_message(&state, &user, id).await?;
     let segments = state.db.transcript(id).await?;
-    Ok(Json(Transcript { message_id: id, status: msg.status, segments }))
+    Ok(Json(Transcript {
+        message_id: id,
+        status: msg.status,
+        segments,
+    }))
 }
 
 /// WebVTT captions of a `ready` video message.
@@ -42,10 +48,16 @@ pub async fn captions(
         return Err(AppError::NotFound("captions"));
     }
     if msg.status != MessageStatus::Ready {
-        return Err(AppError::Conflict(format!("message {id} is {}; captions come once it is ready", msg.status.as_str())));
+        return Err(AppError::Conflict(format!(
+            "message {id} is {}; captions come once it is ready",
+            msg.status.as_str()
+        )));
     }
     let segments = state.db.transcript(id).await?;
-    Ok(([(header::CONTENT_TYPE, "text/vtt; charset=utf-8")], vtt::render(&segments)))
+    Ok((
+        [(header::CONTENT_TYPE, "text/vtt; charset=utf-8")],
+        vtt::render(&segments),
+    ))
 }
 
 /// Transcribes a video message again (after a failure, or with a better model).
@@ -58,12 +70,21 @@ pub async fn retranscribe(
 ) -> AppResult<Json<Message>> {
     let msg = visible_message(&state, &user, id).await?;
     if !matches!(msg.status, MessageStatus::Ready | MessageStatus::Failed) {
-        return Err(AppError::Conflict(format!("message {id} is {}", msg.status.as_str())));
+        return Err(AppError::Conflict(format!(
+            "message {id} is {}",
+            msg.status.as_str()
+        )));
     }
     if !state.db.requeue(id, now_ms()).await? {
-        return Err(AppError::Conflict(format!("message {id} has no stored video")));
+        return Err(AppError::Conflict(format!(
+            "message {id} has no stored video"
+        )));
     }
-    let row = state.db.message(id).await?.ok_or(AppError::NotFound("message"))?;
+    let row = state
+        .db
+        .message(id)
+        .await?
+        .ok_or(AppError::NotFound("message"))?;
     Ok(Json(to_api(&state, row).await?))
 }
 
@@ -79,20 +100,33 @@ pub async fn search(
     AuthUser(user): AuthUser,
     ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> AppResult<Json<SearchResults>> {
-    let fts_query = query::to_fts(&q.q).ok_or_else(|| AppError::BadRequest("the search has no words".into()))?;
+    let fts_query = query::to_fts(&q.q)
+        .ok_or_else(|| AppError::BadRequest("the search has no words".into()))?;
     let limit = match q.limit {
         None => DEFAULT_SEARCH_LIMIT,
         Some(l) if (1..=MAX_SEARCH_LIMIT).contains(&l) => l,
-        Some(l) => return Err(AppError::BadRequest(format!("limit must be 1-{MAX_SEARCH_LIMIT}, got {l}"))),
+        Some(l) => {
+            return Err(AppError::BadRequest(format!(
+                "limit must be 1-{MAX_SEARCH_LIMIT}, got {l}"
+            )));
+        }
     };
     if let Some(t) = q.thread {
         member_thread(&state, &user, t).await?;
     }
     let offset = parse_cursor::<1>(q.cursor.as_deref())?.map_or(0, |[o]| o);
-    let offset = u32::try_from(offset).map_err(|_| AppError::BadRequest("invalid cursor".into()))?;
-    let spec = SearchSpec { fts_query, user: user.id, thread: q.thread, limit: limit + 1, offset };
+    let offset =
+        u32::try_from(offset).map_err(|_| AppError::BadRequest("invalid cursor".into()))?;
+    let spec = SearchSpec {
+        fts_query,
+        user: user.id,
+        thread: q.thread,
+        limit: limit + 1,
+        offset,
+    };
     let mut hits = state.db.search(&spec).await?;
-    let next_cursor = (hits.len() > limit as usize).then(|| make_cursor(&[i64::from(offset + limit)]));
+    let next_cursor =
+        (hits.len() > limit as usize).then(|| make_cursor(&[i64::from(offset + limit)]));
     hits.truncate(limit as usize);
     Ok(Json(SearchResults { hits, next_cursor }))
 }

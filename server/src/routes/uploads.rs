@@ -3,18 +3,21 @@
 //! `GET …/upload` lists the parts the store holds, so a client can resume after any crash;
 //! `DELETE …/upload` discards the upload and the message.
 
+use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
-use vidmsg_api::{CompleteUpload, ErrorBody, Id, Message, MessageStatus, PresignParts, PresignedPart, PresignedParts, UploadState};
+use vidmsg_api::{
+    CompleteUpload, ErrorBody, Id, Message, MessageStatus, PresignParts, PresignedPart,
+    PresignedParts, UploadState,
+};
 
 use super::access::own_message;
 use super::messages::to_api;
-use crate::db::{now_ms, MessageRow};
+use crate::db::{MessageRow, now_ms};
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiPath, AuthUser};
 use crate::state::AppState;
-use crate::storage::{normalize_etag, StorageError};
+use crate::storage::{StorageError, normalize_etag};
 
 /// S3's minimum size of every part but the last.
 pub const MIN_PART_SIZE: i64 = 5 * 1024 * 1024;
@@ -29,8 +32,14 @@ fn storage_error(e: StorageError) -> AppError {
         StorageError::Rejected { ref code, .. } if code == "NoSuchUpload" => {
             AppError::Conflict("the upload is no longer open".into())
         }
-        StorageError::Rejected { ref code, ref message, .. }
-            if matches!(code.as_str(), "InvalidPart" | "InvalidPartOrder" | "EntityTooSmall" | "InvalidRequest") =>
+        StorageError::Rejected {
+            ref code,
+            ref message,
+            ..
+        } if matches!(
+            code.as_str(),
+            "InvalidPart" | "InvalidPartOrder" | "EntityTooSmall" | "InvalidRequest"
+        ) =>
         {
             AppError::Unprocessable(format!("the store refused the parts: {code}: {message}"))
         }
@@ -39,14 +48,21 @@ fn storage_error(e: StorageError) -> AppError {
 }
 
 /// The caller's message with an open upload: (row, key, upload id).
-async fn open_upload(state: &AppState, user: &vidmsg_api::User, id: Id) -> AppResult<(MessageRow, String, String)> {
+async fn open_upload(
+    state: &AppState,
+    user: &vidmsg_api::User,
+    id: Id,
+) -> AppResult<(MessageRow, String, String)> {
     let row = own_message(state, user, id).await?;
     match (&row.status, &row.object_key, &row.upload_id) {
         (MessageStatus::Uploading, Some(key), Some(upload)) => {
             let (key, upload) = (key.clone(), upload.clone());
             Ok((row, key, upload))
         }
-        _ => Err(AppError::Conflict(format!("message {id} has no open upload (status {})", row.status.as_str()))),
+        _ => Err(AppError::Conflict(format!(
+            "message {id} has no open upload (status {})",
+            row.status.as_str()
+        ))),
     }
 }
 
@@ -60,8 +76,17 @@ pub async fn upload_state(
     ApiPath(id): ApiPath<Id>,
 ) -> AppResult<Json<UploadState>> {
     let (_, key, upload) = open_upload(&state, &user, id).await?;
-    let parts = state.store.list_parts(&key, &upload).await.map_err(storage_error)?;
-    Ok(Json(UploadState { message_id: id, parts, min_part_size: MIN_PART_SIZE, max_part_number: MAX_PART_NUMBER }))
+    let parts = state
+        .store
+        .list_parts(&key, &upload)
+        .await
+        .map_err(storage_error)?;
+    Ok(Json(UploadState {
+        message_id: id,
+        parts,
+        min_part_size: MIN_PART_SIZE,
+        max_part_number: MAX_PART_NUMBER,
+    }))
 }
 
 /// Presigned `PUT` URLs for parts.
@@ -75,17 +100,33 @@ pub async fn presign_parts(
     ApiJson(body): ApiJson<PresignParts>,
 ) -> AppResult<Json<PresignedParts>> {
     if body.part_numbers.is_empty() || body.part_numbers.len() > MAX_PRESIGN_BATCH {
-        return Err(AppError::Unprocessable(format!("ask for 1-{MAX_PRESIGN_BATCH} part numbers at a time")));
+        return Err(AppError::Unprocessable(format!(
+            "ask for 1-{MAX_PRESIGN_BATCH} part numbers at a time"
+        )));
     }
-    if let Some(bad) = body.part_numbers.iter().find(|n| !(1..=MAX_PART_NUMBER).contains(*n)) {
-        return Err(AppError::Unprocessable(format!("part number {bad} is out of range 1-{MAX_PART_NUMBER}")));
+    if let Some(bad) = body
+        .part_numbers
+        .iter()
+        .find(|n| !(1..=MAX_PART_NUMBER).contains(*n))
+    {
+        return Err(AppError::Unprocessable(format!(
+            "part number {bad} is out of range 1-{MAX_PART_NUMBER}"
+        )));
     }
     let (_, key, upload) = open_upload(&state, &user, id).await?;
     let expires_in_s = state.store.presign_ttl().as_secs();
     let mut parts = Vec::with_capacity(body.part_numbers.len());
     for &n in &body.part_numbers {
-        let url = state.store.presign_part(&key, &upload, n).await.map_err(|e| AppError::Internal(e.into()))?;
-        parts.push(PresignedPart { part_number: n, url, expires_in_s });
+        let url = state
+            .store
+            .presign_part(&key, &upload, n)
+            .await
+            .map_err(|e| AppError::Internal(e.into()))?;
+        parts.push(PresignedPart {
+            part_number: n,
+            url,
+            expires_in_s,
+        });
     }
     Ok(Json(PresignedParts { parts }))
 }
@@ -94,7 +135,9 @@ pub async fn presign_parts(
 /// assemble parts that would fail, so a refused complete leaves the upload as it was.
 fn check_parts(requested: &CompleteUpload, stored: &[vidmsg_api::UploadedPart]) -> AppResult<()> {
     if requested.parts.is_empty() {
-        return Err(AppError::Unprocessable("complete needs at least one part".into()));
+        return Err(AppError::Unprocessable(
+            "complete needs at least one part".into(),
+        ));
     }
     let n = requested.parts.len();
     for (i, p) in requested.parts.iter().enumerate() {
@@ -107,10 +150,16 @@ fn check_parts(requested: &CompleteUpload, stored: &[vidmsg_api::UploadedPart]) 
             )));
         }
         let Some(s) = stored.iter().find(|s| s.part_number == p.part_number) else {
-            return Err(AppError::Unprocessable(format!("part {} was never uploaded", p.part_number)));
+            return Err(AppError::Unprocessable(format!(
+                "part {} was never uploaded",
+                p.part_number
+            )));
         };
         if !s.etag.is_empty() && normalize_etag(&p.etag) != s.etag {
-            return Err(AppError::Unprocessable(format!("the etag of part {} does not match the stored part", p.part_number)));
+            return Err(AppError::Unprocessable(format!(
+                "the etag of part {} does not match the stored part",
+                p.part_number
+            )));
         }
         if i + 1 < n && s.size < MIN_PART_SIZE {
             return Err(AppError::Unprocessable(format!(
@@ -139,19 +188,43 @@ pub async fn complete_upload(
     ApiJson(body): ApiJson<CompleteUpload>,
 ) -> AppResult<Json<Message>> {
     if body.duration_ms.is_some_and(|d| d < 0) {
-        return Err(AppError::Unprocessable("duration_ms must not be negative".into()));
+        return Err(AppError::Unprocessable(
+            "duration_ms must not be negative".into(),
+        ));
     }
     let (_, key, upload) = open_upload(&state, &user, id).await?;
-    let stored = state.store.list_parts(&key, &upload).await.map_err(storage_error)?;
+    let stored = state
+        .store
+        .list_parts(&key, &upload)
+        .await
+        .map_err(storage_error)?;
     check_parts(&body, &stored)?;
-    let parts: Vec<(i32, String)> = body.parts.iter().map(|p| (p.part_number, p.etag.clone())).collect();
-    state.store.complete(&key, &upload, &parts).await.map_err(storage_error)?;
+    let parts: Vec<(i32, String)> = body
+        .parts
+        .iter()
+        .map(|p| (p.part_number, p.etag.clone()))
+        .collect();
+    state
+        .store
+        .complete(&key, &upload, &parts)
+        .await
+        .map_err(storage_error)?;
     let size = state.store.size(&key).await.map_err(storage_error)?;
-    if !state.db.finish_upload(id, size, body.duration_ms, now_ms()).await? {
-        return Err(AppError::Conflict(format!("message {id} is no longer uploading")));
+    if !state
+        .db
+        .finish_upload(id, size, body.duration_ms, now_ms())
+        .await?
+    {
+        return Err(AppError::Conflict(format!(
+            "message {id} is no longer uploading"
+        )));
     }
     tracing::info!(message = id, size, parts = parts.len(), "upload complete");
-    let row = state.db.message(id).await?.ok_or(AppError::NotFound("message"))?;
+    let row = state
+        .db
+        .message(id)
+        .await?
+        .ok_or(AppError::NotFound("message"))?;
     Ok(Json(to_api(&state, row).await?))
 }
 

@@ -25,8 +25,10 @@ impl EmbeddedCredentials {
     pub fn load_or_create(path: &Path) -> anyhow::Result<Self> {
         use anyhow::Context as _;
         if path.exists() {
-            let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            return serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()));
+            let text = std::fs::read_to_string(path)
+                .with_context(|| format!("reading {}", path.display()))?;
+            return serde_json::from_str(&text)
+                .with_context(|| format!("parsing {}", path.display()));
         }
         let creds = Self {
             access_key: format!("VM{}", hex::encode_upper(random_bytes::<9>())),
@@ -49,7 +51,11 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)?;
     f.write_all(text.as_bytes())
 }
 
@@ -69,18 +75,26 @@ impl EmbeddedStore {
     pub fn new(objects_dir: &Path, etags_dir: &Path) -> anyhow::Result<Self> {
         std::fs::create_dir_all(objects_dir)?;
         std::fs::create_dir_all(etags_dir)?;
-        let fs = s3s_fs::FileSystem::new(objects_dir).map_err(|e| anyhow::anyhow!("opening {}: {e:?}", objects_dir.display()))?;
-        Ok(Self { fs, etags_dir: etags_dir.to_path_buf() })
+        let fs = s3s_fs::FileSystem::new(objects_dir)
+            .map_err(|e| anyhow::anyhow!("opening {}: {e:?}", objects_dir.display()))?;
+        Ok(Self {
+            fs,
+            etags_dir: etags_dir.to_path_buf(),
+        })
     }
 
     fn etag_path(&self, upload_id: &str, part: i32) -> Option<PathBuf> {
         // Upload ids are UUIDs from s3s-fs; refuse anything that could escape the folder.
-        let safe = !upload_id.is_empty() && upload_id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
+        let safe =
+            !upload_id.is_empty() && upload_id.chars().all(|c| c.is_ascii_hexdigit() || c == '-');
         safe.then(|| self.etags_dir.join(upload_id).join(part.to_string()))
     }
 
     async fn forget_upload(&self, upload_id: &str) {
-        if let Some(dir) = self.etag_path(upload_id, 0).and_then(|p| p.parent().map(Path::to_path_buf)) {
+        if let Some(dir) = self
+            .etag_path(upload_id, 0)
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+        {
             let _ = tokio::fs::remove_dir_all(dir).await;
         }
     }
@@ -88,7 +102,10 @@ impl EmbeddedStore {
     /// An HTTP service speaking S3 for this store, accepting one key pair (SigV4, presigned too).
     pub fn into_service(self, creds: &EmbeddedCredentials) -> S3Service {
         let mut builder = S3ServiceBuilder::new(self);
-        builder.set_auth(SimpleAuth::from_single(creds.access_key.clone(), creds.secret_key.clone()));
+        builder.set_auth(SimpleAuth::from_single(
+            creds.access_key.clone(),
+            creds.secret_key.clone(),
+        ));
         builder.build()
     }
 }

@@ -5,7 +5,9 @@ pub mod embedded;
 
 use std::time::Duration;
 
-use aws_sdk_s3::config::{Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation};
+use aws_sdk_s3::config::{
+    Credentials, Region, RequestChecksumCalculation, ResponseChecksumValidation,
+};
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::presigning::PresigningConfig;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
@@ -31,7 +33,11 @@ pub enum StorageError {
     Unavailable(String),
     /// The store answered with an S3 error code.
     #[error("object storage refused {op}: {code}: {message}")]
-    Rejected { op: &'static str, code: String, message: String },
+    Rejected {
+        op: &'static str,
+        code: String,
+        message: String,
+    },
     #[error("could not presign: {0}")]
     Presign(String),
 }
@@ -45,7 +51,12 @@ impl StorageError {
     }
 }
 
-fn sdk_err<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static, R: std::fmt::Debug>(op: &'static str) -> impl Fn(SdkError<E, R>) -> StorageError {
+fn sdk_err<
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+>(
+    op: &'static str,
+) -> impl Fn(SdkError<E, R>) -> StorageError {
     move |e| match &e {
         SdkError::ServiceError(se) => StorageError::Rejected {
             op,
@@ -53,7 +64,10 @@ fn sdk_err<E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static, 
             message: se.err().message().unwrap_or_default().to_string(),
         },
         // Dispatch failures, timeouts, unreadable responses: the store may be back later.
-        _ => StorageError::Unavailable(format!("{op}: {}", aws_smithy_types::error::display::DisplayErrorContext(&e))),
+        _ => StorageError::Unavailable(format!(
+            "{op}: {}",
+            aws_smithy_types::error::display::DisplayErrorContext(&e)
+        )),
     }
 }
 
@@ -77,7 +91,11 @@ impl Store {
             .request_checksum_calculation(RequestChecksumCalculation::WhenRequired)
             .response_checksum_validation(ResponseChecksumValidation::WhenRequired)
             .build();
-        Self { client: aws_sdk_s3::Client::from_conf(config), bucket: s.bucket.clone(), presign_ttl: s.presign_ttl }
+        Self {
+            client: aws_sdk_s3::Client::from_conf(config),
+            bucket: s.bucket.clone(),
+            presign_ttl: s.presign_ttl,
+        }
     }
 
     pub fn bucket(&self) -> &str {
@@ -92,19 +110,36 @@ impl Store {
     pub async fn ensure_bucket(&self) -> Result<(), StorageError> {
         match self.client.head_bucket().bucket(&self.bucket).send().await {
             Ok(_) => Ok(()),
-            Err(SdkError::ServiceError(_)) => match self.client.create_bucket().bucket(&self.bucket).send().await {
+            Err(SdkError::ServiceError(_)) => match self
+                .client
+                .create_bucket()
+                .bucket(&self.bucket)
+                .send()
+                .await
+            {
                 Ok(_) => Ok(()),
                 Err(e) => {
                     let e = sdk_err("CreateBucket")(e);
                     // Another server created it between our two calls.
-                    if matches!(e.code(), Some("BucketAlreadyOwnedByYou" | "BucketAlreadyExists")) { Ok(()) } else { Err(e) }
+                    if matches!(
+                        e.code(),
+                        Some("BucketAlreadyOwnedByYou" | "BucketAlreadyExists")
+                    ) {
+                        Ok(())
+                    } else {
+                        Err(e)
+                    }
                 }
             },
             Err(e) => Err(sdk_err("HeadBucket")(e)),
         }
     }
 
-    pub async fn create_multipart(&self, key: &str, content_type: &str) -> Result<String, StorageError> {
+    pub async fn create_multipart(
+        &self,
+        key: &str,
+        content_type: &str,
+    ) -> Result<String, StorageError> {
         let out = self
             .client
             .create_multipart_upload()
@@ -122,11 +157,17 @@ impl Store {
     }
 
     fn presigning(&self) -> Result<PresigningConfig, StorageError> {
-        PresigningConfig::expires_in(self.presign_ttl).map_err(|e| StorageError::Presign(e.to_string()))
+        PresigningConfig::expires_in(self.presign_ttl)
+            .map_err(|e| StorageError::Presign(e.to_string()))
     }
 
     /// A URL that accepts a plain `PUT` of one part.
-    pub async fn presign_part(&self, key: &str, upload_id: &str, part_number: i32) -> Result<String, StorageError> {
+    pub async fn presign_part(
+        &self,
+        key: &str,
+        upload_id: &str,
+        part_number: i32,
+    ) -> Result<String, StorageError> {
         let req = self
             .client
             .upload_part()
@@ -154,7 +195,11 @@ impl Store {
     }
 
     /// Every part the store holds for an open upload, by part number.
-    pub async fn list_parts(&self, key: &str, upload_id: &str) -> Result<Vec<UploadedPart>, StorageError> {
+    pub async fn list_parts(
+        &self,
+        key: &str,
+        upload_id: &str,
+    ) -> Result<Vec<UploadedPart>, StorageError> {
         let mut parts = Vec::new();
         let mut marker: Option<String> = None;
         loop {
@@ -176,7 +221,9 @@ impl Store {
                 });
             }
             match (out.is_truncated(), out.next_part_number_marker()) {
-                (Some(true), Some(next)) if Some(next) != marker.as_deref() => marker = Some(next.to_string()),
+                (Some(true), Some(next)) if Some(next) != marker.as_deref() => {
+                    marker = Some(next.to_string())
+                }
                 _ => break,
             }
         }
@@ -185,12 +232,22 @@ impl Store {
         Ok(parts)
     }
 
-    pub async fn complete(&self, key: &str, upload_id: &str, parts: &[(i32, String)]) -> Result<(), StorageError> {
+    pub async fn complete(
+        &self,
+        key: &str,
+        upload_id: &str,
+        parts: &[(i32, String)],
+    ) -> Result<(), StorageError> {
         let completed = CompletedMultipartUpload::builder()
             .set_parts(Some(
                 parts
                     .iter()
-                    .map(|(n, etag)| CompletedPart::builder().part_number(*n).e_tag(format!("\"{}\"", normalize_etag(etag))).build())
+                    .map(|(n, etag)| {
+                        CompletedPart::builder()
+                            .part_number(*n)
+                            .e_tag(format!("\"{}\"", normalize_etag(etag)))
+                            .build()
+                    })
                     .collect(),
             ))
             .build();
@@ -220,11 +277,23 @@ impl Store {
 
     /// Size in bytes of a stored object.
     pub async fn size(&self, key: &str) -> Result<i64, StorageError> {
-        let out = self.client.head_object().bucket(&self.bucket).key(key).send().await.map_err(sdk_err("HeadObject"))?;
+        let out = self
+            .client
+            .head_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(sdk_err("HeadObject"))?;
         Ok(out.content_length().unwrap_or_default())
     }
 
-    pub async fn put(&self, key: &str, body: Vec<u8>, content_type: &str) -> Result<(), StorageError> {
+    pub async fn put(
+        &self,
+        key: &str,
+        body: Vec<u8>,
+        content_type: &str,
+    ) -> Result<(), StorageError> {
         self.client
             .put_object()
             .bucket(&self.bucket)
@@ -238,14 +307,23 @@ impl Store {
     }
 
     pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
-        self.client.delete_object().bucket(&self.bucket).key(key).send().await.map_err(sdk_err("DeleteObject"))?;
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(sdk_err("DeleteObject"))?;
         Ok(())
     }
 }
 
 /// ETags compare without their quotes (and without a weak marker).
 pub fn normalize_etag(etag: &str) -> String {
-    etag.trim().trim_start_matches("W/").trim_matches('"').to_string()
+    etag.trim()
+        .trim_start_matches("W/")
+        .trim_matches('"')
+        .to_string()
 }
 
 #[cfg(test)]

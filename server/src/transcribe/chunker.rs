@@ -49,11 +49,15 @@ impl Chunker {
         }
         let mut skip = 0usize;
         if offset > self.next + JITTER {
-            let gap = usize::try_from(offset - self.next).unwrap_or(usize::MAX).min(MAX_CHUNK);
+            let gap = usize::try_from(offset - self.next)
+                .unwrap_or(usize::MAX)
+                .min(MAX_CHUNK);
             self.buf.extend(std::iter::repeat_n(0.0, gap));
             self.next += gap as u64;
         } else if offset + JITTER < self.next {
-            skip = usize::try_from(self.next - offset).unwrap_or(usize::MAX).min(samples.len());
+            skip = usize::try_from(self.next - offset)
+                .unwrap_or(usize::MAX)
+                .min(samples.len());
         }
         self.buf.extend_from_slice(&samples[skip..]);
         self.next += (samples.len() - skip) as u64;
@@ -66,7 +70,10 @@ impl Chunker {
         }
         let split = quietest_split(&self.buf[..MAX_CHUNK]);
         let rest = self.buf.split_off(split);
-        let piece = Piece { start: self.start, samples: std::mem::replace(&mut self.buf, rest) };
+        let piece = Piece {
+            start: self.start,
+            samples: std::mem::replace(&mut self.buf, rest),
+        };
         self.start += split as u64;
         Some(piece)
     }
@@ -77,7 +84,10 @@ impl Chunker {
             return None;
         }
         let samples = std::mem::take(&mut self.buf);
-        let piece = Piece { start: self.start, samples };
+        let piece = Piece {
+            start: self.start,
+            samples,
+        };
         self.start += piece.samples.len() as u64;
         Some(piece)
     }
@@ -88,7 +98,10 @@ impl Chunker {
 /// fall in the short gap between two words. "Quiet" is relative to the loudest frame there.
 fn quietest_split(s: &[f32]) -> usize {
     let from = s.len().saturating_sub(SPLIT_WINDOW);
-    let energies: Vec<(usize, f32)> = (from..s.len().saturating_sub(FRAME - 1)).step_by(FRAME).map(|i| (i, rms(&s[i..i + FRAME]))).collect();
+    let energies: Vec<(usize, f32)> = (from..s.len().saturating_sub(FRAME - 1))
+        .step_by(FRAME)
+        .map(|i| (i, rms(&s[i..i + FRAME])))
+        .collect();
     let peak = energies.iter().map(|e| e.1).fold(0.0f32, f32::max);
     let quiet = (peak * 0.05).max(SILENCE_RMS / 4.0);
     let (mut best_start, mut best_len) = (0usize, 0usize);
@@ -112,7 +125,10 @@ fn quietest_split(s: &[f32]) -> usize {
     }
     if best_len == 0 {
         // No pause at all: the quietest frame.
-        return energies.iter().min_by(|a, b| a.1.total_cmp(&b.1)).map_or(s.len(), |e| e.0 + FRAME / 2);
+        return energies
+            .iter()
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+            .map_or(s.len(), |e| e.0 + FRAME / 2);
     }
     energies[best_start + best_len / 2].0
 }
@@ -161,9 +177,15 @@ mod tests {
         pieces.extend(c.finish());
         assert_eq!(pieces.len(), 2);
         let first_end = pieces[0].start as usize + pieces[0].samples.len();
-        assert!((27 * 16_000..27 * 16_000 + 8_000).contains(&first_end), "split at {first_end}");
+        assert!(
+            (27 * 16_000..27 * 16_000 + 8_000).contains(&first_end),
+            "split at {first_end}"
+        );
         assert_eq!(pieces[1].start as usize, first_end);
-        assert_eq!(pieces.iter().map(|p| p.samples.len()).sum::<usize>(), all.len());
+        assert_eq!(
+            pieces.iter().map(|p| p.samples.len()).sum::<usize>(),
+            all.len()
+        );
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::time::Duration;
 use vidmsg_api::Segment;
 use vidmsg_media::{AudioDecoder, MediaError, SAMPLE_RATE};
 
-use super::chunker::{rms, Chunker, Piece, SILENCE_RMS};
+use super::chunker::{Chunker, Piece, SILENCE_RMS, rms};
 use super::whisper::{Engine, WhisperError};
 use crate::db::TranscriptResult;
 
@@ -25,7 +25,11 @@ impl ClipError {
     /// Whether trying again could help (the store was unreachable, a plugin crashed…) as
     /// opposed to a clip that will never decode.
     pub fn is_transient(&self) -> bool {
-        matches!(self, ClipError::Media(MediaError::Source(_) | MediaError::Timeout(_)) | ClipError::Whisper(WhisperError::Run(_)))
+        matches!(
+            self,
+            ClipError::Media(MediaError::Source(_) | MediaError::Timeout(_))
+                | ClipError::Whisper(WhisperError::Run(_))
+        )
     }
 }
 
@@ -37,7 +41,12 @@ fn ms_of(samples: u64) -> i64 {
 }
 
 /// Transcribes the clip at `uri`.
-pub fn transcribe(engine: &Engine, uri: &str, on_progress: OnProgress<'_>, cancel: &AtomicBool) -> Result<TranscriptResult, ClipError> {
+pub fn transcribe(
+    engine: &Engine,
+    uri: &str,
+    on_progress: OnProgress<'_>,
+    cancel: &AtomicBool,
+) -> Result<TranscriptResult, ClipError> {
     let mut decoder = AudioDecoder::open(uri)?;
     let mut state = engine.new_state()?;
     let mut chunker = Chunker::new();
@@ -58,8 +67,14 @@ pub fn transcribe(engine: &Engine, uri: &str, on_progress: OnProgress<'_>, cance
             Ok(Some(c)) => c,
             Ok(None) => break,
             Err(MediaError::NoAudio) => {
-                let duration_ms = decoder.duration().map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-                return Ok(TranscriptResult { segments: Vec::new(), duration_ms, note: Some("the clip has no audio track".into()) });
+                let duration_ms = decoder
+                    .duration()
+                    .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+                return Ok(TranscriptResult {
+                    segments: Vec::new(),
+                    duration_ms,
+                    note: Some("the clip has no audio track".into()),
+                });
             }
             Err(e) => return Err(e.into()),
         };
@@ -67,7 +82,9 @@ pub fn transcribe(engine: &Engine, uri: &str, on_progress: OnProgress<'_>, cance
         chunker.push(chunk.offset, &chunk.samples);
         while let Some(piece) = chunker.pop() {
             run(piece, &mut segments)?;
-            let total = decoder.duration().map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+            let total = decoder
+                .duration()
+                .map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
             on_progress(u64::try_from(ms_of(decoded)).unwrap_or(0), total);
         }
     }
@@ -76,8 +93,16 @@ pub fn transcribe(engine: &Engine, uri: &str, on_progress: OnProgress<'_>, cance
     }
     // A fragmented MP4 cut short (a recovered recording) can claim a shorter length in its
     // header than the audio it holds: trust what was decoded when it is longer.
-    let header_ms = decoder.duration().map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    let header_ms = decoder
+        .duration()
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
     let duration_ms = Some(header_ms.unwrap_or(0).max(ms_of(decoded)));
-    let note = segments.is_empty().then(|| "no speech was heard".to_string());
-    Ok(TranscriptResult { segments, duration_ms, note })
+    let note = segments
+        .is_empty()
+        .then(|| "no speech was heard".to_string());
+    Ok(TranscriptResult {
+        segments,
+        duration_ms,
+        note,
+    })
 }

@@ -45,7 +45,11 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self.pos.checked_add(n).filter(|e| *e <= self.buf.len()).ok_or_else(|| ConvertError::Format("truncated".into()))?;
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|e| *e <= self.buf.len())
+            .ok_or_else(|| ConvertError::Format("truncated".into()))?;
         let s = &self.buf[self.pos..end];
         self.pos = end;
         Ok(s)
@@ -73,11 +77,15 @@ fn read_ct2(bytes: &[u8]) -> Result<HashMap<String, Var>> {
     let mut r = Reader { buf: bytes, pos: 0 };
     let version = r.u32()?;
     if !(4..=6).contains(&version) {
-        return Err(ConvertError::Format(format!("unsupported model.bin version {version}")));
+        return Err(ConvertError::Format(format!(
+            "unsupported model.bin version {version}"
+        )));
     }
     let spec = r.string()?;
     if !spec.contains("Whisper") {
-        return Err(ConvertError::Format(format!("spec {spec:?} is not Whisper")));
+        return Err(ConvertError::Format(format!(
+            "spec {spec:?} is not Whisper"
+        )));
     }
     let _revision = r.u32()?;
     let n = r.u32()?;
@@ -85,7 +93,9 @@ fn read_ct2(bytes: &[u8]) -> Result<HashMap<String, Var>> {
     for _ in 0..n {
         let name = r.string()?;
         let rank = r.u8()?;
-        let shape = (0..rank).map(|_| r.u32().map(|d| d as usize)).collect::<Result<Vec<_>>>()?;
+        let shape = (0..rank)
+            .map(|_| r.u32().map(|d| d as usize))
+            .collect::<Result<Vec<_>>>()?;
         let dtype = r.u8()?;
         let nbytes = r.u32()? as usize;
         let data = r.take(nbytes)?.to_vec();
@@ -173,9 +183,19 @@ impl Var {
 
     fn to_f32(&self) -> Result<Vec<f32>> {
         match self.dtype {
-            DT_F32 => Ok(self.data.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()),
-            DT_F16 => Ok(self.data.chunks_exact(2).map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]]))).collect()),
-            other => Err(ConvertError::Format(format!("tensor dtype {other} is not float (quantized CTranslate2 models are not supported)"))),
+            DT_F32 => Ok(self
+                .data
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect()),
+            DT_F16 => Ok(self
+                .data
+                .chunks_exact(2)
+                .map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]])))
+                .collect()),
+            other => Err(ConvertError::Format(format!(
+                "tensor dtype {other} is not float (quantized CTranslate2 models are not supported)"
+            ))),
         }
     }
 
@@ -185,7 +205,10 @@ impl Var {
             (DT_I8, 1..) => Ok(i64::from(d[0] as i8)),
             (DT_I16, 2..) => Ok(i64::from(i16::from_le_bytes([d[0], d[1]]))),
             (DT_I32, 4..) => Ok(i64::from(i32::from_le_bytes([d[0], d[1], d[2], d[3]]))),
-            _ => Err(ConvertError::Format(format!("expected an integer scalar, dtype {}", self.dtype))),
+            _ => Err(ConvertError::Format(format!(
+                "expected an integer scalar, dtype {}",
+                self.dtype
+            ))),
         }
     }
 }
@@ -200,7 +223,10 @@ struct Tensor {
 
 /// GPT-2's reversible byte ↔ printable-character map, inverted: char → byte.
 fn unicode_to_byte() -> HashMap<char, u8> {
-    let mut bs: Vec<u32> = (u32::from(b'!')..=u32::from(b'~')).chain(0xA1..=0xAC).chain(0xAE..=0xFF).collect();
+    let mut bs: Vec<u32> = (u32::from(b'!')..=u32::from(b'~'))
+        .chain(0xA1..=0xAC)
+        .chain(0xAE..=0xFF)
+        .collect();
     let mut cs = bs.clone();
     let mut n = 0;
     for b in 0..256u32 {
@@ -239,8 +265,15 @@ fn read_vocabulary(dir: &Path) -> Result<Vec<String>> {
         return Ok(text.split('\n').map(str::to_string).collect());
     }
     let json = dir.join("vocabulary.json");
-    let text = std::fs::read_to_string(&json).map_err(|_| ConvertError::Format(format!("no vocabulary.txt or vocabulary.json in {}", dir.display())))?;
-    serde_json::from_str(&text).map_err(|e| ConvertError::Format(format!("vocabulary.json is not an array of strings: {e}")))
+    let text = std::fs::read_to_string(&json).map_err(|_| {
+        ConvertError::Format(format!(
+            "no vocabulary.txt or vocabulary.json in {}",
+            dir.display()
+        ))
+    })?;
+    serde_json::from_str(&text).map_err(|e| {
+        ConvertError::Format(format!("vocabulary.json is not an array of strings: {e}"))
+    })
 }
 
 /// Number of GPT-2 text tokens whisper.cpp expects in the file (it adds the special ones).
@@ -309,19 +342,35 @@ pub struct ConvertReport {
 }
 
 fn get<'a>(vars: &'a HashMap<String, Var>, name: &str) -> Result<&'a Var> {
-    vars.get(name).ok_or_else(|| ConvertError::Missing(name.to_string()))
+    vars.get(name)
+        .ok_or_else(|| ConvertError::Missing(name.to_string()))
 }
 
 fn count_layers(vars: &HashMap<String, Var>, prefix: &str) -> usize {
-    (0..).take_while(|i| vars.keys().any(|k| k.starts_with(&format!("{prefix}/layer_{i}/")))).count()
+    (0..)
+        .take_while(|i| {
+            vars.keys()
+                .any(|k| k.starts_with(&format!("{prefix}/layer_{i}/")))
+        })
+        .count()
 }
 
-fn convert(vars: &HashMap<String, Var>, vocab: &[String], out: &Path, precision: Precision) -> Result<ConvertReport> {
+fn convert(
+    vars: &HashMap<String, Var>,
+    vocab: &[String],
+    out: &Path,
+    precision: Precision,
+) -> Result<ConvertReport> {
     let emb = get(vars, "decoder/embeddings/weight")?;
     let enc_pos = get(vars, "encoder/position_encodings/encodings")?;
     let dec_pos = get(vars, "decoder/position_encodings/encodings")?;
     let conv1 = get(vars, "encoder/conv1/weight")?;
-    let dim = |v: &Var, i: usize| v.shape.get(i).copied().ok_or_else(|| ConvertError::Format("bad tensor rank".into()));
+    let dim = |v: &Var, i: usize| {
+        v.shape
+            .get(i)
+            .copied()
+            .ok_or_else(|| ConvertError::Format("bad tensor rank".into()))
+    };
     let n_vocab = dim(emb, 0)?;
     let n_text_state = dim(emb, 1)?;
     let n_audio_ctx = dim(enc_pos, 0)?;
@@ -340,9 +389,17 @@ fn convert(vars: &HashMap<String, Var>, vocab: &[String], out: &Path, precision:
     let mut push = |name: String, v: &Var, shape: Vec<usize>, f16: bool| -> Result<()> {
         let values = v.to_f32()?;
         if values.len() != shape.iter().product::<usize>() {
-            return Err(ConvertError::Format(format!("{name}: {} values for shape {shape:?}", values.len())));
+            return Err(ConvertError::Format(format!(
+                "{name}: {} values for shape {shape:?}",
+                values.len()
+            )));
         }
-        tensors.push(Tensor { name, shape, values, f16 });
+        tensors.push(Tensor {
+            name,
+            shape,
+            values,
+            f16,
+        });
         Ok(())
     };
     // Plain copy: 2-D+ as f16, 1-D as f32.
@@ -353,19 +410,42 @@ fn convert(vars: &HashMap<String, Var>, vocab: &[String], out: &Path, precision:
     };
     plain("encoder/conv1/weight", "encoder.conv1.weight")?;
     plain("encoder/conv2/weight", "encoder.conv2.weight")?;
-    for (ct, oa) in [("encoder/conv1/bias", "encoder.conv1.bias"), ("encoder/conv2/bias", "encoder.conv2.bias")] {
+    for (ct, oa) in [
+        ("encoder/conv1/bias", "encoder.conv1.bias"),
+        ("encoder/conv2/bias", "encoder.conv2.bias"),
+    ] {
         let v = get(vars, ct)?;
         push(oa.to_string(), v, vec![v.numel(), 1], false)?;
     }
     let v = enc_pos;
-    push("encoder.positional_embedding".into(), v, v.shape.clone(), false)?;
+    push(
+        "encoder.positional_embedding".into(),
+        v,
+        v.shape.clone(),
+        false,
+    )?;
     let v = dec_pos;
-    push("decoder.positional_embedding".into(), v, v.shape.clone(), false)?;
-    push("decoder.token_embedding.weight".into(), emb, emb.shape.clone(), true)?;
+    push(
+        "decoder.positional_embedding".into(),
+        v,
+        v.shape.clone(),
+        false,
+    )?;
+    push(
+        "decoder.token_embedding.weight".into(),
+        emb,
+        emb.shape.clone(),
+        true,
+    )?;
     let norm = |tensors: &mut Vec<Tensor>, ct: &str, oa: &str| -> Result<()> {
         for (a, b) in [("gamma", "weight"), ("beta", "bias")] {
             let v = get(vars, &format!("{ct}/{a}"))?;
-            tensors.push(Tensor { name: format!("{oa}.{b}"), shape: v.shape.clone(), values: v.to_f32()?, f16: false });
+            tensors.push(Tensor {
+                name: format!("{oa}.{b}"),
+                shape: v.shape.clone(),
+                values: v.to_f32()?,
+                f16: false,
+            });
         }
         Ok(())
     };
@@ -373,15 +453,30 @@ fn convert(vars: &HashMap<String, Var>, vocab: &[String], out: &Path, precision:
     norm(&mut tensors, "decoder/layer_norm", "decoder.ln")?;
 
     // A linear layer, optionally a row slice of a fused one.
-    let linear = |tensors: &mut Vec<Tensor>, ct: &str, oa: &str, rows: Option<(usize, usize)>, bias: bool| -> Result<()> {
+    let linear = |tensors: &mut Vec<Tensor>,
+                  ct: &str,
+                  oa: &str,
+                  rows: Option<(usize, usize)>,
+                  bias: bool|
+     -> Result<()> {
         let w = get(vars, &format!("{ct}/weight"))?;
         let cols = dim(w, 1)?;
         let all = w.to_f32()?;
         let (r0, r1) = rows.unwrap_or((0, dim(w, 0)?));
-        tensors.push(Tensor { name: format!("{oa}.weight"), shape: vec![r1 - r0, cols], values: all[r0 * cols..r1 * cols].to_vec(), f16: true });
+        tensors.push(Tensor {
+            name: format!("{oa}.weight"),
+            shape: vec![r1 - r0, cols],
+            values: all[r0 * cols..r1 * cols].to_vec(),
+            f16: true,
+        });
         if bias {
             let b = get(vars, &format!("{ct}/bias"))?.to_f32()?;
-            tensors.push(Tensor { name: format!("{oa}.bias"), shape: vec![r1 - r0], values: b[r0..r1].to_vec(), f16: false });
+            tensors.push(Tensor {
+                name: format!("{oa}.bias"),
+                shape: vec![r1 - r0],
+                values: b[r0..r1].to_vec(),
+                f16: false,
+            });
         }
         Ok(())
     };
@@ -389,29 +484,101 @@ fn convert(vars: &HashMap<String, Var>, vocab: &[String], out: &Path, precision:
         norm(tensors, &format!("{ct}/layer_norm"), &format!("{oa}_ln"))?;
         let fused = format!("{ct}/linear_0");
         linear(tensors, &fused, &format!("{oa}.query"), Some((0, d)), true)?;
-        linear(tensors, &fused, &format!("{oa}.key"), Some((d, 2 * d)), false)?;
-        linear(tensors, &fused, &format!("{oa}.value"), Some((2 * d, 3 * d)), true)?;
-        linear(tensors, &format!("{ct}/linear_1"), &format!("{oa}.out"), None, true)
+        linear(
+            tensors,
+            &fused,
+            &format!("{oa}.key"),
+            Some((d, 2 * d)),
+            false,
+        )?;
+        linear(
+            tensors,
+            &fused,
+            &format!("{oa}.value"),
+            Some((2 * d, 3 * d)),
+            true,
+        )?;
+        linear(
+            tensors,
+            &format!("{ct}/linear_1"),
+            &format!("{oa}.out"),
+            None,
+            true,
+        )
     };
     let ffn = |tensors: &mut Vec<Tensor>, ct: &str, oa: &str| -> Result<()> {
-        norm(tensors, &format!("{ct}/layer_norm"), &format!("{oa}.mlp_ln"))?;
-        linear(tensors, &format!("{ct}/linear_0"), &format!("{oa}.mlp.0"), None, true)?;
-        linear(tensors, &format!("{ct}/linear_1"), &format!("{oa}.mlp.2"), None, true)
+        norm(
+            tensors,
+            &format!("{ct}/layer_norm"),
+            &format!("{oa}.mlp_ln"),
+        )?;
+        linear(
+            tensors,
+            &format!("{ct}/linear_0"),
+            &format!("{oa}.mlp.0"),
+            None,
+            true,
+        )?;
+        linear(
+            tensors,
+            &format!("{ct}/linear_1"),
+            &format!("{oa}.mlp.2"),
+            None,
+            true,
+        )
     };
     for i in 0..n_audio_layer {
         let (ct, oa) = (format!("encoder/layer_{i}"), format!("encoder.blocks.{i}"));
-        self_attn(&mut tensors, &format!("{ct}/self_attention"), &format!("{oa}.attn"), n_audio_state)?;
+        self_attn(
+            &mut tensors,
+            &format!("{ct}/self_attention"),
+            &format!("{oa}.attn"),
+            n_audio_state,
+        )?;
         ffn(&mut tensors, &format!("{ct}/ffn"), &oa)?;
     }
     for i in 0..n_text_layer {
         let (ct, oa) = (format!("decoder/layer_{i}"), format!("decoder.blocks.{i}"));
-        self_attn(&mut tensors, &format!("{ct}/self_attention"), &format!("{oa}.attn"), n_text_state)?;
+        self_attn(
+            &mut tensors,
+            &format!("{ct}/self_attention"),
+            &format!("{oa}.attn"),
+            n_text_state,
+        )?;
         let cross = format!("{ct}/attention");
-        norm(&mut tensors, &format!("{cross}/layer_norm"), &format!("{oa}.cross_attn_ln"))?;
-        linear(&mut tensors, &format!("{cross}/linear_0"), &format!("{oa}.cross_attn.query"), None, true)?;
-        linear(&mut tensors, &format!("{cross}/linear_1"), &format!("{oa}.cross_attn.key"), Some((0, n_text_state)), false)?;
-        linear(&mut tensors, &format!("{cross}/linear_1"), &format!("{oa}.cross_attn.value"), Some((n_text_state, 2 * n_text_state)), true)?;
-        linear(&mut tensors, &format!("{cross}/linear_2"), &format!("{oa}.cross_attn.out"), None, true)?;
+        norm(
+            &mut tensors,
+            &format!("{cross}/layer_norm"),
+            &format!("{oa}.cross_attn_ln"),
+        )?;
+        linear(
+            &mut tensors,
+            &format!("{cross}/linear_0"),
+            &format!("{oa}.cross_attn.query"),
+            None,
+            true,
+        )?;
+        linear(
+            &mut tensors,
+            &format!("{cross}/linear_1"),
+            &format!("{oa}.cross_attn.key"),
+            Some((0, n_text_state)),
+            false,
+        )?;
+        linear(
+            &mut tensors,
+            &format!("{cross}/linear_1"),
+            &format!("{oa}.cross_attn.value"),
+            Some((n_text_state, 2 * n_text_state)),
+            true,
+        )?;
+        linear(
+            &mut tensors,
+            &format!("{cross}/linear_2"),
+            &format!("{oa}.cross_attn.out"),
+            None,
+            true,
+        )?;
         ffn(&mut tensors, &format!("{ct}/ffn"), &oa)?;
     }
 
@@ -424,7 +591,8 @@ fn convert(vars: &HashMap<String, Var>, vocab: &[String], out: &Path, precision:
         Ok(())
     };
     w.write_all(&0x6767_6d6c_u32.to_le_bytes())?;
-    let heads = |h: i64| usize::try_from(h).map_err(|_| ConvertError::Format("negative head count".into()));
+    let heads =
+        |h: i64| usize::try_from(h).map_err(|_| ConvertError::Format("negative head count".into()));
     for v in [
         n_vocab,
         n_audio_ctx,
@@ -455,8 +623,17 @@ fn convert(vars: &HashMap<String, Var>, vocab: &[String], out: &Path, precision:
     }
     for t in &tensors {
         // Weight matrices may be quantized; conv kernels (3-D) stay f16, as whisper.cpp expects.
-        let quantize = precision == Precision::Q8_0 && t.f16 && t.shape.len() == 2 && t.shape[1] % Q8_BLOCK == 0;
-        let ty = if quantize { GGML_TYPE_Q8_0 } else if t.f16 { GGML_TYPE_F16 } else { GGML_TYPE_F32 };
+        let quantize = precision == Precision::Q8_0
+            && t.f16
+            && t.shape.len() == 2
+            && t.shape[1] % Q8_BLOCK == 0;
+        let ty = if quantize {
+            GGML_TYPE_Q8_0
+        } else if t.f16 {
+            GGML_TYPE_F16
+        } else {
+            GGML_TYPE_F32
+        };
         i32le(&mut w, t.shape.len())?;
         i32le(&mut w, t.name.len())?;
         i32le(&mut w, ty)?;
@@ -496,7 +673,15 @@ mod tests {
 
     #[test]
     fn half_floats_round_trip() {
-        for v in [0.0f32, 1.0, -2.5, 0.000_061_035_156, 65504.0, 1e-7, -0.333_251_95] {
+        for v in [
+            0.0f32,
+            1.0,
+            -2.5,
+            0.000_061_035_156,
+            65504.0,
+            1e-7,
+            -0.333_251_95,
+        ] {
             let back = f16_to_f32(f32_to_f16(v));
             assert!((back - v).abs() <= v.abs() * 1e-3 + 1e-7, "{v} -> {back}");
         }
@@ -527,7 +712,11 @@ mod tests {
     }
 
     fn var(shape: &[usize], values: &[f32]) -> Var {
-        Var { shape: shape.to_vec(), dtype: DT_F32, data: values.iter().flat_map(|v| v.to_le_bytes()).collect() }
+        Var {
+            shape: shape.to_vec(),
+            dtype: DT_F32,
+            data: values.iter().flat_map(|v| v.to_le_bytes()).collect(),
+        }
     }
 
     fn write_ct2(vars: &[(&str, Var)]) -> Vec<u8> {
@@ -557,15 +746,28 @@ mod tests {
 
     #[test]
     fn reads_model_bin_and_splits_fused_attention() {
-        let mut vars = vec![("encoder/num_heads", Var { shape: vec![], dtype: DT_I16, data: 2i16.to_le_bytes().to_vec() })];
+        let mut vars = vec![(
+            "encoder/num_heads",
+            Var {
+                shape: vec![],
+                dtype: DT_I16,
+                data: 2i16.to_le_bytes().to_vec(),
+            },
+        )];
         let qkv: Vec<f32> = (0..12).map(|i| i as f32).collect(); // 6 rows x 2 cols: q rows 0-1, k 2-3, v 4-5
-        vars.push(("encoder/layer_0/self_attention/linear_0/weight", var(&[6, 2], &qkv)));
+        vars.push((
+            "encoder/layer_0/self_attention/linear_0/weight",
+            var(&[6, 2], &qkv),
+        ));
         let bytes = write_ct2(&vars);
         let parsed = read_ct2(&bytes).expect("parses");
         assert_eq!(parsed["encoder/num_heads"].scalar_int().ok(), Some(2));
         let w = &parsed["encoder/layer_0/self_attention/linear_0/weight"];
         assert_eq!(w.shape, vec![6, 2]);
         assert_eq!(w.to_f32().ok(), Some(qkv));
-        assert!(read_ct2(&bytes[..bytes.len() - 9]).is_err(), "truncation is an error, not a panic");
+        assert!(
+            read_ct2(&bytes[..bytes.len() - 9]).is_err(),
+            "truncation is an error, not a panic"
+        );
     }
 }

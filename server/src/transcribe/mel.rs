@@ -11,7 +11,11 @@ fn hz_to_mel(hz: f64) -> f64 {
     let min_log_hz = 1000.0;
     let min_log_mel = min_log_hz / f_sp;
     let logstep = 6.4f64.ln() / 27.0;
-    if hz >= min_log_hz { min_log_mel + (hz / min_log_hz).ln() / logstep } else { hz / f_sp }
+    if hz >= min_log_hz {
+        min_log_mel + (hz / min_log_hz).ln() / logstep
+    } else {
+        hz / f_sp
+    }
 }
 
 fn mel_to_hz(mel: f64) -> f64 {
@@ -19,14 +23,22 @@ fn mel_to_hz(mel: f64) -> f64 {
     let min_log_hz = 1000.0;
     let min_log_mel = min_log_hz / f_sp;
     let logstep = 6.4f64.ln() / 27.0;
-    if mel >= min_log_mel { min_log_hz * (logstep * (mel - min_log_mel)).exp() } else { f_sp * mel }
+    if mel >= min_log_mel {
+        min_log_hz * (logstep * (mel - min_log_mel)).exp()
+    } else {
+        f_sp * mel
+    }
 }
 
 /// `n_mels × N_BINS` weights, row-major.
 pub fn filters(n_mels: usize) -> Vec<f32> {
-    let fft_freqs: Vec<f64> = (0..N_BINS).map(|i| i as f64 * (SAMPLE_RATE / 2.0) / (N_BINS - 1) as f64).collect();
+    let fft_freqs: Vec<f64> = (0..N_BINS)
+        .map(|i| i as f64 * (SAMPLE_RATE / 2.0) / (N_BINS - 1) as f64)
+        .collect();
     let (lo, hi) = (hz_to_mel(0.0), hz_to_mel(SAMPLE_RATE / 2.0));
-    let mel_f: Vec<f64> = (0..n_mels + 2).map(|i| mel_to_hz(lo + (hi - lo) * i as f64 / (n_mels + 1) as f64)).collect();
+    let mel_f: Vec<f64> = (0..n_mels + 2)
+        .map(|i| mel_to_hz(lo + (hi - lo) * i as f64 / (n_mels + 1) as f64))
+        .collect();
     let mut out = vec![0f32; n_mels * N_BINS];
     for m in 0..n_mels {
         let enorm = 2.0 / (mel_f[m + 2] - mel_f[m]);

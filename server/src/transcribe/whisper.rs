@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Once;
 
 use vidmsg_api::Segment;
-use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState};
+use whisper_rs::{
+    FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
+};
 
 use super::chunker::speech_onset;
 
@@ -30,12 +32,23 @@ static LOG_HOOK: Once = Once::new();
 impl Engine {
     pub fn load(path: &Path, threads: usize) -> Result<Self, WhisperError> {
         LOG_HOOK.call_once(whisper_rs::install_logging_hooks);
-        let load_err = |detail: String| WhisperError::Load { path: path.to_path_buf(), detail };
-        let p = path.to_str().ok_or_else(|| load_err("path is not UTF-8".into()))?;
+        let load_err = |detail: String| WhisperError::Load {
+            path: path.to_path_buf(),
+            detail,
+        };
+        let p = path
+            .to_str()
+            .ok_or_else(|| load_err("path is not UTF-8".into()))?;
         super::model::check_ggml(path).map_err(|e| load_err(e.to_string()))?;
-        let ctx = WhisperContext::new_with_params(p, WhisperContextParameters::default()).map_err(|e| load_err(e.to_string()))?;
+        let ctx = WhisperContext::new_with_params(p, WhisperContextParameters::default())
+            .map_err(|e| load_err(e.to_string()))?;
         let english_only = !ctx.is_multilingual();
-        Ok(Self { ctx, threads: i32::try_from(threads.max(1)).unwrap_or(1), english_only, path: path.to_path_buf() })
+        Ok(Self {
+            ctx,
+            threads: i32::try_from(threads.max(1)).unwrap_or(1),
+            english_only,
+            path: path.to_path_buf(),
+        })
     }
 
     pub fn path(&self) -> &Path {
@@ -47,23 +60,52 @@ impl Engine {
     }
 
     pub fn new_state(&self) -> Result<WhisperState, WhisperError> {
-        self.ctx.create_state().map_err(|e| WhisperError::Run(e.to_string()))
+        self.ctx
+            .create_state()
+            .map_err(|e| WhisperError::Run(e.to_string()))
     }
 
     /// Transcribes one piece that starts `start_ms` into the clip; segment times are clip times.
     /// Whisper sometimes falls into a loop ("be able to be able to …"); such a piece is decoded
     /// again with beam search, and a loop that survives is cut out rather than stored.
-    pub fn transcribe(&self, state: &mut WhisperState, samples: &[f32], start_ms: i64) -> Result<Vec<Segment>, WhisperError> {
-        let greedy = self.run(state, samples, start_ms, SamplingStrategy::Greedy { best_of: 1 })?;
+    pub fn transcribe(
+        &self,
+        state: &mut WhisperState,
+        samples: &[f32],
+        start_ms: i64,
+    ) -> Result<Vec<Segment>, WhisperError> {
+        let greedy = self.run(
+            state,
+            samples,
+            start_ms,
+            SamplingStrategy::Greedy { best_of: 1 },
+        )?;
         if !greedy.iter().any(|s| is_repetitive(&s.text)) {
             return Ok(greedy);
         }
         tracing::debug!("repetitive transcript; decoding the piece again with beam search");
-        let beam = self.run(state, samples, start_ms, SamplingStrategy::BeamSearch { beam_size: 5, patience: -1.0 })?;
-        Ok(beam.into_iter().filter(|s| !is_repetitive(&s.text)).collect())
+        let beam = self.run(
+            state,
+            samples,
+            start_ms,
+            SamplingStrategy::BeamSearch {
+                beam_size: 5,
+                patience: -1.0,
+            },
+        )?;
+        Ok(beam
+            .into_iter()
+            .filter(|s| !is_repetitive(&s.text))
+            .collect())
     }
 
-    fn run(&self, state: &mut WhisperState, samples: &[f32], start_ms: i64, strategy: SamplingStrategy) -> Result<Vec<Segment>, WhisperError> {
+    fn run(
+        &self,
+        state: &mut WhisperState,
+        samples: &[f32],
+        start_ms: i64,
+        strategy: SamplingStrategy,
+    ) -> Result<Vec<Segment>, WhisperError> {
         let mut params = FullParams::new(strategy);
         params.set_n_threads(self.threads);
         params.set_language(Some(if self.english_only { "en" } else { "auto" }));
@@ -73,19 +115,33 @@ impl Engine {
         params.set_print_timestamps(false);
         params.set_no_context(true);
         params.set_suppress_blank(true);
-        state.full(params, samples).map_err(|e| WhisperError::Run(e.to_string()))?;
+        state
+            .full(params, samples)
+            .map_err(|e| WhisperError::Run(e.to_string()))?;
         let mut out = Vec::new();
         for seg in state.as_iter() {
-            let text = seg.to_str_lossy().map_err(|e| WhisperError::Run(e.to_string()))?.trim().to_string();
+            let text = seg
+                .to_str_lossy()
+                .map_err(|e| WhisperError::Run(e.to_string()))?
+                .trim()
+                .to_string();
             if text.is_empty() || is_annotation(&text) {
                 continue;
             }
             // whisper times are in 10 ms units, relative to the piece.
-            let t0 = usize::try_from(seg.start_timestamp().max(0) * 160).unwrap_or(0).min(samples.len());
-            let t1 = usize::try_from(seg.end_timestamp().max(0) * 160).unwrap_or(0).clamp(t0, samples.len());
+            let t0 = usize::try_from(seg.start_timestamp().max(0) * 160)
+                .unwrap_or(0)
+                .min(samples.len());
+            let t1 = usize::try_from(seg.end_timestamp().max(0) * 160)
+                .unwrap_or(0)
+                .clamp(t0, samples.len());
             let onset = speech_onset(samples, t0, t1).unwrap_or(t0);
             let ms = |s: usize| start_ms + i64::try_from(s / 16).unwrap_or(0);
-            out.push(Segment { start_ms: ms(onset), end_ms: ms(t1.max(onset)), text });
+            out.push(Segment {
+                start_ms: ms(onset),
+                end_ms: ms(t1.max(onset)),
+                text,
+            });
         }
         Ok(out)
     }
@@ -93,7 +149,13 @@ impl Engine {
 
 /// A segment that repeats itself: among its word trigrams, fewer than half are distinct.
 pub fn is_repetitive(text: &str) -> bool {
-    let words: Vec<String> = text.split_whitespace().map(|w| w.trim_matches(|c: char| !c.is_alphanumeric()).to_lowercase()).collect();
+    let words: Vec<String> = text
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .to_lowercase()
+        })
+        .collect();
     if words.len() < 9 {
         return false;
     }
@@ -106,8 +168,12 @@ pub fn is_repetitive(text: &str) -> bool {
 mod tests {
     #[test]
     fn loops_are_told_from_speech() {
-        assert!(super::is_repetitive("be able to be able to be able to be able to be able to be able"));
-        assert!(!super::is_repetitive("Sales asked for a shorter demo video, and I will record one today."));
+        assert!(super::is_repetitive(
+            "be able to be able to be able to be able to be able to be able"
+        ));
+        assert!(!super::is_repetitive(
+            "Sales asked for a shorter demo video, and I will record one today."
+        ));
         assert!(!super::is_repetitive("yes yes yes"));
     }
 }

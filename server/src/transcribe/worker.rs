@@ -4,8 +4,8 @@
 //! `serve` by default, or alone as `vidmsg-server worker`.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use tokio::sync::watch;
@@ -14,7 +14,7 @@ use tokio::task::JoinHandle;
 use super::clip::{self, ClipError};
 use super::whisper::Engine;
 use super::{captions_key, model, vtt};
-use crate::db::{now_ms, Db, JobRow};
+use crate::db::{Db, JobRow, now_ms};
 use crate::storage::Store;
 
 #[derive(Debug, Clone)]
@@ -46,8 +46,14 @@ impl WorkerSettings {
 
 fn worker_id() -> String {
     use rand::RngCore;
-    let host = std::fs::read_to_string("/etc/hostname").map(|h| h.trim().to_string()).unwrap_or_else(|_| "host".into());
-    format!("{host}-{}-{:08x}", std::process::id(), rand::rng().next_u32())
+    let host = std::fs::read_to_string("/etc/hostname")
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "host".into());
+    format!(
+        "{host}-{}-{:08x}",
+        std::process::id(),
+        rand::rng().next_u32()
+    )
 }
 
 /// A running worker; `stop` lets the current job end at its next piece boundary.
@@ -88,7 +94,8 @@ async fn run(db: Db, store: Store, s: WorkerSettings, mut stop: watch::Receiver<
             match model::find_model(&s.data_dir, s.model.as_deref()) {
                 Some(path) => {
                     let threads = s.threads;
-                    let loaded = tokio::task::spawn_blocking(move || Engine::load(&path, threads)).await;
+                    let loaded =
+                        tokio::task::spawn_blocking(move || Engine::load(&path, threads)).await;
                     match loaded {
                         Ok(Ok(e)) => {
                             tracing::info!(model = %e.path().display(), threads = e.threads(), "whisper model loaded");
@@ -139,21 +146,36 @@ fn backoff_ms(attempts: i64) -> i64 {
 
 async fn process(db: &Db, store: &Store, s: &WorkerSettings, engine: Arc<Engine>, job: JobRow) {
     let started = std::time::Instant::now();
-    tracing::info!(job = job.id, message = job.message_id, attempt = job.attempts, "transcribing");
+    tracing::info!(
+        job = job.id,
+        message = job.message_id,
+        attempt = job.attempts,
+        "transcribing"
+    );
     let outcome = attempt(db, store, s, engine, &job).await;
     let now = now_ms();
     let result = match outcome {
         Ok(segments) => {
-            tracing::info!(job = job.id, message = job.message_id, segments, secs = started.elapsed().as_secs_f32(), "transcribed");
+            tracing::info!(
+                job = job.id,
+                message = job.message_id,
+                segments,
+                secs = started.elapsed().as_secs_f32(),
+                "transcribed"
+            );
             return;
         }
         Err(AttemptError::LostLease) => {
-            tracing::warn!(job = job.id, "lost the lease; another worker owns the job now");
+            tracing::warn!(
+                job = job.id,
+                "lost the lease; another worker owns the job now"
+            );
             return;
         }
         Err(AttemptError::Transient(e)) if job.attempts < s.max_attempts => {
             tracing::warn!(job = job.id, error = %e, "attempt failed; will retry");
-            db.fail_job(&job, &s.id, &e, Some(now + backoff_ms(job.attempts)), now).await
+            db.fail_job(&job, &s.id, &e, Some(now + backoff_ms(job.attempts)), now)
+                .await
         }
         Err(AttemptError::Transient(e) | AttemptError::Permanent(e)) => {
             tracing::warn!(job = job.id, error = %e, "transcription failed");
@@ -171,20 +193,33 @@ enum AttemptError {
     LostLease,
 }
 
-async fn attempt(db: &Db, store: &Store, s: &WorkerSettings, engine: Arc<Engine>, job: &JobRow) -> Result<usize, AttemptError> {
+async fn attempt(
+    db: &Db,
+    store: &Store,
+    s: &WorkerSettings,
+    engine: Arc<Engine>,
+    job: &JobRow,
+) -> Result<usize, AttemptError> {
     let msg = db
         .message(job.message_id)
         .await
         .map_err(|e| AttemptError::Transient(e.to_string()))?
         .ok_or_else(|| AttemptError::Permanent("the message is gone".into()))?;
-    let key = msg.object_key.clone().ok_or_else(|| AttemptError::Permanent("the message has no video".into()))?;
-    let url = store.presign_get(&key).await.map_err(|e| AttemptError::Transient(e.to_string()))?;
+    let key = msg
+        .object_key
+        .clone()
+        .ok_or_else(|| AttemptError::Permanent("the message has no video".into()))?;
+    let url = store
+        .presign_get(&key)
+        .await
+        .map_err(|e| AttemptError::Transient(e.to_string()))?;
 
     // Heartbeat: keep the lease while whisper works; if it is lost, stop at the next piece.
     let cancel = Arc::new(AtomicBool::new(false));
     let (hb_stop_tx, mut hb_stop) = watch::channel(false);
     let heartbeat = {
-        let (db, cancel, worker, lease, id) = (db.clone(), cancel.clone(), s.id.clone(), s.lease, job.id);
+        let (db, cancel, worker, lease, id) =
+            (db.clone(), cancel.clone(), s.id.clone(), s.lease, job.id);
         tokio::spawn(async move {
             loop {
                 tokio::select! {
@@ -238,11 +273,19 @@ async fn attempt(db: &Db, store: &Store, s: &WorkerSettings, engine: Arc<Engine>
         Ok(Err(ClipError::Cancelled)) => return Err(AttemptError::LostLease),
         Ok(Err(e)) if e.is_transient() => return Err(AttemptError::Transient(e.to_string())),
         Ok(Err(e)) => return Err(AttemptError::Permanent(e.to_string())),
-        Err(e) => return Err(AttemptError::Transient(format!("the transcription thread failed: {e}"))),
+        Err(e) => {
+            return Err(AttemptError::Transient(format!(
+                "the transcription thread failed: {e}"
+            )));
+        }
     };
     let captions = vtt::render(&transcript.segments);
     store
-        .put(&captions_key(job.message_id), captions.into_bytes(), "text/vtt; charset=utf-8")
+        .put(
+            &captions_key(job.message_id),
+            captions.into_bytes(),
+            "text/vtt; charset=utf-8",
+        )
         .await
         .map_err(|e| AttemptError::Transient(e.to_string()))?;
     let n = transcript.segments.len();

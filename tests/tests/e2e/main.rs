@@ -7,6 +7,8 @@ mod external_s3;
 mod feedback;
 mod openapi;
 mod recorder;
+mod recorder_app;
+mod recorder_controls;
 mod service;
 mod threads_and_messages;
 mod transcription;
@@ -19,7 +21,12 @@ use vidmsg_api::ClientError;
 pub fn assert_api_err<T: std::fmt::Debug>(r: Result<T, ClientError>, status: u16, code: &str) {
     match r {
         Err(ClientError::Api { status: s, body }) => {
-            assert_eq!((s, body.error.as_str()), (status, code), "message: {}", body.message);
+            assert_eq!(
+                (s, body.error.as_str()),
+                (status, code),
+                "message: {}",
+                body.message
+            );
             assert!(!body.message.is_empty());
         }
         other => panic!("expected {status} {code}, got {other:?}"),

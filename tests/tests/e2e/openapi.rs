@@ -6,8 +6,14 @@ use vidmsg_tests::TestServer;
 async fn the_spec_lists_every_route_and_every_listed_route_exists() -> anyhow::Result<()> {
     let srv = TestServer::spawn().await?;
     let spec = srv.anonymous().openapi().await?;
-    assert!(spec["openapi"].as_str().is_some_and(|v| v.starts_with("3.")));
-    let paths = spec["paths"].as_object().ok_or_else(|| anyhow::anyhow!("no paths"))?;
+    assert!(
+        spec["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3."))
+    );
+    let paths = spec["paths"]
+        .as_object()
+        .ok_or_else(|| anyhow::anyhow!("no paths"))?;
     let expected = [
         ("/api/health", "get"),
         ("/api/openapi.json", "get"),
@@ -37,7 +43,10 @@ async fn the_spec_lists_every_route_and_every_listed_route_exists() -> anyhow::R
         ("/api/search", "get"),
     ];
     for (path, method) in expected {
-        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "spec lacks {method} {path}");
+        assert!(
+            paths.get(path).and_then(|p| p.get(method)).is_some(),
+            "spec lacks {method} {path}"
+        );
     }
     assert!(spec["components"]["schemas"]["Message"]["properties"]["video_url"].is_object());
 
@@ -47,12 +56,27 @@ async fn the_spec_lists_every_route_and_every_listed_route_exists() -> anyhow::R
     for (path, item) in paths {
         for method in item.as_object().into_iter().flat_map(|m| m.keys()) {
             let m = reqwest::Method::from_bytes(method.to_uppercase().as_bytes())?;
-            let resp = alice.request(m, path.trim_start_matches('/').replace("{id}", "424242").as_str())?.send().await?;
+            let resp = alice
+                .request(
+                    m,
+                    path.trim_start_matches('/')
+                        .replace("{id}", "424242")
+                        .as_str(),
+                )?
+                .send()
+                .await?;
             let body = resp.text().await?;
-            assert!(!body.contains("route not found"), "{method} {path} is in the spec but not routed");
+            assert!(
+                !body.contains("route not found"),
+                "{method} {path} is in the spec but not routed"
+            );
             n += 1;
         }
     }
-    assert_eq!(n, expected.len(), "the spec lists exactly the expected operations");
+    assert_eq!(
+        n,
+        expected.len(),
+        "the spec lists exactly the expected operations"
+    );
     Ok(())
 }

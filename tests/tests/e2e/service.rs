@@ -11,14 +11,23 @@ async fn health_needs_no_token_and_everything_else_does() -> anyhow::Result<()> 
     let anon = srv.anonymous();
     assert_eq!(anon.health().await?.status, "ok");
     assert_api_err(anon.me().await, 401, "unauthorized");
-    assert_api_err(anon.list_threads(&Default::default()).await, 401, "unauthorized");
+    assert_api_err(
+        anon.list_threads(&Default::default()).await,
+        401,
+        "unauthorized",
+    );
     assert_api_err(anon.get_message(1).await, 401, "unauthorized");
 
     let wrong = Client::new(srv.base_url(), Some("vm_not-a-real-token".into()))?;
     assert_api_err(wrong.me().await, 401, "unauthorized");
 
     // A malformed header is a 401 too.
-    let resp = anon.http().get(format!("{}/api/me", srv.base_url())).header("Authorization", "Basic abc").send().await?;
+    let resp = anon
+        .http()
+        .get(format!("{}/api/me", srv.base_url()))
+        .header("Authorization", "Basic abc")
+        .send()
+        .await?;
     assert_eq!(resp.status().as_u16(), 401);
     Ok(())
 }
@@ -46,7 +55,10 @@ async fn tokens_identify_users_and_revoked_tokens_stop_working() -> anyhow::Resu
 async fn unknown_api_routes_get_a_json_404() -> anyhow::Result<()> {
     let srv = TestServer::spawn().await?;
     let alice = srv.user("alice").await?;
-    let resp = alice.request(reqwest::Method::GET, "api/no-such-thing")?.send().await?;
+    let resp = alice
+        .request(reqwest::Method::GET, "api/no-such-thing")?
+        .send()
+        .await?;
     assert_eq!(resp.status().as_u16(), 404);
     let body: serde_json::Value = resp.json().await?;
     assert_eq!(body["error"], "not_found");

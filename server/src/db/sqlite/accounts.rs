@@ -9,33 +9,49 @@ use crate::db::{DbResult, TokenRow};
 type UserTuple = (i64, String, i64);
 
 fn user((id, name, created_at_ms): UserTuple) -> User {
-    User { id, name, created_at_ms }
+    User {
+        id,
+        name,
+        created_at_ms,
+    }
 }
 
 pub(super) async fn create_user(pool: &SqlitePool, name: &str, now_ms: i64) -> DbResult<User> {
-    let row: UserTuple = sqlx::query_as("INSERT INTO users (name, created_at_ms) VALUES (?, ?) RETURNING id, name, created_at_ms")
-        .bind(name)
-        .bind(now_ms)
-        .fetch_one(pool)
-        .await
-        .map_err(|e| conflict_on_unique(e, || format!("user {name:?} already exists")))?;
+    let row: UserTuple = sqlx::query_as(
+        "INSERT INTO users (name, created_at_ms) VALUES (?, ?) RETURNING id, name, created_at_ms",
+    )
+    .bind(name)
+    .bind(now_ms)
+    .fetch_one(pool)
+    .await
+    .map_err(|e| conflict_on_unique(e, || format!("user {name:?} already exists")))?;
     Ok(user(row))
 }
 
 pub(super) async fn list_users(pool: &SqlitePool) -> DbResult<Vec<User>> {
-    let rows: Vec<UserTuple> = sqlx::query_as("SELECT id, name, created_at_ms FROM users ORDER BY name").fetch_all(pool).await?;
+    let rows: Vec<UserTuple> =
+        sqlx::query_as("SELECT id, name, created_at_ms FROM users ORDER BY name")
+            .fetch_all(pool)
+            .await?;
     Ok(rows.into_iter().map(user).collect())
 }
 
 pub(super) async fn user_by_name(pool: &SqlitePool, name: &str) -> DbResult<Option<User>> {
-    let row: Option<UserTuple> = sqlx::query_as("SELECT id, name, created_at_ms FROM users WHERE name = ?")
-        .bind(name)
-        .fetch_optional(pool)
-        .await?;
+    let row: Option<UserTuple> =
+        sqlx::query_as("SELECT id, name, created_at_ms FROM users WHERE name = ?")
+            .bind(name)
+            .fetch_optional(pool)
+            .await?;
     Ok(row.map(user))
 }
 
-pub(super) async fn add_token(pool: &SqlitePool, user_id: Id, token_hash: &str, hint: &str, now_ms: i64) -> DbResult<Id> {
+pub(super) async fn add_token(
+    pool: &SqlitePool,
+    user_id: Id,
+    token_hash: &str,
+    hint: &str,
+    now_ms: i64,
+) -> DbResult<Id> {
     let (id,): (i64,) =
         sqlx::query_as("INSERT INTO tokens (user_id, token_hash, hint, created_at_ms) VALUES (?, ?, ?, ?) RETURNING id")
             .bind(user_id)
@@ -47,7 +63,10 @@ pub(super) async fn add_token(pool: &SqlitePool, user_id: Id, token_hash: &str, 
     Ok(id)
 }
 
-pub(super) async fn user_by_token_hash(pool: &SqlitePool, token_hash: &str) -> DbResult<Option<User>> {
+pub(super) async fn user_by_token_hash(
+    pool: &SqlitePool,
+    token_hash: &str,
+) -> DbResult<Option<User>> {
     let row: Option<UserTuple> = sqlx::query_as(
         "SELECT u.id, u.name, u.created_at_ms FROM tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = ? AND t.revoked_at_ms IS NULL",
@@ -67,24 +86,37 @@ pub(super) async fn list_tokens(pool: &SqlitePool) -> DbResult<Vec<TokenRow>> {
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, user, hint, created_at_ms, revoked_at_ms)| TokenRow { id, user, hint, created_at_ms, revoked_at_ms })
+        .map(|(id, user, hint, created_at_ms, revoked_at_ms)| TokenRow {
+            id,
+            user,
+            hint,
+            created_at_ms,
+            revoked_at_ms,
+        })
         .collect())
 }
 
-pub(super) async fn revoke_token_hash(pool: &SqlitePool, token_hash: &str, now_ms: i64) -> DbResult<u64> {
-    let r = sqlx::query("UPDATE tokens SET revoked_at_ms = ? WHERE token_hash = ? AND revoked_at_ms IS NULL")
-        .bind(now_ms)
-        .bind(token_hash)
-        .execute(pool)
-        .await?;
+pub(super) async fn revoke_token_hash(
+    pool: &SqlitePool,
+    token_hash: &str,
+    now_ms: i64,
+) -> DbResult<u64> {
+    let r = sqlx::query(
+        "UPDATE tokens SET revoked_at_ms = ? WHERE token_hash = ? AND revoked_at_ms IS NULL",
+    )
+    .bind(now_ms)
+    .bind(token_hash)
+    .execute(pool)
+    .await?;
     Ok(r.rows_affected())
 }
 
 pub(super) async fn revoke_token_id(pool: &SqlitePool, id: Id, now_ms: i64) -> DbResult<u64> {
-    let r = sqlx::query("UPDATE tokens SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL")
-        .bind(now_ms)
-        .bind(id)
-        .execute(pool)
-        .await?;
+    let r =
+        sqlx::query("UPDATE tokens SET revoked_at_ms = ? WHERE id = ? AND revoked_at_ms IS NULL")
+            .bind(now_ms)
+            .bind(id)
+            .execute(pool)
+            .await?;
     Ok(r.rows_affected())
 }

@@ -8,14 +8,35 @@ use crate::db::DbResult;
 type Tuple = (i64, i64, String, i64, String, i64);
 
 fn comment((id, message_id, author, at_ms, body, created_at_ms): Tuple) -> Comment {
-    Comment { id, message_id, author, at_ms, body, created_at_ms }
+    Comment {
+        id,
+        message_id,
+        author,
+        at_ms,
+        body,
+        created_at_ms,
+    }
 }
 
 fn reaction((id, message_id, author, at_ms, emoji, created_at_ms): Tuple) -> Reaction {
-    Reaction { id, message_id, author, at_ms, emoji, created_at_ms }
+    Reaction {
+        id,
+        message_id,
+        author,
+        at_ms,
+        emoji,
+        created_at_ms,
+    }
 }
 
-pub(super) async fn add_comment(pool: &SqlitePool, message: Id, author: Id, at_ms: i64, body: &str, now_ms: i64) -> DbResult<Comment> {
+pub(super) async fn add_comment(
+    pool: &SqlitePool,
+    message: Id,
+    author: Id,
+    at_ms: i64,
+    body: &str,
+    now_ms: i64,
+) -> DbResult<Comment> {
     let (id,): (i64,) =
         sqlx::query_as("INSERT INTO comments (message_id, author_id, at_ms, body, created_at_ms) VALUES (?, ?, ?, ?, ?) RETURNING id")
             .bind(message)
@@ -45,7 +66,14 @@ pub(super) async fn list_comments(pool: &SqlitePool, message: Id) -> DbResult<Ve
     Ok(rows.into_iter().map(comment).collect())
 }
 
-pub(super) async fn add_reaction(pool: &SqlitePool, message: Id, author: Id, at_ms: i64, emoji: &str, now_ms: i64) -> DbResult<Reaction> {
+pub(super) async fn add_reaction(
+    pool: &SqlitePool,
+    message: Id,
+    author: Id,
+    at_ms: i64,
+    emoji: &str,
+    now_ms: i64,
+) -> DbResult<Reaction> {
     let (id,): (i64,) =
         sqlx::query_as("INSERT INTO reactions (message_id, author_id, at_ms, emoji, created_at_ms) VALUES (?, ?, ?, ?, ?) RETURNING id")
             .bind(message)
@@ -75,7 +103,13 @@ pub(super) async fn list_reactions(pool: &SqlitePool, message: Id) -> DbResult<V
     Ok(rows.into_iter().map(reaction).collect())
 }
 
-pub(super) async fn record_view(pool: &SqlitePool, message: Id, user: Id, watched_ms: i64, now_ms: i64) -> DbResult<View> {
+pub(super) async fn record_view(
+    pool: &SqlitePool,
+    message: Id,
+    user: Id,
+    watched_ms: i64,
+    now_ms: i64,
+) -> DbResult<View> {
     sqlx::query(
         "INSERT INTO views (message_id, user_id, watched_ms, updated_at_ms) VALUES (?, ?, ?, ?)
          ON CONFLICT (message_id, user_id) DO UPDATE SET watched_ms = max(watched_ms, excluded.watched_ms),
@@ -95,7 +129,12 @@ pub(super) async fn record_view(pool: &SqlitePool, message: Id, user: Id, watche
     .bind(user)
     .fetch_one(pool)
     .await?;
-    Ok(View { message_id, user: user_name, watched_ms, updated_at_ms })
+    Ok(View {
+        message_id,
+        user: user_name,
+        watched_ms,
+        updated_at_ms,
+    })
 }
 
 pub(super) async fn list_views(pool: &SqlitePool, message: Id) -> DbResult<Vec<View>> {
@@ -108,6 +147,11 @@ pub(super) async fn list_views(pool: &SqlitePool, message: Id) -> DbResult<Vec<V
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(message_id, user, watched_ms, updated_at_ms)| View { message_id, user, watched_ms, updated_at_ms })
+        .map(|(message_id, user, watched_ms, updated_at_ms)| View {
+            message_id,
+            user,
+            watched_ms,
+            updated_at_ms,
+        })
         .collect())
 }

@@ -5,7 +5,8 @@ use vidmsg_api::{Id, MessageKind, MessageStatus};
 
 use crate::db::{DbResult, MessageRow, NewMessage};
 
-const MESSAGE_SELECT: &str = "SELECT m.id, m.thread_id, m.author_id, u.name AS author, m.kind, m.title, m.body,
+const MESSAGE_SELECT: &str =
+    "SELECT m.id, m.thread_id, m.author_id, u.name AS author, m.kind, m.title, m.body,
         m.parent_id, m.status, m.status_reason, m.progress_percent, m.object_key, m.upload_id,
         m.content_type, m.size_bytes, m.duration_ms,
         (SELECT count(*) FROM messages r WHERE r.parent_id = m.id) AS reply_count,
@@ -36,7 +37,11 @@ struct Row {
 }
 
 fn parse_kind(s: &str) -> MessageKind {
-    if s == "text" { MessageKind::Text } else { MessageKind::Video }
+    if s == "text" {
+        MessageKind::Text
+    } else {
+        MessageKind::Video
+    }
 }
 
 fn parse_status(s: &str) -> MessageStatus {
@@ -61,7 +66,9 @@ impl From<Row> for MessageRow {
             parent_id: r.parent_id,
             status: parse_status(&r.status),
             status_reason: r.status_reason,
-            progress_percent: r.progress_percent.and_then(|p| u8::try_from(p.clamp(0, 100)).ok()),
+            progress_percent: r
+                .progress_percent
+                .and_then(|p| u8::try_from(p.clamp(0, 100)).ok()),
             object_key: r.object_key,
             upload_id: r.upload_id,
             content_type: r.content_type,
@@ -102,32 +109,58 @@ pub(super) async fn insert_message(pool: &SqlitePool, m: &NewMessage) -> DbResul
 }
 
 pub(super) async fn message(pool: &SqlitePool, id: Id) -> DbResult<Option<MessageRow>> {
-    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{MESSAGE_SELECT} WHERE m.id = ?"))).bind(id).fetch_optional(pool).await?;
+    let row: Option<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{MESSAGE_SELECT} WHERE m.id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
     Ok(row.map(Into::into))
 }
 
-pub(super) async fn list_messages(pool: &SqlitePool, thread: Id, after: Option<Id>, limit: u32) -> DbResult<Vec<MessageRow>> {
-    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{MESSAGE_SELECT} WHERE m.thread_id = ? AND m.id > ? ORDER BY m.id LIMIT ?")))
-        .bind(thread)
-        .bind(after.unwrap_or(0))
-        .bind(i64::from(limit))
-        .fetch_all(pool)
-        .await?;
+pub(super) async fn list_messages(
+    pool: &SqlitePool,
+    thread: Id,
+    after: Option<Id>,
+    limit: u32,
+) -> DbResult<Vec<MessageRow>> {
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{MESSAGE_SELECT} WHERE m.thread_id = ? AND m.id > ? ORDER BY m.id LIMIT ?"
+    )))
+    .bind(thread)
+    .bind(after.unwrap_or(0))
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
-pub(super) async fn set_upload(pool: &SqlitePool, id: Id, object_key: &str, upload_id: &str, now_ms: i64) -> DbResult<()> {
-    sqlx::query("UPDATE messages SET object_key = ?, upload_id = ?, updated_at_ms = ? WHERE id = ?")
-        .bind(object_key)
-        .bind(upload_id)
-        .bind(now_ms)
-        .bind(id)
-        .execute(pool)
-        .await?;
+pub(super) async fn set_upload(
+    pool: &SqlitePool,
+    id: Id,
+    object_key: &str,
+    upload_id: &str,
+    now_ms: i64,
+) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE messages SET object_key = ?, upload_id = ?, updated_at_ms = ? WHERE id = ?",
+    )
+    .bind(object_key)
+    .bind(upload_id)
+    .bind(now_ms)
+    .bind(id)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
-pub(super) async fn finish_upload(pool: &SqlitePool, id: Id, size_bytes: i64, duration_ms: Option<i64>, now_ms: i64) -> DbResult<bool> {
+pub(super) async fn finish_upload(
+    pool: &SqlitePool,
+    id: Id,
+    size_bytes: i64,
+    duration_ms: Option<i64>,
+    now_ms: i64,
+) -> DbResult<bool> {
     let mut tx = pool.begin().await?;
     let r = sqlx::query(
         "UPDATE messages SET status = 'processing', upload_id = NULL, size_bytes = ?,
@@ -149,9 +182,11 @@ pub(super) async fn finish_upload(pool: &SqlitePool, id: Id, size_bytes: i64, du
 }
 
 pub(super) async fn open_uploads(pool: &SqlitePool) -> DbResult<Vec<MessageRow>> {
-    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{MESSAGE_SELECT} WHERE m.upload_id IS NOT NULL ORDER BY m.id")))
-        .fetch_all(pool)
-        .await?;
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{MESSAGE_SELECT} WHERE m.upload_id IS NOT NULL ORDER BY m.id"
+    )))
+    .fetch_all(pool)
+    .await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
@@ -165,15 +200,20 @@ pub(super) async fn delete_message(pool: &SqlitePool, id: Id) -> DbResult<Vec<Me
     .bind(id)
     .fetch_all(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM messages WHERE id = ?").bind(id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM messages WHERE id = ?")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
 pub(super) async fn thread_media(pool: &SqlitePool, thread: Id) -> DbResult<Vec<MessageRow>> {
-    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{MESSAGE_SELECT} WHERE m.thread_id = ? AND m.object_key IS NOT NULL")))
-        .bind(thread)
-        .fetch_all(pool)
-        .await?;
+    let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{MESSAGE_SELECT} WHERE m.thread_id = ? AND m.object_key IS NOT NULL"
+    )))
+    .bind(thread)
+    .fetch_all(pool)
+    .await?;
     Ok(rows.into_iter().map(Into::into).collect())
 }

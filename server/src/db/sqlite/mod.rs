@@ -11,10 +11,15 @@ use std::str::FromStr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use vidmsg_api::{Comment, Id, Reaction, SearchHit, Segment, Thread, User, View};
 
-use super::{Database, DbResult, JobInfo, JobRow, MessageRow, NewMessage, SearchSpec, ThreadCursor, TokenRow, TranscriptResult};
+use super::{
+    Database, DbResult, JobInfo, JobRow, MessageRow, NewMessage, SearchSpec, ThreadCursor,
+    TokenRow, TranscriptResult,
+};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 
@@ -32,7 +37,10 @@ impl SqliteDb {
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
-        let pool = SqlitePoolOptions::new().max_connections(8).connect_with(opts).await?;
+        let pool = SqlitePoolOptions::new()
+            .max_connections(8)
+            .connect_with(opts)
+            .await?;
         MIGRATOR.run(&pool).await?;
         Ok(Self { pool })
     }
@@ -61,7 +69,13 @@ impl Database for SqliteDb {
     async fn user_by_name(&self, name: &str) -> DbResult<Option<User>> {
         accounts::user_by_name(&self.pool, name).await
     }
-    async fn add_token(&self, user_id: Id, token_hash: &str, hint: &str, now_ms: i64) -> DbResult<Id> {
+    async fn add_token(
+        &self,
+        user_id: Id,
+        token_hash: &str,
+        hint: &str,
+        now_ms: i64,
+    ) -> DbResult<Id> {
         accounts::add_token(&self.pool, user_id, token_hash, hint, now_ms).await
     }
     async fn user_by_token_hash(&self, token_hash: &str) -> DbResult<Option<User>> {
@@ -77,7 +91,13 @@ impl Database for SqliteDb {
         accounts::revoke_token_id(&self.pool, id, now_ms).await
     }
 
-    async fn create_thread(&self, title: &str, creator: Id, members: &[Id], now_ms: i64) -> DbResult<Id> {
+    async fn create_thread(
+        &self,
+        title: &str,
+        creator: Id,
+        members: &[Id],
+        now_ms: i64,
+    ) -> DbResult<Id> {
         threads::create_thread(&self.pool, title, creator, members, now_ms).await
     }
     async fn thread(&self, id: Id) -> DbResult<Option<Thread>> {
@@ -86,7 +106,12 @@ impl Database for SqliteDb {
     async fn is_member(&self, thread: Id, user: Id) -> DbResult<bool> {
         threads::is_member(&self.pool, thread, user).await
     }
-    async fn list_threads(&self, user: Id, after: Option<ThreadCursor>, limit: u32) -> DbResult<Vec<Thread>> {
+    async fn list_threads(
+        &self,
+        user: Id,
+        after: Option<ThreadCursor>,
+        limit: u32,
+    ) -> DbResult<Vec<Thread>> {
         threads::list_threads(&self.pool, user, after, limit).await
     }
     async fn add_member(&self, thread: Id, user: Id, now_ms: i64) -> DbResult<()> {
@@ -102,13 +127,30 @@ impl Database for SqliteDb {
     async fn message(&self, id: Id) -> DbResult<Option<MessageRow>> {
         messages::message(&self.pool, id).await
     }
-    async fn list_messages(&self, thread: Id, after: Option<Id>, limit: u32) -> DbResult<Vec<MessageRow>> {
+    async fn list_messages(
+        &self,
+        thread: Id,
+        after: Option<Id>,
+        limit: u32,
+    ) -> DbResult<Vec<MessageRow>> {
         messages::list_messages(&self.pool, thread, after, limit).await
     }
-    async fn set_upload(&self, id: Id, object_key: &str, upload_id: &str, now_ms: i64) -> DbResult<()> {
+    async fn set_upload(
+        &self,
+        id: Id,
+        object_key: &str,
+        upload_id: &str,
+        now_ms: i64,
+    ) -> DbResult<()> {
         messages::set_upload(&self.pool, id, object_key, upload_id, now_ms).await
     }
-    async fn finish_upload(&self, id: Id, size_bytes: i64, duration_ms: Option<i64>, now_ms: i64) -> DbResult<bool> {
+    async fn finish_upload(
+        &self,
+        id: Id,
+        size_bytes: i64,
+        duration_ms: Option<i64>,
+        now_ms: i64,
+    ) -> DbResult<bool> {
         messages::finish_upload(&self.pool, id, size_bytes, duration_ms, now_ms).await
     }
     async fn open_uploads(&self) -> DbResult<Vec<MessageRow>> {
@@ -121,7 +163,12 @@ impl Database for SqliteDb {
         messages::thread_media(&self.pool, thread).await
     }
 
-    async fn claim_job(&self, worker: &str, now_ms: i64, lease_ms: i64) -> DbResult<Option<JobRow>> {
+    async fn claim_job(
+        &self,
+        worker: &str,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> DbResult<Option<JobRow>> {
         transcripts::claim_job(&self.pool, worker, now_ms, lease_ms).await
     }
     async fn heartbeat_job(&self, job: Id, worker: &str, lease_until_ms: i64) -> DbResult<bool> {
@@ -130,10 +177,23 @@ impl Database for SqliteDb {
     async fn set_progress(&self, message: Id, percent: u8) -> DbResult<()> {
         transcripts::set_progress(&self.pool, message, percent).await
     }
-    async fn finish_job(&self, job: &JobRow, worker: &str, result: &TranscriptResult, now_ms: i64) -> DbResult<bool> {
+    async fn finish_job(
+        &self,
+        job: &JobRow,
+        worker: &str,
+        result: &TranscriptResult,
+        now_ms: i64,
+    ) -> DbResult<bool> {
         transcripts::finish_job(&self.pool, job, worker, result, now_ms).await
     }
-    async fn fail_job(&self, job: &JobRow, worker: &str, error: &str, retry_at_ms: Option<i64>, now_ms: i64) -> DbResult<bool> {
+    async fn fail_job(
+        &self,
+        job: &JobRow,
+        worker: &str,
+        error: &str,
+        retry_at_ms: Option<i64>,
+        now_ms: i64,
+    ) -> DbResult<bool> {
         transcripts::fail_job(&self.pool, job, worker, error, retry_at_ms, now_ms).await
     }
     async fn note_waiting(&self, reason: Option<&str>) -> DbResult<()> {
@@ -152,19 +212,39 @@ impl Database for SqliteDb {
         transcripts::search(&self.pool, spec).await
     }
 
-    async fn add_comment(&self, message: Id, author: Id, at_ms: i64, body: &str, now_ms: i64) -> DbResult<Comment> {
+    async fn add_comment(
+        &self,
+        message: Id,
+        author: Id,
+        at_ms: i64,
+        body: &str,
+        now_ms: i64,
+    ) -> DbResult<Comment> {
         feedback::add_comment(&self.pool, message, author, at_ms, body, now_ms).await
     }
     async fn list_comments(&self, message: Id) -> DbResult<Vec<Comment>> {
         feedback::list_comments(&self.pool, message).await
     }
-    async fn add_reaction(&self, message: Id, author: Id, at_ms: i64, emoji: &str, now_ms: i64) -> DbResult<Reaction> {
+    async fn add_reaction(
+        &self,
+        message: Id,
+        author: Id,
+        at_ms: i64,
+        emoji: &str,
+        now_ms: i64,
+    ) -> DbResult<Reaction> {
         feedback::add_reaction(&self.pool, message, author, at_ms, emoji, now_ms).await
     }
     async fn list_reactions(&self, message: Id) -> DbResult<Vec<Reaction>> {
         feedback::list_reactions(&self.pool, message).await
     }
-    async fn record_view(&self, message: Id, user: Id, watched_ms: i64, now_ms: i64) -> DbResult<View> {
+    async fn record_view(
+        &self,
+        message: Id,
+        user: Id,
+        watched_ms: i64,
+        now_ms: i64,
+    ) -> DbResult<View> {
         feedback::record_view(&self.pool, message, user, watched_ms, now_ms).await
     }
     async fn list_views(&self, message: Id) -> DbResult<Vec<View>> {

@@ -15,14 +15,35 @@ const THREAD_SELECT: &str = "SELECT t.id, t.title, cu.name, t.created_at_ms, t.u
 
 type ThreadTuple = (i64, String, String, i64, i64, Option<String>, i64);
 
-fn thread_from((id, title, created_by, created_at_ms, updated_at_ms, members, message_count): ThreadTuple) -> Thread {
+fn thread_from(
+    (id, title, created_by, created_at_ms, updated_at_ms, members, message_count): ThreadTuple,
+) -> Thread {
     let members = members
-        .map(|m| m.split(',').filter(|s| !s.is_empty()).map(str::to_string).collect())
+        .map(|m| {
+            m.split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default();
-    Thread { id, title, created_by, members, message_count, created_at_ms, updated_at_ms }
+    Thread {
+        id,
+        title,
+        created_by,
+        members,
+        message_count,
+        created_at_ms,
+        updated_at_ms,
+    }
 }
 
-pub(super) async fn create_thread(pool: &SqlitePool, title: &str, creator: Id, members: &[Id], now_ms: i64) -> DbResult<Id> {
+pub(super) async fn create_thread(
+    pool: &SqlitePool,
+    title: &str,
+    creator: Id,
+    members: &[Id],
+    now_ms: i64,
+) -> DbResult<Id> {
     let mut tx = pool.begin().await?;
     let (id,): (i64,) =
         sqlx::query_as("INSERT INTO threads (title, created_by, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?) RETURNING id")
@@ -45,23 +66,31 @@ pub(super) async fn create_thread(pool: &SqlitePool, title: &str, creator: Id, m
 }
 
 pub(super) async fn thread(pool: &SqlitePool, id: Id) -> DbResult<Option<Thread>> {
-    let row: Option<ThreadTuple> = sqlx::query_as(sqlx::AssertSqlSafe(format!("{THREAD_SELECT} WHERE t.id = ?")))
-        .bind(id)
-        .fetch_optional(pool)
-        .await?;
+    let row: Option<ThreadTuple> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{THREAD_SELECT} WHERE t.id = ?"
+    )))
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
     Ok(row.map(thread_from))
 }
 
 pub(super) async fn is_member(pool: &SqlitePool, thread: Id, user: Id) -> DbResult<bool> {
-    let row: Option<(i64,)> = sqlx::query_as("SELECT 1 FROM thread_members WHERE thread_id = ? AND user_id = ?")
-        .bind(thread)
-        .bind(user)
-        .fetch_optional(pool)
-        .await?;
+    let row: Option<(i64,)> =
+        sqlx::query_as("SELECT 1 FROM thread_members WHERE thread_id = ? AND user_id = ?")
+            .bind(thread)
+            .bind(user)
+            .fetch_optional(pool)
+            .await?;
     Ok(row.is_some())
 }
 
-pub(super) async fn list_threads(pool: &SqlitePool, user: Id, after: Option<ThreadCursor>, limit: u32) -> DbResult<Vec<Thread>> {
+pub(super) async fn list_threads(
+    pool: &SqlitePool,
+    user: Id,
+    after: Option<ThreadCursor>,
+    limit: u32,
+) -> DbResult<Vec<Thread>> {
     let (after_ts, after_id) = after.map_or((i64::MAX, i64::MAX), |c| (c.updated_at_ms, c.id));
     let sql = format!(
         "{THREAD_SELECT} JOIN thread_members me ON me.thread_id = t.id AND me.user_id = ?
@@ -79,17 +108,27 @@ pub(super) async fn list_threads(pool: &SqlitePool, user: Id, after: Option<Thre
     Ok(rows.into_iter().map(thread_from).collect())
 }
 
-pub(super) async fn add_member(pool: &SqlitePool, thread: Id, user: Id, now_ms: i64) -> DbResult<()> {
-    sqlx::query("INSERT OR IGNORE INTO thread_members (thread_id, user_id, added_at_ms) VALUES (?, ?, ?)")
-        .bind(thread)
-        .bind(user)
-        .bind(now_ms)
-        .execute(pool)
-        .await?;
+pub(super) async fn add_member(
+    pool: &SqlitePool,
+    thread: Id,
+    user: Id,
+    now_ms: i64,
+) -> DbResult<()> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO thread_members (thread_id, user_id, added_at_ms) VALUES (?, ?, ?)",
+    )
+    .bind(thread)
+    .bind(user)
+    .bind(now_ms)
+    .execute(pool)
+    .await?;
     Ok(())
 }
 
 pub(super) async fn delete_thread(pool: &SqlitePool, id: Id) -> DbResult<()> {
-    sqlx::query("DELETE FROM threads WHERE id = ?").bind(id).execute(pool).await?;
+    sqlx::query("DELETE FROM threads WHERE id = ?")
+        .bind(id)
+        .execute(pool)
+        .await?;
     Ok(())
 }

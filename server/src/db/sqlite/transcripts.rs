@@ -7,7 +7,11 @@ use vidmsg_api::{Id, SearchHit, Segment};
 use crate::db::{DbResult, JobInfo, JobRow, SearchSpec, TranscriptResult};
 
 /// Queues (or re-queues) the transcription of a message, inside the caller's transaction.
-pub(super) async fn enqueue(tx: &mut Transaction<'_, Sqlite>, message: Id, now_ms: i64) -> DbResult<()> {
+pub(super) async fn enqueue(
+    tx: &mut Transaction<'_, Sqlite>,
+    message: Id,
+    now_ms: i64,
+) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO jobs (message_id, state, attempts, run_after_ms, created_at_ms, updated_at_ms)
          VALUES (?1, 'queued', 0, ?2, ?2, ?2)
@@ -21,7 +25,12 @@ pub(super) async fn enqueue(tx: &mut Transaction<'_, Sqlite>, message: Id, now_m
     Ok(())
 }
 
-pub(super) async fn claim_job(pool: &SqlitePool, worker: &str, now_ms: i64, lease_ms: i64) -> DbResult<Option<JobRow>> {
+pub(super) async fn claim_job(
+    pool: &SqlitePool,
+    worker: &str,
+    now_ms: i64,
+    lease_ms: i64,
+) -> DbResult<Option<JobRow>> {
     // One statement: SQLite serialises writers, so two workers never take the same job.
     let row: Option<(i64, i64, i64)> = sqlx::query_as(
         "UPDATE jobs SET state = 'running', worker = ?1, attempts = attempts + 1,
@@ -36,16 +45,27 @@ pub(super) async fn claim_job(pool: &SqlitePool, worker: &str, now_ms: i64, leas
     .bind(lease_ms)
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|(id, message_id, attempts)| JobRow { id, message_id, attempts }))
+    Ok(row.map(|(id, message_id, attempts)| JobRow {
+        id,
+        message_id,
+        attempts,
+    }))
 }
 
-pub(super) async fn heartbeat_job(pool: &SqlitePool, job: Id, worker: &str, lease_until_ms: i64) -> DbResult<bool> {
-    let r = sqlx::query("UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND worker = ? AND state = 'running'")
-        .bind(lease_until_ms)
-        .bind(job)
-        .bind(worker)
-        .execute(pool)
-        .await?;
+pub(super) async fn heartbeat_job(
+    pool: &SqlitePool,
+    job: Id,
+    worker: &str,
+    lease_until_ms: i64,
+) -> DbResult<bool> {
+    let r = sqlx::query(
+        "UPDATE jobs SET lease_until_ms = ? WHERE id = ? AND worker = ? AND state = 'running'",
+    )
+    .bind(lease_until_ms)
+    .bind(job)
+    .bind(worker)
+    .execute(pool)
+    .await?;
     Ok(r.rows_affected() == 1)
 }
 
@@ -58,7 +78,13 @@ pub(super) async fn set_progress(pool: &SqlitePool, message: Id, percent: u8) ->
     Ok(())
 }
 
-pub(super) async fn finish_job(pool: &SqlitePool, job: &JobRow, worker: &str, result: &TranscriptResult, now_ms: i64) -> DbResult<bool> {
+pub(super) async fn finish_job(
+    pool: &SqlitePool,
+    job: &JobRow,
+    worker: &str,
+    result: &TranscriptResult,
+    now_ms: i64,
+) -> DbResult<bool> {
     let mut tx = pool.begin().await?;
     let r = sqlx::query(
         "UPDATE jobs SET state = 'done', lease_until_ms = NULL, last_error = NULL, updated_at_ms = ?
@@ -72,16 +98,21 @@ pub(super) async fn finish_job(pool: &SqlitePool, job: &JobRow, worker: &str, re
     if r.rows_affected() != 1 {
         return Ok(false);
     }
-    sqlx::query("DELETE FROM segments WHERE message_id = ?").bind(job.message_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM segments WHERE message_id = ?")
+        .bind(job.message_id)
+        .execute(&mut *tx)
+        .await?;
     for (i, s) in result.segments.iter().enumerate() {
-        sqlx::query("INSERT INTO segments (message_id, idx, start_ms, end_ms, text) VALUES (?, ?, ?, ?, ?)")
-            .bind(job.message_id)
-            .bind(i64::try_from(i).unwrap_or(i64::MAX))
-            .bind(s.start_ms)
-            .bind(s.end_ms)
-            .bind(&s.text)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "INSERT INTO segments (message_id, idx, start_ms, end_ms, text) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(job.message_id)
+        .bind(i64::try_from(i).unwrap_or(i64::MAX))
+        .bind(s.start_ms)
+        .bind(s.end_ms)
+        .bind(&s.text)
+        .execute(&mut *tx)
+        .await?;
     }
     sqlx::query(
         "UPDATE messages SET status = 'ready', status_reason = ?, progress_percent = 100,
@@ -126,16 +157,24 @@ pub(super) async fn fail_job(
         return Ok(false);
     }
     let (status, reason) = match retry_at_ms {
-        Some(_) => ("processing", format!("transcription attempt {} failed, will retry: {error}", job.attempts)),
+        Some(_) => (
+            "processing",
+            format!(
+                "transcription attempt {} failed, will retry: {error}",
+                job.attempts
+            ),
+        ),
         None => ("failed", error.to_string()),
     };
-    sqlx::query("UPDATE messages SET status = ?, status_reason = ?, updated_at_ms = ? WHERE id = ?")
-        .bind(status)
-        .bind(reason)
-        .bind(now_ms)
-        .bind(job.message_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "UPDATE messages SET status = ?, status_reason = ?, updated_at_ms = ? WHERE id = ?",
+    )
+    .bind(status)
+    .bind(reason)
+    .bind(now_ms)
+    .bind(job.message_id)
+    .execute(&mut *tx)
+    .await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -170,12 +209,20 @@ pub(super) async fn requeue(pool: &SqlitePool, message: Id, now_ms: i64) -> DbRe
 }
 
 pub(super) async fn transcript(pool: &SqlitePool, message: Id) -> DbResult<Vec<Segment>> {
-    let rows: Vec<(i64, i64, String)> =
-        sqlx::query_as("SELECT start_ms, end_ms, text FROM segments WHERE message_id = ? ORDER BY idx")
-            .bind(message)
-            .fetch_all(pool)
-            .await?;
-    Ok(rows.into_iter().map(|(start_ms, end_ms, text)| Segment { start_ms, end_ms, text }).collect())
+    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT start_ms, end_ms, text FROM segments WHERE message_id = ? ORDER BY idx",
+    )
+    .bind(message)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(start_ms, end_ms, text)| Segment {
+            start_ms,
+            end_ms,
+            text,
+        })
+        .collect())
 }
 
 pub(super) async fn job_info(pool: &SqlitePool, message: Id) -> DbResult<Option<JobInfo>> {
@@ -184,7 +231,12 @@ pub(super) async fn job_info(pool: &SqlitePool, message: Id) -> DbResult<Option<
             .bind(message)
             .fetch_optional(pool)
             .await?;
-    Ok(row.map(|(state, attempts, worker, last_error)| JobInfo { state, attempts, worker, last_error }))
+    Ok(row.map(|(state, attempts, worker, last_error)| JobInfo {
+        state,
+        attempts,
+        worker,
+        last_error,
+    }))
 }
 
 type HitRow = (i64, i64, String, String, String, i64, i64, String, f64);
@@ -213,16 +265,28 @@ pub(super) async fn search(pool: &SqlitePool, spec: &SearchSpec) -> DbResult<Vec
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(message_id, thread_id, thread_title, title, author, start_ms, end_ms, snippet, rank)| SearchHit {
-            message_id,
-            thread_id,
-            thread_title,
-            title,
-            author,
-            start_ms,
-            end_ms,
-            snippet,
-            score: -rank,
-        })
+        .map(
+            |(
+                message_id,
+                thread_id,
+                thread_title,
+                title,
+                author,
+                start_ms,
+                end_ms,
+                snippet,
+                rank,
+            )| SearchHit {
+                message_id,
+                thread_id,
+                thread_title,
+                title,
+                author,
+                start_ms,
+                end_ms,
+                snippet,
+                score: -rank,
+            },
+        )
         .collect())
 }

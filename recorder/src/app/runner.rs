@@ -1,0 +1,67 @@
+//! Runs a recording for the app: the session on the app's tokio runtime, controlled through
+//! channels (pause toggles, stop), its events forwarded to the UI with a repaint request.
+
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use crate::session::{self, Event, Outcome, SessionSpec};
+
+/// What the UI hears from a running recording.
+#[derive(Debug)]
+pub enum Update {
+    Event(Event),
+    Done(Result<Outcome, String>),
+}
+
+pub struct Running {
+    pause: tokio::sync::mpsc::UnboundedSender<()>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    pub updates: mpsc::Receiver<Update>,
+}
+
+impl Running {
+    /// Starts `spec` on `rt`; `wake` is called after every update (the app's repaint).
+    pub fn start(
+        rt: &tokio::runtime::Runtime,
+        spec: SessionSpec,
+        wake: Arc<dyn Fn() + Send + Sync>,
+    ) -> Self {
+        let (tx, updates) = mpsc::channel();
+        let (pause, pause_rx) = tokio::sync::mpsc::unbounded_channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let events: session::Events = {
+            let tx = tx.clone();
+            let wake = wake.clone();
+            Arc::new(move |e: &Event| {
+                let _ = tx.send(Update::Event(e.clone()));
+                wake();
+            })
+        };
+        rt.spawn(async move {
+            let stop = async {
+                // A dropped sender (the app closed) stops too: finish, never abandon.
+                let _ = stop_rx.await;
+            };
+            let result = session::record(spec, stop, pause_rx, events)
+                .await
+                .map_err(|e| format!("{e:#}"));
+            let _ = tx.send(Update::Done(result));
+            wake();
+        });
+        Self {
+            pause,
+            stop: Some(stop_tx),
+            updates,
+        }
+    }
+
+    pub fn toggle_pause(&self) {
+        let _ = self.pause.send(());
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
