@@ -131,6 +131,26 @@ impl Client {
         self.get(&Self::page_path("api/threads", q)).await
     }
 
+    /// Marks the thread read (up to now) for the caller.
+    pub async fn mark_read(&self, thread: Id) -> Result<()> {
+        self.send_empty(self.request(Method::POST, &format!("api/threads/{thread}/read"))?).await
+    }
+
+    /// Opens the server's event feed (changes after `since_ms`, default now).
+    pub async fn events(&self, since_ms: Option<i64>) -> Result<crate::EventStream> {
+        let path = match since_ms {
+            Some(t) => format!("api/events?since_ms={t}"),
+            None => "api/events".to_string(),
+        };
+        let resp = self.request(Method::GET, &path)?.header("accept", "text/event-stream").send().await?;
+        let status = resp.status();
+        if !status.is_success() {
+            let bytes = resp.bytes().await?;
+            return Err(error_from(status, &bytes));
+        }
+        Ok(crate::EventStream::new(resp))
+    }
+
     pub async fn create_thread(&self, body: &CreateThread) -> Result<Thread> {
         self.post("api/threads", body).await
     }

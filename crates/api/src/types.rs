@@ -66,6 +66,9 @@ pub struct Thread {
     /// Names of the members, creator included.
     pub members: Vec<String>,
     pub message_count: i64,
+    /// Messages by others the caller has not read (see `POST /api/threads/{id}/read`).
+    #[serde(default)]
+    pub unread_count: i64,
     pub created_at_ms: i64,
     /// Time of the newest message, or of creation.
     pub updated_at_ms: i64,
@@ -359,4 +362,37 @@ pub struct SearchHit {
 pub struct SearchResults {
     pub hits: Vec<SearchHit>,
     pub next_cursor: Option<String>,
+}
+
+/// `GET /api/events` query.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct EventsQuery {
+    /// Send what changed after this time (ms since the epoch); default: from now on.
+    pub since_ms: Option<i64>,
+}
+
+/// One pushed change (`GET /api/events`, Server-Sent Events; the SSE event name is `type`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerEvent {
+    /// A thread was created or has new activity (carries the caller's unread count).
+    Thread { thread: Thread },
+    /// A message was posted or changed (upload finished, transcribed, failed).
+    Message { message: Box<Message> },
+    Comment { comment: Comment },
+    Reaction { reaction: Reaction },
+}
+
+impl ServerEvent {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ServerEvent::Thread { .. } => "thread",
+            ServerEvent::Message { .. } => "message",
+            ServerEvent::Comment { .. } => "comment",
+            ServerEvent::Reaction { .. } => "reaction",
+        }
+    }
 }

@@ -7,10 +7,12 @@ mod audio;
 pub mod devices;
 mod error;
 mod frames;
+mod playback;
 
 pub use audio::{AudioChunk, AudioDecoder, SAMPLE_RATE};
 pub use error::MediaError;
 pub use frames::{Frame, FrameMailbox};
+pub use playback::{Playback, PlaybackEvent};
 
 /// Initializes GStreamer once per process; later calls are cheap.
 pub fn init() -> Result<(), MediaError> {

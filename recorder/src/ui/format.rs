@@ -41,6 +41,6 @@ mod tests {
         assert_eq!(super::duration_ms(65_432), "1:05");
         assert_eq!(super::duration_ms(3_725_000), "1:02:05");
         assert_eq!(super::date_time(0), "1970-01-01 00:00");
-        assert_eq!(super::date_time(1_795_000_000), "2026-11-18 09:46");
+        assert_eq!(super::date_time(1_795_000_000), "2026-11-18 11:06");
     }
 }

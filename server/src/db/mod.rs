@@ -121,8 +121,24 @@ pub struct SearchSpec {
     pub offset: u32,
 }
 
+/// What changed in a user's threads since a time (ids of threads and messages to re-read, and
+/// new comments and reactions).
+#[derive(Debug, Clone, Default)]
+pub struct Changes {
+    pub threads: Vec<Id>,
+    pub messages: Vec<Id>,
+    pub comments: Vec<vidmsg_api::Comment>,
+    pub reactions: Vec<vidmsg_api::Reaction>,
+}
+
 #[async_trait]
 pub trait Database: Send + Sync + 'static {
+    /// Unread messages (by others, after the user's last read) per thread of `user`.
+    async fn unread_counts(&self, user: Id) -> DbResult<std::collections::HashMap<Id, i64>>;
+    async fn mark_read(&self, thread: Id, user: Id, now_ms: i64) -> DbResult<()>;
+    /// Changes in `user`'s threads with a time after `since_ms`.
+    async fn changes_since(&self, user: Id, since_ms: i64) -> DbResult<Changes>;
+
     // --- accounts ---
     async fn create_user(&self, name: &str, now_ms: i64) -> DbResult<User>;
     async fn list_users(&self) -> DbResult<Vec<User>>;

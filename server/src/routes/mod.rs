@@ -2,6 +2,7 @@
 //! paths, from the same `#[utoipa::path]` annotations, so the spec cannot drift from the routes).
 
 mod access;
+mod events;
 mod feedback;
 mod health;
 mod messages;
@@ -52,6 +53,8 @@ pub fn api_router(state: AppState, max_body_bytes: usize) -> Router {
         .routes(routes!(threads::list_threads, threads::create_thread))
         .routes(routes!(threads::get_thread, threads::delete_thread))
         .routes(routes!(threads::add_member))
+        .routes(routes!(threads::mark_read))
+        .routes(routes!(events::events))
         .routes(routes!(messages::list_messages, messages::create_message))
         .routes(routes!(messages::get_message, messages::delete_message))
         .routes(routes!(uploads::upload_state, uploads::abort_upload))

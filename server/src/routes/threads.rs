@@ -39,6 +39,10 @@ pub async fn list_threads(
     let after = parse_cursor::<2>(q.cursor.as_deref())?
         .map(|[updated_at_ms, id]| ThreadCursor { updated_at_ms, id });
     let mut items = state.db.list_threads(user.id, after, limit + 1).await?;
+    let unread = state.db.unread_counts(user.id).await?;
+    for t in &mut items {
+        t.unread_count = unread.get(&t.id).copied().unwrap_or(0);
+    }
     let next_cursor = if items.len() > limit as usize {
         items.truncate(limit as usize);
         items.last().map(|t| make_cursor(&[t.updated_at_ms, t.id]))
@@ -85,7 +89,22 @@ pub async fn get_thread(
     AuthUser(user): AuthUser,
     ApiPath(id): ApiPath<Id>,
 ) -> AppResult<Json<Thread>> {
-    Ok(Json(member_thread(&state, &user, id).await?))
+    let mut thread = member_thread(&state, &user, id).await?;
+    thread.unread_count = state.db.unread_counts(user.id).await?.get(&id).copied().unwrap_or(0);
+    Ok(Json(thread))
+}
+
+/// Marks everything in the thread up to now as read by the caller.
+#[utoipa::path(post, path = "/api/threads/{id}/read", tag = "threads", params(("id" = Id, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)))]
+pub async fn mark_read(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath(id): ApiPath<Id>,
+) -> AppResult<StatusCode> {
+    member_thread(&state, &user, id).await?;
+    state.db.mark_read(id, user.id, now_ms()).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Deletes a thread with its messages and their media; only its creator may.

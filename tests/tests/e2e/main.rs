@@ -6,6 +6,7 @@ mod cli;
 mod external_s3;
 mod feedback;
 mod openapi;
+mod player_app;
 mod recorder;
 mod recorder_app;
 mod recorder_controls;

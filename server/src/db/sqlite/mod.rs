@@ -2,6 +2,7 @@
 //! once. Each file here holds the queries of one area; this one opens the pool and wires the trait.
 
 mod accounts;
+mod activity;
 mod feedback;
 mod messages;
 mod threads;
@@ -60,6 +61,15 @@ fn conflict_on_unique(e: sqlx::Error, msg: impl FnOnce() -> String) -> super::Db
 
 #[async_trait]
 impl Database for SqliteDb {
+    async fn unread_counts(&self, user: Id) -> DbResult<std::collections::HashMap<Id, i64>> {
+        activity::unread_counts(&self.pool, user).await
+    }
+    async fn mark_read(&self, thread: Id, user: Id, now_ms: i64) -> DbResult<()> {
+        activity::mark_read(&self.pool, thread, user, now_ms).await
+    }
+    async fn changes_since(&self, user: Id, since_ms: i64) -> DbResult<super::Changes> {
+        activity::changes_since(&self.pool, user, since_ms).await
+    }
     async fn create_user(&self, name: &str, now_ms: i64) -> DbResult<User> {
         accounts::create_user(&self.pool, name, now_ms).await
     }

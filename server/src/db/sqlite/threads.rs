@@ -32,6 +32,7 @@ fn thread_from(
         created_by,
         members,
         message_count,
+        unread_count: 0,
         created_at_ms,
         updated_at_ms,
     }

@@ -1,0 +1,212 @@
+//! Talks to the server for the app: each request runs on the app's tokio runtime and its answer
+//! comes back on a channel as a [`Loaded`], followed by a repaint request. The event feed (server
+//! push) runs the same way and reconnects by itself.
+
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::Duration;
+
+use vidmsg_api::{
+    Client, Comment, CreateComment, CreateMessage, CreateReaction, Id, Message, MessageKind, PageQuery, Reaction, SearchHit, SearchQuery,
+    Segment, ServerEvent, Thread,
+};
+
+use super::vtt::{self, Cue};
+
+/// An answer from the server (errors as text for the UI).
+#[derive(Debug)]
+pub enum Loaded {
+    SignedIn(Result<String, String>),
+    Threads(Result<Vec<Thread>, String>),
+    Messages(Id, Result<Vec<Message>, String>),
+    Transcript(Id, Result<Vec<Segment>, String>),
+    Captions(Id, Result<Vec<Cue>, String>),
+    Comments(Id, Result<Vec<Comment>, String>),
+    Reactions(Id, Result<Vec<Reaction>, String>),
+    Search(String, Result<Vec<SearchHit>, String>),
+    /// A message to open (from `--open` or a link).
+    Open(Result<Message, String>),
+    Posted(Result<Message, String>),
+    CommentPosted(Result<Comment, String>),
+    ReactionPosted(Result<Reaction, String>),
+    Event(ServerEvent),
+    /// The event feed connected (true) or dropped (false).
+    Feed(bool),
+}
+
+pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
+#[derive(Clone)]
+pub struct Library {
+    rt: tokio::runtime::Handle,
+    pub client: Client,
+    tx: mpsc::Sender<Loaded>,
+    wake: Wake,
+}
+
+fn text<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+impl Library {
+    pub fn new(rt: tokio::runtime::Handle, server: &str, token: &str, tx: mpsc::Sender<Loaded>, wake: Wake) -> Result<Self, String> {
+        let client = Client::new(server.trim().trim_end_matches('/'), Some(token.trim().to_string())).map_err(text)?;
+        Ok(Self { rt, client, tx, wake })
+    }
+
+    fn spawn<F>(&self, work: impl FnOnce(Client) -> F + Send + 'static)
+    where
+        F: std::future::Future<Output = Loaded> + Send + 'static,
+    {
+        let (client, tx, wake) = (self.client.clone(), self.tx.clone(), self.wake.clone());
+        self.rt.spawn(async move {
+            let loaded = work(client).await;
+            let _ = tx.send(loaded);
+            wake();
+        });
+    }
+
+    pub fn sign_in(&self) {
+        self.spawn(|c| async move { Loaded::SignedIn(c.me().await.map(|u| u.name).map_err(text)) });
+    }
+
+    pub fn threads(&self) {
+        self.spawn(|c| async move {
+            let mut all = Vec::new();
+            let mut q = PageQuery { limit: Some(200), cursor: None };
+            loop {
+                match c.list_threads(&q).await {
+                    Ok(page) => {
+                        all.extend(page.items);
+                        match page.next_cursor {
+                            Some(next) if all.len() < 1000 => q.cursor = Some(next),
+                            _ => return Loaded::Threads(Ok(all)),
+                        }
+                    }
+                    Err(e) => return Loaded::Threads(Err(text(e))),
+                }
+            }
+        });
+    }
+
+    pub fn messages(&self, thread: Id) {
+        self.spawn(move |c| async move {
+            let mut all = Vec::new();
+            let mut q = PageQuery { limit: Some(200), cursor: None };
+            loop {
+                match c.list_messages(thread, &q).await {
+                    Ok(page) => {
+                        all.extend(page.items);
+                        match page.next_cursor {
+                            Some(next) => q.cursor = Some(next),
+                            None => return Loaded::Messages(thread, Ok(all)),
+                        }
+                    }
+                    Err(e) => return Loaded::Messages(thread, Err(text(e))),
+                }
+            }
+        });
+    }
+
+    pub fn mark_read(&self, thread: Id) {
+        let c = self.client.clone();
+        self.rt.spawn(async move {
+            if let Err(e) = c.mark_read(thread).await {
+                tracing::warn!(error = %e, "marking thread {thread} read");
+            }
+        });
+    }
+
+    pub fn open(&self, message: Id) {
+        self.spawn(move |c| async move { Loaded::Open(c.get_message(message).await.map_err(text)) });
+    }
+
+    /// Transcript, captions, comments and reactions of a message.
+    pub fn details(&self, message: Id, transcribed: bool) {
+        if transcribed {
+            self.spawn(move |c| async move { Loaded::Transcript(message, c.transcript(message).await.map(|t| t.segments).map_err(text)) });
+            self.spawn(move |c| async move { Loaded::Captions(message, c.captions_vtt(message).await.map(|v| vtt::parse(&v)).map_err(text)) });
+        }
+        self.spawn(move |c| async move { Loaded::Comments(message, c.list_comments(message).await.map_err(text)) });
+        self.spawn(move |c| async move { Loaded::Reactions(message, c.list_reactions(message).await.map_err(text)) });
+    }
+
+    pub fn search(&self, q: String) {
+        self.spawn(move |c| async move {
+            let r = c.search(&SearchQuery { q: q.clone(), limit: Some(50), ..Default::default() }).await.map(|r| r.hits).map_err(text);
+            Loaded::Search(q, r)
+        });
+    }
+
+    pub fn post_text(&self, thread: Id, parent: Option<Id>, body: String) {
+        self.spawn(move |c| async move {
+            let title: String = body.lines().next().unwrap_or_default().chars().take(80).collect();
+            let new = CreateMessage { kind: MessageKind::Text, title: Some(title), body: Some(body), parent_id: parent, content_type: None };
+            Loaded::Posted(c.create_message(thread, &new).await.map_err(text))
+        });
+    }
+
+    pub fn comment(&self, message: Id, at_ms: i64, body: String) {
+        self.spawn(move |c| async move { Loaded::CommentPosted(c.create_comment(message, &CreateComment { at_ms, body }).await.map_err(text)) });
+    }
+
+    pub fn react(&self, message: Id, at_ms: i64, emoji: String) {
+        self.spawn(move |c| async move { Loaded::ReactionPosted(c.create_reaction(message, &CreateReaction { at_ms, emoji }).await.map_err(text)) });
+    }
+
+    /// Records how far the user watched (fire and forget).
+    pub fn view(&self, message: Id, watched_ms: i64) {
+        let c = self.client.clone();
+        self.rt.spawn(async move {
+            if let Err(e) = c.record_view(message, watched_ms).await {
+                tracing::debug!(error = %e, "recording a view");
+            }
+        });
+    }
+
+    /// Follows the server's event feed for as long as the app runs, reconnecting after drops
+    /// (asking for what changed while it was away).
+    pub fn follow_events(&self) {
+        let (c, tx, wake) = (self.client.clone(), self.tx.clone(), self.wake.clone());
+        self.rt.spawn(async move {
+            let mut since: Option<i64> = None;
+            loop {
+                match c.events(since).await {
+                    Ok(mut stream) => {
+                        if tx.send(Loaded::Feed(true)).is_err() {
+                            return;
+                        }
+                        wake();
+                        while let Some(ev) = stream.next().await {
+                            match ev {
+                                Ok(ev) => {
+                                    if tx.send(Loaded::Event(ev)).is_err() {
+                                        return;
+                                    }
+                                    wake();
+                                }
+                                Err(e) => {
+                                    tracing::debug!(error = %e, "event feed");
+                                    break;
+                                }
+                            }
+                        }
+                    }
+                    Err(e) => tracing::debug!(error = %e, "event feed unavailable"),
+                }
+                if tx.send(Loaded::Feed(false)).is_err() {
+                    return;
+                }
+                wake();
+                // Ask for what changed since just before the drop (the server sends each change
+                // once per connection; the app tolerates a repeat).
+                since = Some(now_ms() - 5_000);
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        });
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+}

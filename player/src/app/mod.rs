@@ -1,0 +1,649 @@
+//! The player app (eframe): sign-in, an inbox of threads with unread counts, a thread's
+//! messages with nested replies and honest status, playback into a texture with captions, a
+//! transcript that follows playback (click to seek), search over every transcript (a hit opens
+//! the message at that second), text and video replies, timestamped comments and reactions, and
+//! views. Server push keeps it current. Background work is in [`library`]; drawing in `ui`.
+
+pub mod library;
+pub mod settings;
+pub mod vtt;
+
+use std::path::PathBuf;
+use std::sync::{mpsc, Arc};
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+use vidmsg_api::{Comment, Id, Message, MessageKind, MessageStatus, Reaction, SearchHit, Segment, ServerEvent, Thread};
+use vidmsg_media::{Playback, PlaybackEvent};
+
+use library::{Library, Loaded};
+use settings::Settings;
+use vtt::Cue;
+
+#[derive(Debug, Clone, Default)]
+pub struct AppOptions {
+    pub settings_path: Option<PathBuf>,
+    pub server: Option<String>,
+    pub token: Option<String>,
+    /// Open this message (its thread too) and play it.
+    pub open: Option<Id>,
+    /// Audio output element (`fakesink` where there is no sound); None: the desktop's default.
+    pub audio_sink: Option<String>,
+    /// Print a JSON status line (frames shown, position) to stderr every second.
+    pub report: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    SignIn,
+    Library,
+}
+
+/// The open message and its playback.
+pub struct Current {
+    pub message: Message,
+    pub playback: Option<Playback>,
+    pub error: Option<String>,
+    pub texture: Option<egui::TextureHandle>,
+    /// Frames shown on screen so far.
+    pub frames_shown: u64,
+    pub transcript: Vec<Segment>,
+    pub cues: Vec<Cue>,
+    pub comments: Vec<Comment>,
+    pub reactions: Vec<Reaction>,
+    /// A seek to make once the first frame is ready, and whether to play then.
+    pub pending_seek: Option<Duration>,
+    pub autoplay: bool,
+    pub prerolled: bool,
+    pub watched_ms: i64,
+    pub reported_ms: i64,
+    pub last_view_report: Instant,
+    pub opened_at: Instant,
+    /// Time from opening to the first frame on screen.
+    pub first_frame_after: Option<Duration>,
+}
+
+pub struct PlayerApp {
+    pub settings: Settings,
+    pub settings_path: PathBuf,
+    pub draft_server: String,
+    pub draft_token: String,
+    pub view: View,
+    pub signed_in_as: Option<String>,
+    pub signing_in: bool,
+    pub rt: tokio::runtime::Runtime,
+    pub lib: Option<Library>,
+    tx: mpsc::Sender<Loaded>,
+    rx: mpsc::Receiver<Loaded>,
+    wake: library::Wake,
+    pub threads: Vec<Thread>,
+    pub threads_error: Option<String>,
+    pub selected_thread: Option<Id>,
+    pub messages: Vec<Message>,
+    pub current: Option<Current>,
+    pub search_query: String,
+    pub search_hits: Option<Vec<SearchHit>>,
+    pub reply_text: String,
+    pub comment_text: String,
+    pub notice: Option<String>,
+    pub feed_connected: bool,
+    pub audio_sink: Option<String>,
+    pub fullscreen: bool,
+    pub muted: bool,
+    open_on_start: Option<Id>,
+    /// A message being fetched to open, and where to start.
+    pub pending_open: Option<(Id, Duration)>,
+    report: bool,
+    last_report: Instant,
+}
+
+impl PlayerApp {
+    pub fn new(ctx: &egui::Context, options: AppOptions) -> anyhow::Result<Self> {
+        let settings_path = options.settings_path.clone().unwrap_or_else(Settings::default_path);
+        let mut settings = Settings::load(&settings_path)?;
+        let mut changed = false;
+        if let Some(s) = options.server.filter(|s| !s.is_empty()) {
+            settings.server = s.trim_end_matches('/').to_string();
+            changed = true;
+        }
+        if let Some(t) = options.token.filter(|t| !t.is_empty()) {
+            settings.token = t;
+            changed = true;
+        }
+        if changed {
+            settings.save(&settings_path)?;
+        }
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+        let (tx, rx) = mpsc::channel();
+        let ctx2 = ctx.clone();
+        let wake: library::Wake = Arc::new(move || ctx2.request_repaint());
+        let mut app = Self {
+            draft_server: settings.server.clone(),
+            draft_token: settings.token.clone(),
+            view: View::SignIn,
+            signed_in_as: None,
+            signing_in: false,
+            settings,
+            settings_path,
+            rt,
+            lib: None,
+            tx,
+            rx,
+            wake,
+            threads: Vec::new(),
+            threads_error: None,
+            selected_thread: None,
+            messages: Vec::new(),
+            current: None,
+            search_query: String::new(),
+            search_hits: None,
+            reply_text: String::new(),
+            comment_text: String::new(),
+            notice: None,
+            feed_connected: false,
+            audio_sink: options.audio_sink,
+            fullscreen: false,
+            muted: false,
+            open_on_start: options.open,
+            pending_open: None,
+            report: options.report,
+            last_report: Instant::now(),
+        };
+        if app.settings.signed_in() {
+            // Saved credentials: check them in the background, show the library meanwhile.
+            app.draft_server = app.settings.server.clone();
+            app.draft_token = app.settings.token.clone();
+            app.sign_in();
+        }
+        Ok(app)
+    }
+
+    /// Checks the drafted server and token.
+    pub fn sign_in(&mut self) {
+        match Library::new(self.rt.handle().clone(), &self.draft_server, &self.draft_token, self.tx.clone(), self.wake.clone()) {
+            Ok(lib) => {
+                lib.sign_in();
+                self.lib = Some(lib);
+                self.signing_in = true;
+                self.notice = None;
+            }
+            Err(e) => self.notice = Some(format!("Could not sign in: {e}")),
+        }
+    }
+
+    pub fn sign_out(&mut self) {
+        self.settings.token.clear();
+        self.draft_token.clear();
+        let _ = self.settings.save(&self.settings_path);
+        self.lib = None;
+        self.current = None;
+        self.threads.clear();
+        self.messages.clear();
+        self.selected_thread = None;
+        self.signed_in_as = None;
+        self.view = View::SignIn;
+    }
+
+    pub fn save_settings(&mut self) {
+        if let Err(e) = self.settings.save(&self.settings_path) {
+            self.notice = Some(format!("Could not save settings: {e:#}"));
+        }
+    }
+
+    pub fn select_thread(&mut self, id: Id) {
+        if self.selected_thread != Some(id) {
+            self.messages.clear();
+        }
+        self.selected_thread = Some(id);
+        if let Some(lib) = &self.lib {
+            lib.messages(id);
+            lib.mark_read(id);
+        }
+        if let Some(t) = self.threads.iter_mut().find(|t| t.id == id) {
+            t.unread_count = 0;
+        }
+    }
+
+    /// Opens a message: its video paused on the first frame (or playing from `start` with
+    /// `autoplay`), and its transcript, captions, comments and reactions.
+    pub fn open_message(&mut self, message: Message, start: Option<Duration>, autoplay: bool) {
+        self.report_view();
+        if self.selected_thread != Some(message.thread_id) {
+            self.select_thread(message.thread_id);
+        }
+        let mut current = Current {
+            playback: None,
+            error: None,
+            texture: None,
+            frames_shown: 0,
+            transcript: Vec::new(),
+            cues: Vec::new(),
+            comments: Vec::new(),
+            reactions: Vec::new(),
+            pending_seek: start,
+            autoplay,
+            prerolled: false,
+            watched_ms: 0,
+            reported_ms: 0,
+            last_view_report: Instant::now(),
+            opened_at: Instant::now(),
+            first_frame_after: None,
+            message,
+        };
+        self.start_playback(&mut current);
+        if let Some(lib) = &self.lib {
+            lib.details(current.message.id, current.message.status == MessageStatus::Ready);
+        }
+        self.current = Some(current);
+    }
+
+    fn start_playback(&self, c: &mut Current) {
+        if c.message.kind != MessageKind::Video {
+            return;
+        }
+        let Some(url) = c.message.video_url.clone() else {
+            c.error = None;
+            return;
+        };
+        match Playback::open(&url, self.audio_sink.as_deref()) {
+            Ok(p) => {
+                let ctx_wake = self.wake.clone();
+                p.frames.set_waker(move || ctx_wake());
+                p.set_volume(self.settings.volume);
+                p.set_muted(self.muted);
+                c.playback = Some(p);
+                c.error = None;
+            }
+            Err(e) => c.error = Some(e.to_string()),
+        }
+    }
+
+    pub fn toggle_play(&mut self) {
+        if let Some(p) = self.current.as_mut().and_then(|c| c.playback.as_mut()) {
+            if p.is_playing() {
+                p.pause();
+            } else {
+                p.play();
+            }
+        }
+    }
+
+    pub fn seek_to(&mut self, pos: Duration, play: bool) {
+        if let Some(c) = self.current.as_mut()
+            && let Some(p) = c.playback.as_mut()
+        {
+            if c.prerolled {
+                p.seek(pos);
+                if play && !p.is_playing() {
+                    p.play();
+                }
+            } else {
+                c.pending_seek = Some(pos);
+                c.autoplay |= play;
+            }
+        }
+    }
+
+    /// Seeks by `delta_ms` from the current position.
+    pub fn skip(&mut self, delta_ms: i64) {
+        let pos = self.position_ms().unwrap_or(0);
+        let len = self.current.as_ref().and_then(|c| c.playback.as_ref()).and_then(|p| p.duration()).map_or(i64::MAX, |d| d.as_millis() as i64);
+        let to = (pos + delta_ms).clamp(0, len.max(0));
+        let playing = self.current.as_ref().and_then(|c| c.playback.as_ref()).is_some_and(|p| p.is_playing());
+        self.seek_to(Duration::from_millis(to as u64), playing);
+    }
+
+    pub fn set_speed(&mut self, speed: f64) {
+        self.settings.speed = speed;
+        if let Some(p) = self.current.as_mut().and_then(|c| c.playback.as_mut()) {
+            p.set_rate(speed);
+        }
+        self.save_settings();
+    }
+
+    pub fn set_volume(&mut self, v: f64) {
+        self.settings.volume = v.clamp(0.0, 1.0);
+        if let Some(p) = self.current.as_ref().and_then(|c| c.playback.as_ref()) {
+            p.set_volume(self.settings.volume);
+        }
+    }
+
+    pub fn toggle_mute(&mut self) {
+        self.muted = !self.muted;
+        if let Some(p) = self.current.as_ref().and_then(|c| c.playback.as_ref()) {
+            p.set_muted(self.muted);
+        }
+    }
+
+    pub fn position_ms(&self) -> Option<i64> {
+        self.current.as_ref().and_then(|c| c.playback.as_ref()).and_then(|p| p.position()).map(|d| d.as_millis() as i64)
+    }
+
+    pub fn run_search(&mut self) {
+        let q = self.search_query.trim().to_string();
+        if q.is_empty() {
+            self.search_hits = None;
+            return;
+        }
+        if let Some(lib) = &self.lib {
+            lib.search(q);
+        }
+    }
+
+    /// Opens a search hit: its thread, its message, playing from the hit's second.
+    pub fn open_hit(&mut self, hit: &SearchHit) {
+        let start = Duration::from_millis(hit.start_ms.max(0) as u64);
+        match self.messages.iter().find(|m| m.id == hit.message_id).cloned() {
+            Some(m) => self.open_message(m, Some(start), true),
+            None => {
+                self.select_thread(hit.thread_id);
+                self.pending_open = Some((hit.message_id, start));
+                if let Some(lib) = &self.lib {
+                    lib.open(hit.message_id);
+                }
+            }
+        }
+    }
+
+    pub fn send_reply(&mut self) {
+        let body = self.reply_text.trim().to_string();
+        let Some(thread) = self.selected_thread else { return };
+        if body.is_empty() {
+            return;
+        }
+        let parent = self.current.as_ref().filter(|c| c.message.thread_id == thread).map(|c| c.message.id);
+        if let Some(lib) = &self.lib {
+            lib.post_text(thread, parent, body);
+        }
+    }
+
+    pub fn post_comment(&mut self) {
+        let body = self.comment_text.trim().to_string();
+        let at = self.position_ms().unwrap_or(0);
+        if let (false, Some(c), Some(lib)) = (body.is_empty(), &self.current, &self.lib) {
+            lib.comment(c.message.id, at, body);
+        }
+    }
+
+    pub fn react(&mut self, emoji: &str) {
+        let at = self.position_ms().unwrap_or(0);
+        if let (Some(c), Some(lib)) = (&self.current, &self.lib) {
+            lib.react(c.message.id, at, emoji.to_string());
+        }
+    }
+
+    /// Starts the recorder in reply mode; the reply shows up here when it lands (server push).
+    pub fn record_video_reply(&mut self) {
+        let Some(parent) = self.current.as_ref().map(|c| c.message.id).or_else(|| self.messages.last().map(|m| m.id)) else {
+            self.notice = Some("Open a message to reply to first.".into());
+            return;
+        };
+        let exe = std::env::current_exe()
+            .ok()
+            .map(|p| p.with_file_name("vidmsg-recorder"))
+            .filter(|p| p.exists())
+            .unwrap_or_else(|| PathBuf::from("vidmsg-recorder"));
+        match std::process::Command::new(&exe)
+            .args(["--reply-to", &parent.to_string(), "--server", &self.settings.server, "--token", &self.settings.token])
+            .spawn()
+        {
+            Ok(_) => self.notice = Some(format!("Recording a reply to message {parent} in the recorder window.")),
+            Err(e) => self.notice = Some(format!("Could not start {}: {e}", exe.display())),
+        }
+    }
+
+    /// Sends how far the user watched, at most every 5 s.
+    fn report_view(&mut self) {
+        if let (Some(c), Some(lib)) = (self.current.as_mut(), &self.lib)
+            && c.watched_ms > c.reported_ms
+        {
+            lib.view(c.message.id, c.watched_ms);
+            c.reported_ms = c.watched_ms;
+            c.last_view_report = Instant::now();
+        }
+    }
+
+    /// Applies answers and events, and watches playback.
+    pub fn poll(&mut self) {
+        while let Ok(loaded) = self.rx.try_recv() {
+            self.apply(loaded);
+        }
+        if let Some(c) = self.current.as_mut()
+            && let Some(p) = c.playback.as_mut()
+        {
+            for ev in p.poll() {
+                match ev {
+                    PlaybackEvent::Error(e) => {
+                        c.error = Some(e);
+                    }
+                    PlaybackEvent::Prerolled => {
+                        if !c.prerolled {
+                            c.prerolled = true;
+                            if let Some(pos) = c.pending_seek.take() {
+                                p.seek(pos);
+                            }
+                            if (self.settings.speed - 1.0).abs() > 1e-3 {
+                                p.set_rate(self.settings.speed);
+                            }
+                            if c.autoplay {
+                                p.play();
+                            }
+                        }
+                    }
+                    PlaybackEvent::EndOfStream | PlaybackEvent::Buffering(_) => {}
+                }
+            }
+            if let Some(pos) = p.position() {
+                c.watched_ms = c.watched_ms.max(pos.as_millis() as i64);
+            }
+        }
+        if self.current.as_ref().is_some_and(|c| c.last_view_report.elapsed() > Duration::from_secs(5)) {
+            self.report_view();
+        }
+        if self.report && self.last_report.elapsed() >= Duration::from_secs(1) {
+            self.last_report = Instant::now();
+            let c = self.current.as_ref();
+            eprintln!(
+                "{}",
+                serde_json::json!({
+                    "event": "player",
+                    "message_id": c.map(|c| c.message.id),
+                    "frames_shown": c.map_or(0, |c| c.frames_shown),
+                    "position_ms": self.position_ms(),
+                    "first_frame_ms": c.and_then(|c| c.first_frame_after).map(|d| d.as_millis() as u64),
+                    "error": c.and_then(|c| c.error.clone()),
+                })
+            );
+        }
+    }
+
+    fn apply(&mut self, loaded: Loaded) {
+        match loaded {
+            Loaded::SignedIn(r) => {
+                self.signing_in = false;
+                match r {
+                    Ok(name) => {
+                        self.settings.server = self.draft_server.trim().trim_end_matches('/').to_string();
+                        self.settings.token = self.draft_token.trim().to_string();
+                        self.save_settings();
+                        self.signed_in_as = Some(name);
+                        self.view = View::Library;
+                        if let Some(lib) = &self.lib {
+                            lib.threads();
+                            lib.follow_events();
+                            if let Some(id) = self.open_on_start.take() {
+                                self.pending_open = Some((id, Duration::ZERO));
+                                lib.open(id);
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        self.lib = None;
+                        self.view = View::SignIn;
+                        self.notice = Some(format!("Could not sign in: {e}"));
+                    }
+                }
+            }
+            Loaded::Threads(Ok(t)) => {
+                self.threads = t;
+                self.threads_error = None;
+            }
+            Loaded::Threads(Err(e)) => self.threads_error = Some(e),
+            Loaded::Messages(thread, Ok(m)) if Some(thread) == self.selected_thread => {
+                if let Some(c) = self.current.as_mut()
+                    && let Some(fresh) = m.iter().find(|x| x.id == c.message.id)
+                {
+                    c.message.status = fresh.status;
+                    c.message.status_reason = fresh.status_reason.clone();
+                }
+                self.messages = m;
+            }
+            Loaded::Messages(_, Ok(_)) => {}
+            Loaded::Messages(_, Err(e)) => self.notice = Some(format!("Could not load messages: {e}")),
+            Loaded::Open(Ok(m)) => {
+                let start = self.pending_open.take().filter(|(id, _)| *id == m.id).map(|(_, s)| s);
+                self.open_message(m, start, true);
+            }
+            Loaded::Open(Err(e)) => self.notice = Some(format!("Could not open the message: {e}")),
+            Loaded::Transcript(id, r) => {
+                if let Some(c) = self.current.as_mut().filter(|c| c.message.id == id) {
+                    match r {
+                        Ok(s) => c.transcript = s,
+                        Err(e) => tracing::debug!(error = %e, "no transcript"),
+                    }
+                }
+            }
+            Loaded::Captions(id, r) => {
+                if let (Some(c), Ok(cues)) = (self.current.as_mut().filter(|c| c.message.id == id), r) {
+                    c.cues = cues;
+                }
+            }
+            Loaded::Comments(id, r) => {
+                if let (Some(c), Ok(list)) = (self.current.as_mut().filter(|c| c.message.id == id), r) {
+                    c.comments = list;
+                }
+            }
+            Loaded::Reactions(id, r) => {
+                if let (Some(c), Ok(list)) = (self.current.as_mut().filter(|c| c.message.id == id), r) {
+                    c.reactions = list;
+                }
+            }
+            Loaded::Search(q, r) => {
+                if q == self.search_query.trim() {
+                    match r {
+                        Ok(h) => self.search_hits = Some(h),
+                        Err(e) => self.notice = Some(format!("Search failed: {e}")),
+                    }
+                }
+            }
+            Loaded::Posted(Ok(m)) => {
+                self.reply_text.clear();
+                self.upsert_message(m);
+            }
+            Loaded::Posted(Err(e)) => self.notice = Some(format!("Could not send the reply: {e}")),
+            Loaded::CommentPosted(Ok(cm)) => {
+                self.comment_text.clear();
+                self.add_comment(cm);
+            }
+            Loaded::ReactionPosted(Ok(r)) => self.add_reaction(r),
+            Loaded::CommentPosted(Err(e)) | Loaded::ReactionPosted(Err(e)) => self.notice = Some(format!("Could not post: {e}")),
+            Loaded::Event(ev) => self.apply_event(ev),
+            Loaded::Feed(up) => self.feed_connected = up,
+        }
+    }
+
+    fn apply_event(&mut self, ev: ServerEvent) {
+        match ev {
+            ServerEvent::Thread { mut thread } => {
+                if self.selected_thread == Some(thread.id) {
+                    thread.unread_count = 0;
+                    if let Some(lib) = &self.lib {
+                        lib.mark_read(thread.id);
+                    }
+                }
+                self.threads.retain(|t| t.id != thread.id);
+                self.threads.push(thread);
+                self.threads.sort_by_key(|t| std::cmp::Reverse((t.updated_at_ms, t.id)));
+            }
+            ServerEvent::Message { message } => self.upsert_message(*message),
+            ServerEvent::Comment { comment } => self.add_comment(comment),
+            ServerEvent::Reaction { reaction } => self.add_reaction(reaction),
+        }
+    }
+
+    fn upsert_message(&mut self, m: Message) {
+        if let Some(c) = self.current.as_mut().filter(|c| c.message.id == m.id) {
+            let became_ready = c.message.status != MessageStatus::Ready && m.status == MessageStatus::Ready;
+            let got_video = c.message.video_url.is_none() && m.video_url.is_some();
+            c.message = m.clone();
+            if got_video && c.playback.is_none() {
+                let mut cur = self.current.take();
+                if let Some(cur) = cur.as_mut() {
+                    self.start_playback(cur);
+                }
+                self.current = cur;
+            }
+            if became_ready && let Some(lib) = &self.lib {
+                lib.details(m.id, true);
+            }
+        }
+        if Some(m.thread_id) == self.selected_thread {
+            match self.messages.iter_mut().find(|x| x.id == m.id) {
+                Some(x) => *x = m,
+                None => {
+                    self.messages.push(m);
+                    self.messages.sort_by_key(|x| x.id);
+                }
+            }
+        }
+    }
+
+    fn add_comment(&mut self, cm: Comment) {
+        if let Some(c) = self.current.as_mut().filter(|c| c.message.id == cm.message_id)
+            && !c.comments.iter().any(|x| x.id == cm.id)
+        {
+            c.comments.push(cm);
+            c.comments.sort_by_key(|x| (x.at_ms, x.id));
+        }
+    }
+
+    fn add_reaction(&mut self, r: Reaction) {
+        if let Some(c) = self.current.as_mut().filter(|c| c.message.id == r.message_id)
+            && !c.reactions.iter().any(|x| x.id == r.id)
+        {
+            c.reactions.push(r);
+        }
+    }
+
+    /// Takes the newest decoded frame into the texture.
+    pub fn update_texture(&mut self, ctx: &egui::Context) {
+        let Some(c) = self.current.as_mut() else { return };
+        let Some(frame) = c.playback.as_ref().and_then(|p| p.frames.take()) else { return };
+        let image = egui::ColorImage::from_rgba_unmultiplied([frame.width as usize, frame.height as usize], &frame.rgba);
+        match &mut c.texture {
+            Some(t) => t.set(image, egui::TextureOptions::LINEAR),
+            None => c.texture = Some(ctx.load_texture("video", image, egui::TextureOptions::LINEAR)),
+        }
+        c.frames_shown += 1;
+        if c.first_frame_after.is_none() {
+            c.first_frame_after = Some(c.opened_at.elapsed());
+        }
+    }
+}
+
+impl eframe::App for PlayerApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.poll();
+        self.update_texture(&ctx);
+        crate::ui::show(self, ui);
+        if self.current.as_ref().and_then(|c| c.playback.as_ref()).is_some_and(|p| p.is_playing()) || self.report {
+            // The seek bar, the transcript highlight and the captions follow the clock.
+            ctx.request_repaint_after(Duration::from_millis(200));
+        }
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.report_view();
+    }
+}

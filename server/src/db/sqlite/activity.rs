@@ -1,0 +1,88 @@
+//! Activity for the apps: unread counts per thread, marking a thread read, and the change feed
+//! (what changed in a user's threads since a time), which the server pushes as events.
+
+use std::collections::HashMap;
+
+use sqlx::SqlitePool;
+use vidmsg_api::{Comment, Id, Reaction};
+
+use crate::db::{Changes, DbResult};
+
+pub(super) async fn unread_counts(pool: &SqlitePool, user: Id) -> DbResult<HashMap<Id, i64>> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT tm.thread_id,
+            (SELECT count(*) FROM messages m WHERE m.thread_id = tm.thread_id AND m.author_id != ?1
+                AND m.created_at_ms > coalesce(
+                    (SELECT r.last_read_ms FROM thread_reads r WHERE r.thread_id = tm.thread_id AND r.user_id = ?1), 0))
+         FROM thread_members tm WHERE tm.user_id = ?1",
+    )
+    .bind(user)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+pub(super) async fn mark_read(pool: &SqlitePool, thread: Id, user: Id, now_ms: i64) -> DbResult<()> {
+    sqlx::query(
+        "INSERT INTO thread_reads (thread_id, user_id, last_read_ms) VALUES (?, ?, ?)
+         ON CONFLICT (thread_id, user_id) DO UPDATE SET last_read_ms = max(last_read_ms, excluded.last_read_ms)",
+    )
+    .bind(thread)
+    .bind(user)
+    .bind(now_ms)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+pub(super) async fn changes_since(pool: &SqlitePool, user: Id, since_ms: i64) -> DbResult<Changes> {
+    let threads: Vec<(i64,)> = sqlx::query_as(
+        "SELECT t.id FROM threads t JOIN thread_members tm ON tm.thread_id = t.id AND tm.user_id = ?
+         WHERE t.updated_at_ms > ? ORDER BY t.updated_at_ms",
+    )
+    .bind(user)
+    .bind(since_ms)
+    .fetch_all(pool)
+    .await?;
+    let messages: Vec<(i64,)> = sqlx::query_as(
+        "SELECT m.id FROM messages m JOIN thread_members tm ON tm.thread_id = m.thread_id AND tm.user_id = ?
+         WHERE m.updated_at_ms > ? ORDER BY m.updated_at_ms LIMIT 500",
+    )
+    .bind(user)
+    .bind(since_ms)
+    .fetch_all(pool)
+    .await?;
+    type Tuple = (i64, i64, String, i64, String, i64);
+    let comments: Vec<Tuple> = sqlx::query_as(
+        "SELECT c.id, c.message_id, u.name, c.at_ms, c.body, c.created_at_ms FROM comments c
+            JOIN users u ON u.id = c.author_id JOIN messages m ON m.id = c.message_id
+            JOIN thread_members tm ON tm.thread_id = m.thread_id AND tm.user_id = ?
+         WHERE c.created_at_ms > ? ORDER BY c.created_at_ms LIMIT 500",
+    )
+    .bind(user)
+    .bind(since_ms)
+    .fetch_all(pool)
+    .await?;
+    let reactions: Vec<Tuple> = sqlx::query_as(
+        "SELECT r.id, r.message_id, u.name, r.at_ms, r.emoji, r.created_at_ms FROM reactions r
+            JOIN users u ON u.id = r.author_id JOIN messages m ON m.id = r.message_id
+            JOIN thread_members tm ON tm.thread_id = m.thread_id AND tm.user_id = ?
+         WHERE r.created_at_ms > ? ORDER BY r.created_at_ms LIMIT 500",
+    )
+    .bind(user)
+    .bind(since_ms)
+    .fetch_all(pool)
+    .await?;
+    Ok(Changes {
+        threads: threads.into_iter().map(|(id,)| id).collect(),
+        messages: messages.into_iter().map(|(id,)| id).collect(),
+        comments: comments
+            .into_iter()
+            .map(|(id, message_id, author, at_ms, body, created_at_ms)| Comment { id, message_id, author, at_ms, body, created_at_ms })
+            .collect(),
+        reactions: reactions
+            .into_iter()
+            .map(|(id, message_id, author, at_ms, emoji, created_at_ms)| Reaction { id, message_id, author, at_ms, emoji, created_at_ms })
+            .collect(),
+    })
+}
