@@ -35,6 +35,13 @@ pub enum Command {
     Inbox,
     /// Search every transcript you can see; prints thread, message, time and snippet.
     Search { query: String },
+    /// Benchmark helper: open URL (a file path or http URL), wait for the first decoded frame
+    /// (optionally after seeking to --start), print the times as JSON, exit.
+    BenchOpen {
+        url: String,
+        #[arg(long)]
+        start: Option<f64>,
+    },
 }
 
 fn clock(ms: i64) -> String {
@@ -45,6 +52,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
     let Some(command) = cli.command else {
         return run_app(AppOptions { settings_path: None, server: cli.server, token: cli.token, open: cli.open, audio_sink: cli.audio_sink, report: cli.report });
     };
+    if let Command::BenchOpen { url, start } = &command {
+        return bench_open(url, *start);
+    }
     let saved = Settings::load(&Settings::default_path()).unwrap_or_default();
     let server = cli.server.unwrap_or(saved.server);
     let token = cli.token.filter(|t| !t.is_empty()).unwrap_or(saved.token);
@@ -67,6 +77,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
                     }
                 }
             }
+            Command::BenchOpen { .. } => {}
             Command::Search { query } => {
                 let res = client.search(&SearchQuery { q: query, ..Default::default() }).await?;
                 if res.hits.is_empty() {
@@ -89,4 +100,42 @@ fn run_app(options: AppOptions) -> anyhow::Result<()> {
     };
     eframe::run_native("vidmsg player", native, Box::new(move |cc| Ok(Box::new(PlayerApp::new(&cc.egui_ctx, options)?))))
         .map_err(|e| anyhow::anyhow!("the player window could not open: {e}"))
+}
+
+/// Open → first frame (and seek → first frame at the new place), headless: the same playback
+/// pipeline the app shows, without a window.
+fn bench_open(url: &str, start: Option<f64>) -> anyhow::Result<()> {
+    use std::time::{Duration, Instant};
+    let uri = if url.contains("://") { url.to_string() } else { format!("file://{}", std::fs::canonicalize(url)?.display()) };
+    let t0 = Instant::now();
+    let mut p = vidmsg_media::Playback::open(&uri, Some("fakesink"))?;
+    let deadline = t0 + Duration::from_secs(30);
+    let wait_frame = |p: &mut vidmsg_media::Playback, after: Option<Duration>| -> anyhow::Result<()> {
+        loop {
+            for ev in p.poll() {
+                if let vidmsg_media::PlaybackEvent::Error(e) = ev {
+                    anyhow::bail!("playback failed: {e}");
+                }
+            }
+            if let Some(f) = p.frames.take()
+                && after.is_none_or(|a| f.pts.is_some_and(|t| t + Duration::from_millis(50) >= a))
+            {
+                return Ok(());
+            }
+            anyhow::ensure!(Instant::now() < deadline, "no frame within 30 s");
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    };
+    wait_frame(&mut p, None)?;
+    let first = t0.elapsed();
+    let mut seek_ms = None;
+    if let Some(s) = start {
+        let target = Duration::from_secs_f64(s.max(0.0));
+        let t1 = Instant::now();
+        p.seek(target);
+        wait_frame(&mut p, Some(target))?;
+        seek_ms = Some(t1.elapsed().as_secs_f64() * 1000.0);
+    }
+    println!("{}", serde_json::json!({"first_frame_ms": first.as_secs_f64() * 1000.0, "seek_ms": seek_ms}));
+    Ok(())
 }

@@ -74,6 +74,7 @@ impl FrameMailbox {
             .field("format", "RGBA")
             .build();
         let mailbox = self.clone();
+        let preroll_box = self.clone();
         gst_app::AppSink::builder()
             .caps(&caps)
             .sync(sync)
@@ -90,9 +91,13 @@ impl FrameMailbox {
                         }
                         Ok(gst::FlowSuccess::Ok)
                     })
-                    .new_preroll(|sink| {
-                        // Prerolled frames (paused, or just after a seek) come here; show them too.
-                        let _ = sink.pull_preroll();
+                    .new_preroll(move |sink| {
+                        // The first frame while paused (after opening or a seek) comes here: show it.
+                        if let Ok(sample) = sink.pull_preroll()
+                            && let Some(frame) = to_frame(&sample)
+                        {
+                            preroll_box.put(frame);
+                        }
                         Ok(gst::FlowSuccess::Ok)
                     })
                     .build(),
