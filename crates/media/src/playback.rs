@@ -64,7 +64,11 @@ impl Playback {
             }
             playbin.set_property("audio-sink", &sink);
         }
-        // No subtitles from the container: captions come from the server's WebVTT.
+        // Progressive download: the clip goes through a temporary file (queue2), so qtdemux
+        // reads it in pull mode and can seek in fragmented MP4 (the recorder's files), which
+        // it cannot when pushed a plain HTTP stream. No subtitles from the container: captions
+        // come from the server's WebVTT.
+        playbin.set_property_from_str("flags", "video+audio+soft-volume+deinterlace+soft-colorbalance+download");
         playbin
             .set_state(gst::State::Paused)
             .map_err(|_| MediaError::Source(format!("cannot open {}", redact(uri))))?;
@@ -158,8 +162,10 @@ impl Playback {
                 }
                 gst::MessageView::Buffering(b) => {
                     let p = b.percent();
-                    // Live network buffering: hold playback until the buffer fills.
-                    if self.playing {
+                    // Stream buffering: hold playback until the buffer fills. (In download mode
+                    // the percentage is of the whole file: playback goes on meanwhile.)
+                    let download = b.buffering_stats().0 == gst::BufferingMode::Download;
+                    if self.playing && !download {
                         let _ = self.playbin.set_state(if p < 100 { gst::State::Paused } else { gst::State::Playing });
                     }
                     out.push(PlaybackEvent::Buffering(p));

@@ -259,12 +259,17 @@ impl PlayerApp {
     }
 
     pub fn toggle_play(&mut self) {
+        let mut paused = false;
         if let Some(p) = self.current.as_mut().and_then(|c| c.playback.as_mut()) {
             if p.is_playing() {
                 p.pause();
+                paused = true;
             } else {
                 p.play();
             }
+        }
+        if paused {
+            self.report_view();
         }
     }
 

@@ -91,6 +91,8 @@ pub struct RecorderApp {
     pub preview_key: String,
     pub preview_error: Option<String>,
     pub preview_texture: Option<egui::TextureHandle>,
+    /// The preview camera's frame count and when it last changed (for the frozen-camera warning).
+    pub preview_camera: Option<(u64, std::time::Instant)>,
     pub rt: tokio::runtime::Runtime,
     wake: Option<Arc<dyn Fn() + Send + Sync>>,
 }
@@ -151,6 +153,7 @@ impl RecorderApp {
             preview_key: String::new(),
             preview_error: None,
             preview_texture: None,
+            preview_camera: None,
             rt,
             wake: Some(wake),
         };

@@ -122,7 +122,9 @@ async fn the_player_finds_a_phrase_plays_from_it_and_takes_replies() -> anyhow::
         assert!((1.5..=2.6).contains(&ratio), "1×: {at_1x} ms, 2×: {at_2x} ms in 2 s (ratio {ratio:.2})");
 
         // A comment at the current second becomes a mark on the seek bar.
-        h.state_mut().current.as_mut().and_then(|c| c.playback.as_mut()).map(|p| p.pause());
+        h.get_by_label("Pause").click();
+        h.run_steps(2);
+        assert!(h.query_by_label("Play").is_some(), "paused");
         type_into(&mut h, "Comment", "Nice chart here");
         h.get_by_label("Post comment").click();
         step_until(&mut h, Duration::from_secs(10), "the comment mark", |h| h.query_by_label_contains("by alice: Nice chart here").is_some());
@@ -146,7 +148,9 @@ async fn the_player_finds_a_phrase_plays_from_it_and_takes_replies() -> anyhow::
     })
     .await??;
 
-    // The views were recorded on the server.
+    // How far alice watched was recorded (on pause), and the comment is on the server.
+    let views = alice.list_views(message_id).await?;
+    assert!(views.iter().any(|v| v.user == "alice" && v.watched_ms > 0), "{views:?}");
     let comments = alice.list_comments(message_id).await?;
     assert!(comments.iter().any(|c| c.body == "Nice chart here" && c.author == "alice"));
     Ok(())
@@ -240,5 +244,77 @@ async fn the_player_window_plays_a_clip_under_xvfb() -> anyhow::Result<()> {
     let _ = app.wait();
     eprintln!("player window screenshot {}: {stats:?}, frames {frames:?}", shot.display());
     assert!(stats.lit > 0.2 && stats.stddev > 10.0, "the window drew something: {stats:?}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_video_that_cannot_play_shows_a_message_not_a_crash() -> anyhow::Result<()> {
+    let srv = TestServer::spawn().await?;
+    let token = srv.token("alice").await?;
+    let alice = Client::new(srv.base_url(), Some(token.clone()))?;
+    let t = alice.create_thread(&CreateThread { title: "Broken".into(), members: vec![] }).await?;
+    let msg = alice
+        .create_message(t.id, &CreateMessage { kind: MessageKind::Video, title: Some("Not a video".into()), body: None, parent_id: None, content_type: Some("video/mp4".into()) })
+        .await?;
+    upload_all(&alice, msg.id, b"this is not an mp4 file, just some bytes that no demuxer knows").await?;
+    let dir = tempfile::tempdir()?;
+    let settings = dir.path().join("player.json");
+    Settings { server: srv.base_url().to_string(), token, ..Settings::default() }.save(&settings)?;
+    tokio::task::spawn_blocking(move || {
+        let options = AppOptions { settings_path: Some(settings), audio_sink: Some("fakesink".into()), open: Some(msg.id), ..Default::default() };
+        let mut h = Harness::builder().with_size([1280.0, 800.0]).build_eframe(|cc| PlayerApp::new(&cc.egui_ctx, options).expect("app"));
+        step_until(&mut h, Duration::from_secs(20), "the playback error", |h| h.query_by_label_contains("Cannot play this video").is_some());
+        // The app keeps working: the thread is listed and can be opened.
+        assert!(h.query_all_by_label("Broken").count() >= 1);
+    })
+    .await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn playback_seeks_in_a_fragmented_recording_over_http() -> anyhow::Result<()> {
+    // The recorder writes fragmented MP4; over plain HTTP qtdemux could not seek in it until the
+    // player read through a download buffer. 12 s, one fragment per second, like a recording.
+    let dir = tempfile::tempdir()?;
+    let clip = dir.path().join("fragmented.mp4");
+    let status = std::process::Command::new("gst-launch-1.0")
+        .args(["-q", "videotestsrc", "num-buffers=360", "pattern=ball", "!", "video/x-raw,width=640,height=360,framerate=30/1"])
+        .args(["!", "x264enc", "speed-preset=ultrafast", "key-int-max=60", "!", "h264parse", "!", "mp4mux", "fragment-duration=1000", "streamable=true"])
+        .args(["!", "filesink", &format!("location={}", clip.display())])
+        .status()?;
+    anyhow::ensure!(status.success());
+    let srv = TestServer::spawn().await?;
+    let alice = srv.user("alice").await?;
+    let t = alice.create_thread(&CreateThread { title: "Seek".into(), members: vec![] }).await?;
+    let msg = alice
+        .create_message(t.id, &CreateMessage { kind: MessageKind::Video, title: Some("Fragments".into()), body: None, parent_id: None, content_type: Some("video/mp4".into()) })
+        .await?;
+    let msg = upload_all(&alice, msg.id, &std::fs::read(&clip)?).await?;
+    let url = alice.get_message(msg.id).await?.video_url.ok_or_else(|| anyhow::anyhow!("no video_url"))?;
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let mut p = vidmsg_media::Playback::open(&url, Some("fakesink"))?;
+        let wait = |p: &mut vidmsg_media::Playback, at_least: Duration| -> anyhow::Result<Duration> {
+            let deadline = Instant::now() + Duration::from_secs(20);
+            loop {
+                for ev in p.poll() {
+                    if let vidmsg_media::PlaybackEvent::Error(e) = ev {
+                        anyhow::bail!("playback error: {e}");
+                    }
+                }
+                if let Some(pts) = p.frames.take().and_then(|f| f.pts).filter(|t| *t >= at_least) {
+                    return Ok(pts);
+                }
+                anyhow::ensure!(Instant::now() < deadline, "no frame at or after {at_least:?}");
+                std::thread::sleep(Duration::from_millis(5));
+            }
+        };
+        wait(&mut p, Duration::ZERO)?;
+        p.seek(Duration::from_secs(8));
+        let at = wait(&mut p, Duration::from_millis(7_900))?;
+        assert!(at < Duration::from_millis(8_200), "landed at {at:?}");
+        assert_eq!(p.duration().map(|d| d.as_secs()), Some(12));
+        Ok(())
+    })
+    .await??;
     Ok(())
 }

@@ -250,3 +250,37 @@ async fn the_recorder_window_draws_under_xvfb() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_app_in_reply_mode_records_a_reply_in_the_thread() -> anyhow::Result<()> {
+    let work = tempfile::tempdir()?;
+    let srv = TestServer::spawn().await?;
+    let token = srv.token("alice").await?;
+    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
+    let t = alice.create_thread(&vidmsg_api::CreateThread { title: "Reviews".into(), members: vec![] }).await?;
+    let parent = alice
+        .create_message(t.id, &vidmsg_api::CreateMessage { kind: vidmsg_api::MessageKind::Text, title: Some("Look at this".into()), body: Some("Look at this".into()), parent_id: None, content_type: None })
+        .await?;
+    let path = test_settings(work.path(), srv.base_url())?;
+    let reply_id = tokio::task::spawn_blocking(move || -> anyhow::Result<i64> {
+        // Signed in from the command line (`--token`), in reply mode, no countdown.
+        let mut s = Settings::load(&path)?;
+        s.countdown = 0;
+        s.save(&path)?;
+        let options = AppOptions { settings_path: Some(path), reply_to: Some(parent.id), token: Some(token), preview: false, ..Default::default() };
+        let mut h = Harness::builder().with_size([960.0, 720.0]).build_eframe(|cc| RecorderApp::new(&cc.egui_ctx, options).expect("app"));
+        assert_eq!(h.state().view, View::Main);
+        assert!(h.query_by_label_contains("replying to message").is_some());
+        h.get_by_label("Record").click();
+        step_until(&mut h, Duration::from_secs(30), "1 s recorded", |h| recorded_ms(h) >= 1_000);
+        h.get_by_label("Stop").click();
+        step_until(&mut h, Duration::from_secs(30), "the link", |h| h.query_by_label("Link ready").is_some());
+        let Phase::Done { message_id, .. } = h.state().phase else { anyhow::bail!("not done") };
+        Ok(message_id)
+    })
+    .await??;
+    let reply = alice.get_message(reply_id).await?;
+    assert_eq!((reply.thread_id, reply.parent_id), (t.id, Some(parent.id)));
+    assert_eq!(reply.kind, vidmsg_api::MessageKind::Video);
+    Ok(())
+}
