@@ -133,7 +133,8 @@ impl Client {
 
     /// Marks the thread read (up to now) for the caller.
     pub async fn mark_read(&self, thread: Id) -> Result<()> {
-        self.send_empty(self.request(Method::POST, &format!("api/threads/{thread}/read"))?).await
+        self.send_empty(self.request(Method::POST, &format!("api/threads/{thread}/read"))?)
+            .await
     }
 
     /// Opens the server's event feed (changes after `since_ms`, default now).
@@ -142,7 +143,11 @@ impl Client {
             Some(t) => format!("api/events?since_ms={t}"),
             None => "api/events".to_string(),
         };
-        let resp = self.request(Method::GET, &path)?.header("accept", "text/event-stream").send().await?;
+        let resp = self
+            .request(Method::GET, &path)?
+            .header("accept", "text/event-stream")
+            .send()
+            .await?;
         let status = resp.status();
         if !status.is_success() {
             let bytes = resp.bytes().await?;

@@ -6,11 +6,11 @@
 //! OpenAPI schemas for the server's spec.
 
 mod client;
-mod events;
 mod error;
+mod events;
 mod types;
 
 pub use client::Client;
-pub use events::EventStream;
 pub use error::ClientError;
+pub use events::EventStream;
 pub use types::*;

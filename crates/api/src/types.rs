@@ -379,11 +379,19 @@ pub struct EventsQuery {
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerEvent {
     /// A thread was created or has new activity (carries the caller's unread count).
-    Thread { thread: Thread },
+    Thread {
+        thread: Thread,
+    },
     /// A message was posted or changed (upload finished, transcribed, failed).
-    Message { message: Box<Message> },
-    Comment { comment: Comment },
-    Reaction { reaction: Reaction },
+    Message {
+        message: Box<Message>,
+    },
+    Comment {
+        comment: Comment,
+    },
+    Reaction {
+        reaction: Reaction,
+    },
 }
 
 impl ServerEvent {

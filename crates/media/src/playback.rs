@@ -39,18 +39,29 @@ impl Playback {
         let playbin = gst::ElementFactory::make("playbin")
             .property("uri", uri)
             .build()
-            .map_err(|_| MediaError::MissingPlugins("playbin (gstreamer1.0-plugins-base)".into()))?;
+            .map_err(|_| {
+                MediaError::MissingPlugins("playbin (gstreamer1.0-plugins-base)".into())
+            })?;
         let frames = FrameMailbox::default();
         let video = gst::Bin::new();
         let convert = gst::ElementFactory::make("videoconvert")
             .build()
             .map_err(|_| MediaError::MissingPlugins("videoconvert".into()))?;
         let sink = frames.appsink(true);
-        video.add_many([&convert, sink.upcast_ref()]).map_err(|e| MediaError::Build(e.to_string()))?;
-        convert.link(&sink).map_err(|e| MediaError::Build(e.to_string()))?;
-        let pad = convert.static_pad("sink").ok_or_else(|| MediaError::Build("videoconvert has no sink pad".into()))?;
-        let ghost = gst::GhostPad::with_target(&pad).map_err(|e| MediaError::Build(e.to_string()))?;
-        video.add_pad(&ghost).map_err(|e| MediaError::Build(e.to_string()))?;
+        video
+            .add_many([&convert, sink.upcast_ref()])
+            .map_err(|e| MediaError::Build(e.to_string()))?;
+        convert
+            .link(&sink)
+            .map_err(|e| MediaError::Build(e.to_string()))?;
+        let pad = convert
+            .static_pad("sink")
+            .ok_or_else(|| MediaError::Build("videoconvert has no sink pad".into()))?;
+        let ghost =
+            gst::GhostPad::with_target(&pad).map_err(|e| MediaError::Build(e.to_string()))?;
+        video
+            .add_pad(&ghost)
+            .map_err(|e| MediaError::Build(e.to_string()))?;
         playbin.set_property("video-sink", &video);
         if let Ok(tempo) = gst::ElementFactory::make("scaletempo").build() {
             playbin.set_property("audio-filter", &tempo);
@@ -68,11 +79,20 @@ impl Playback {
         // reads it in pull mode and can seek in fragmented MP4 (the recorder's files), which
         // it cannot when pushed a plain HTTP stream. No subtitles from the container: captions
         // come from the server's WebVTT.
-        playbin.set_property_from_str("flags", "video+audio+soft-volume+deinterlace+soft-colorbalance+download");
+        playbin.set_property_from_str(
+            "flags",
+            "video+audio+soft-volume+deinterlace+soft-colorbalance+download",
+        );
         playbin
             .set_state(gst::State::Paused)
             .map_err(|_| MediaError::Source(format!("cannot open {}", redact(uri))))?;
-        Ok(Self { playbin, frames, rate: 1.0, playing: false, ended: false })
+        Ok(Self {
+            playbin,
+            frames,
+            rate: 1.0,
+            playing: false,
+            ended: false,
+        })
     }
 
     pub fn play(&mut self) {
@@ -102,7 +122,14 @@ impl Playback {
         if self.rate == 1.0 {
             let _ = self.playbin.seek_simple(flags, pos);
         } else {
-            let _ = self.playbin.seek(self.rate, flags, gst::SeekType::Set, pos, gst::SeekType::None, gst::ClockTime::NONE);
+            let _ = self.playbin.seek(
+                self.rate,
+                flags,
+                gst::SeekType::Set,
+                pos,
+                gst::SeekType::None,
+                gst::ClockTime::NONE,
+            );
         }
     }
 
@@ -136,23 +163,32 @@ impl Playback {
     }
 
     pub fn position(&self) -> Option<Duration> {
-        self.playbin.query_position::<gst::ClockTime>().map(|t| Duration::from_nanos(t.nseconds()))
+        self.playbin
+            .query_position::<gst::ClockTime>()
+            .map(|t| Duration::from_nanos(t.nseconds()))
     }
 
     pub fn duration(&self) -> Option<Duration> {
-        self.playbin.query_duration::<gst::ClockTime>().map(|t| Duration::from_nanos(t.nseconds()))
+        self.playbin
+            .query_duration::<gst::ClockTime>()
+            .map(|t| Duration::from_nanos(t.nseconds()))
     }
 
     /// Reads the bus; what happened since the last call.
     pub fn poll(&mut self) -> Vec<PlaybackEvent> {
         let mut out = Vec::new();
-        let Some(bus) = self.playbin.bus() else { return out };
+        let Some(bus) = self.playbin.bus() else {
+            return out;
+        };
         while let Some(msg) = bus.pop() {
             match msg.view() {
                 gst::MessageView::Error(e) => {
                     self.playing = false;
                     let _ = self.playbin.set_state(gst::State::Null);
-                    out.push(PlaybackEvent::Error(describe_error(&e.error(), e.debug().as_deref())));
+                    out.push(PlaybackEvent::Error(describe_error(
+                        &e.error(),
+                        e.debug().as_deref(),
+                    )));
                 }
                 gst::MessageView::Eos(_) => {
                     self.playing = false;
@@ -166,7 +202,11 @@ impl Playback {
                     // the percentage is of the whole file: playback goes on meanwhile.)
                     let download = b.buffering_stats().0 == gst::BufferingMode::Download;
                     if self.playing && !download {
-                        let _ = self.playbin.set_state(if p < 100 { gst::State::Paused } else { gst::State::Playing });
+                        let _ = self.playbin.set_state(if p < 100 {
+                            gst::State::Paused
+                        } else {
+                            gst::State::Playing
+                        });
                     }
                     out.push(PlaybackEvent::Buffering(p));
                 }
@@ -189,9 +229,16 @@ fn describe_error(err: &gst::glib::Error, debug: Option<&str>) -> String {
     let debug = debug.unwrap_or_default();
     if debug.contains("404") || err.message().contains("Not Found") {
         "the video is not on the server (404)".into()
-    } else if err.matches(gst::ResourceError::NotFound) || err.matches(gst::ResourceError::OpenRead) || err.matches(gst::ResourceError::Read) {
+    } else if err.matches(gst::ResourceError::NotFound)
+        || err.matches(gst::ResourceError::OpenRead)
+        || err.matches(gst::ResourceError::Read)
+    {
         format!("the video could not be fetched: {}", err.message())
-    } else if err.matches(gst::StreamError::Decode) || err.matches(gst::StreamError::TypeNotFound) || err.matches(gst::StreamError::Demux) || err.matches(gst::StreamError::CodecNotFound) {
+    } else if err.matches(gst::StreamError::Decode)
+        || err.matches(gst::StreamError::TypeNotFound)
+        || err.matches(gst::StreamError::Demux)
+        || err.matches(gst::StreamError::CodecNotFound)
+    {
         format!("the video cannot be decoded: {}", err.message())
     } else {
         err.message().to_string()
@@ -202,4 +249,3 @@ fn describe_error(err: &gst::glib::Error, debug: Option<&str>) -> String {
 fn redact(uri: &str) -> String {
     uri.split('?').next().unwrap_or(uri).to_string()
 }
-

@@ -2,13 +2,13 @@
 //! comes back on a channel as a [`Loaded`], followed by a repaint request. The event feed (server
 //! push) runs the same way and reconnects by itself.
 
-use std::sync::mpsc;
 use std::sync::Arc;
+use std::sync::mpsc;
 use std::time::Duration;
 
 use vidmsg_api::{
-    Client, Comment, CreateComment, CreateMessage, CreateReaction, Id, Message, MessageKind, PageQuery, Reaction, SearchHit, SearchQuery,
-    Segment, ServerEvent, Thread,
+    Client, Comment, CreateComment, CreateMessage, CreateReaction, Id, Message, MessageKind,
+    PageQuery, Reaction, SearchHit, SearchQuery, Segment, ServerEvent, Thread,
 };
 
 use super::vtt::{self, Cue};
@@ -49,9 +49,24 @@ fn text<E: std::fmt::Display>(e: E) -> String {
 }
 
 impl Library {
-    pub fn new(rt: tokio::runtime::Handle, server: &str, token: &str, tx: mpsc::Sender<Loaded>, wake: Wake) -> Result<Self, String> {
-        let client = Client::new(server.trim().trim_end_matches('/'), Some(token.trim().to_string())).map_err(text)?;
-        Ok(Self { rt, client, tx, wake })
+    pub fn new(
+        rt: tokio::runtime::Handle,
+        server: &str,
+        token: &str,
+        tx: mpsc::Sender<Loaded>,
+        wake: Wake,
+    ) -> Result<Self, String> {
+        let client = Client::new(
+            server.trim().trim_end_matches('/'),
+            Some(token.trim().to_string()),
+        )
+        .map_err(text)?;
+        Ok(Self {
+            rt,
+            client,
+            tx,
+            wake,
+        })
     }
 
     fn spawn<F>(&self, work: impl FnOnce(Client) -> F + Send + 'static)
@@ -73,7 +88,10 @@ impl Library {
     pub fn threads(&self) {
         self.spawn(|c| async move {
             let mut all = Vec::new();
-            let mut q = PageQuery { limit: Some(200), cursor: None };
+            let mut q = PageQuery {
+                limit: Some(200),
+                cursor: None,
+            };
             loop {
                 match c.list_threads(&q).await {
                     Ok(page) => {
@@ -92,7 +110,10 @@ impl Library {
     pub fn messages(&self, thread: Id) {
         self.spawn(move |c| async move {
             let mut all = Vec::new();
-            let mut q = PageQuery { limit: Some(200), cursor: None };
+            let mut q = PageQuery {
+                limit: Some(200),
+                cursor: None,
+            };
             loop {
                 match c.list_messages(thread, &q).await {
                     Ok(page) => {
@@ -118,40 +139,94 @@ impl Library {
     }
 
     pub fn open(&self, message: Id) {
-        self.spawn(move |c| async move { Loaded::Open(c.get_message(message).await.map_err(text)) });
+        self.spawn(
+            move |c| async move { Loaded::Open(c.get_message(message).await.map_err(text)) },
+        );
     }
 
     /// Transcript, captions, comments and reactions of a message.
     pub fn details(&self, message: Id, transcribed: bool) {
         if transcribed {
-            self.spawn(move |c| async move { Loaded::Transcript(message, c.transcript(message).await.map(|t| t.segments).map_err(text)) });
-            self.spawn(move |c| async move { Loaded::Captions(message, c.captions_vtt(message).await.map(|v| vtt::parse(&v)).map_err(text)) });
+            self.spawn(move |c| async move {
+                Loaded::Transcript(
+                    message,
+                    c.transcript(message)
+                        .await
+                        .map(|t| t.segments)
+                        .map_err(text),
+                )
+            });
+            self.spawn(move |c| async move {
+                Loaded::Captions(
+                    message,
+                    c.captions_vtt(message)
+                        .await
+                        .map(|v| vtt::parse(&v))
+                        .map_err(text),
+                )
+            });
         }
-        self.spawn(move |c| async move { Loaded::Comments(message, c.list_comments(message).await.map_err(text)) });
-        self.spawn(move |c| async move { Loaded::Reactions(message, c.list_reactions(message).await.map_err(text)) });
+        self.spawn(move |c| async move {
+            Loaded::Comments(message, c.list_comments(message).await.map_err(text))
+        });
+        self.spawn(move |c| async move {
+            Loaded::Reactions(message, c.list_reactions(message).await.map_err(text))
+        });
     }
 
     pub fn search(&self, q: String) {
         self.spawn(move |c| async move {
-            let r = c.search(&SearchQuery { q: q.clone(), limit: Some(50), ..Default::default() }).await.map(|r| r.hits).map_err(text);
+            let r = c
+                .search(&SearchQuery {
+                    q: q.clone(),
+                    limit: Some(50),
+                    ..Default::default()
+                })
+                .await
+                .map(|r| r.hits)
+                .map_err(text);
             Loaded::Search(q, r)
         });
     }
 
     pub fn post_text(&self, thread: Id, parent: Option<Id>, body: String) {
         self.spawn(move |c| async move {
-            let title: String = body.lines().next().unwrap_or_default().chars().take(80).collect();
-            let new = CreateMessage { kind: MessageKind::Text, title: Some(title), body: Some(body), parent_id: parent, content_type: None };
+            let title: String = body
+                .lines()
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .take(80)
+                .collect();
+            let new = CreateMessage {
+                kind: MessageKind::Text,
+                title: Some(title),
+                body: Some(body),
+                parent_id: parent,
+                content_type: None,
+            };
             Loaded::Posted(c.create_message(thread, &new).await.map_err(text))
         });
     }
 
     pub fn comment(&self, message: Id, at_ms: i64, body: String) {
-        self.spawn(move |c| async move { Loaded::CommentPosted(c.create_comment(message, &CreateComment { at_ms, body }).await.map_err(text)) });
+        self.spawn(move |c| async move {
+            Loaded::CommentPosted(
+                c.create_comment(message, &CreateComment { at_ms, body })
+                    .await
+                    .map_err(text),
+            )
+        });
     }
 
     pub fn react(&self, message: Id, at_ms: i64, emoji: String) {
-        self.spawn(move |c| async move { Loaded::ReactionPosted(c.create_reaction(message, &CreateReaction { at_ms, emoji }).await.map_err(text)) });
+        self.spawn(move |c| async move {
+            Loaded::ReactionPosted(
+                c.create_reaction(message, &CreateReaction { at_ms, emoji })
+                    .await
+                    .map_err(text),
+            )
+        });
     }
 
     /// Records how far the user watched (fire and forget).
@@ -208,5 +283,8 @@ impl Library {
 }
 
 fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
 }

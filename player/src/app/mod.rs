@@ -9,11 +9,14 @@ pub mod settings;
 pub mod vtt;
 
 use std::path::PathBuf;
-use std::sync::{mpsc, Arc};
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
-use vidmsg_api::{Comment, Id, Message, MessageKind, MessageStatus, Reaction, SearchHit, Segment, ServerEvent, Thread};
+use vidmsg_api::{
+    Comment, Id, Message, MessageKind, MessageStatus, Reaction, SearchHit, Segment, ServerEvent,
+    Thread,
+};
 use vidmsg_media::{Playback, PlaybackEvent};
 
 use library::{Library, Loaded};
@@ -99,7 +102,10 @@ pub struct PlayerApp {
 
 impl PlayerApp {
     pub fn new(ctx: &egui::Context, options: AppOptions) -> anyhow::Result<Self> {
-        let settings_path = options.settings_path.clone().unwrap_or_else(Settings::default_path);
+        let settings_path = options
+            .settings_path
+            .clone()
+            .unwrap_or_else(Settings::default_path);
         let mut settings = Settings::load(&settings_path)?;
         let mut changed = false;
         if let Some(s) = options.server.filter(|s| !s.is_empty()) {
@@ -113,7 +119,10 @@ impl PlayerApp {
         if changed {
             settings.save(&settings_path)?;
         }
-        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
         let (tx, rx) = mpsc::channel();
         let ctx2 = ctx.clone();
         let wake: library::Wake = Arc::new(move || ctx2.request_repaint());
@@ -160,7 +169,13 @@ impl PlayerApp {
 
     /// Checks the drafted server and token.
     pub fn sign_in(&mut self) {
-        match Library::new(self.rt.handle().clone(), &self.draft_server, &self.draft_token, self.tx.clone(), self.wake.clone()) {
+        match Library::new(
+            self.rt.handle().clone(),
+            &self.draft_server,
+            &self.draft_token,
+            self.tx.clone(),
+            self.wake.clone(),
+        ) {
             Ok(lib) => {
                 lib.sign_in();
                 self.lib = Some(lib);
@@ -232,7 +247,10 @@ impl PlayerApp {
         };
         self.start_playback(&mut current);
         if let Some(lib) = &self.lib {
-            lib.details(current.message.id, current.message.status == MessageStatus::Ready);
+            lib.details(
+                current.message.id,
+                current.message.status == MessageStatus::Ready,
+            );
         }
         self.current = Some(current);
     }
@@ -292,9 +310,18 @@ impl PlayerApp {
     /// Seeks by `delta_ms` from the current position.
     pub fn skip(&mut self, delta_ms: i64) {
         let pos = self.position_ms().unwrap_or(0);
-        let len = self.current.as_ref().and_then(|c| c.playback.as_ref()).and_then(|p| p.duration()).map_or(i64::MAX, |d| d.as_millis() as i64);
+        let len = self
+            .current
+            .as_ref()
+            .and_then(|c| c.playback.as_ref())
+            .and_then(|p| p.duration())
+            .map_or(i64::MAX, |d| d.as_millis() as i64);
         let to = (pos + delta_ms).clamp(0, len.max(0));
-        let playing = self.current.as_ref().and_then(|c| c.playback.as_ref()).is_some_and(|p| p.is_playing());
+        let playing = self
+            .current
+            .as_ref()
+            .and_then(|c| c.playback.as_ref())
+            .is_some_and(|p| p.is_playing());
         self.seek_to(Duration::from_millis(to as u64), playing);
     }
 
@@ -321,7 +348,11 @@ impl PlayerApp {
     }
 
     pub fn position_ms(&self) -> Option<i64> {
-        self.current.as_ref().and_then(|c| c.playback.as_ref()).and_then(|p| p.position()).map(|d| d.as_millis() as i64)
+        self.current
+            .as_ref()
+            .and_then(|c| c.playback.as_ref())
+            .and_then(|p| p.position())
+            .map(|d| d.as_millis() as i64)
     }
 
     pub fn run_search(&mut self) {
@@ -338,7 +369,12 @@ impl PlayerApp {
     /// Opens a search hit: its thread, its message, playing from the hit's second.
     pub fn open_hit(&mut self, hit: &SearchHit) {
         let start = Duration::from_millis(hit.start_ms.max(0) as u64);
-        match self.messages.iter().find(|m| m.id == hit.message_id).cloned() {
+        match self
+            .messages
+            .iter()
+            .find(|m| m.id == hit.message_id)
+            .cloned()
+        {
             Some(m) => self.open_message(m, Some(start), true),
             None => {
                 self.select_thread(hit.thread_id);
@@ -352,11 +388,17 @@ impl PlayerApp {
 
     pub fn send_reply(&mut self) {
         let body = self.reply_text.trim().to_string();
-        let Some(thread) = self.selected_thread else { return };
+        let Some(thread) = self.selected_thread else {
+            return;
+        };
         if body.is_empty() {
             return;
         }
-        let parent = self.current.as_ref().filter(|c| c.message.thread_id == thread).map(|c| c.message.id);
+        let parent = self
+            .current
+            .as_ref()
+            .filter(|c| c.message.thread_id == thread)
+            .map(|c| c.message.id);
         if let Some(lib) = &self.lib {
             lib.post_text(thread, parent, body);
         }
@@ -379,7 +421,12 @@ impl PlayerApp {
 
     /// Starts the recorder in reply mode; the reply shows up here when it lands (server push).
     pub fn record_video_reply(&mut self) {
-        let Some(parent) = self.current.as_ref().map(|c| c.message.id).or_else(|| self.messages.last().map(|m| m.id)) else {
+        let Some(parent) = self
+            .current
+            .as_ref()
+            .map(|c| c.message.id)
+            .or_else(|| self.messages.last().map(|m| m.id))
+        else {
             self.notice = Some("Open a message to reply to first.".into());
             return;
         };
@@ -389,10 +436,21 @@ impl PlayerApp {
             .filter(|p| p.exists())
             .unwrap_or_else(|| PathBuf::from("vidmsg-recorder"));
         match std::process::Command::new(&exe)
-            .args(["--reply-to", &parent.to_string(), "--server", &self.settings.server, "--token", &self.settings.token])
+            .args([
+                "--reply-to",
+                &parent.to_string(),
+                "--server",
+                &self.settings.server,
+                "--token",
+                &self.settings.token,
+            ])
             .spawn()
         {
-            Ok(_) => self.notice = Some(format!("Recording a reply to message {parent} in the recorder window.")),
+            Ok(_) => {
+                self.notice = Some(format!(
+                    "Recording a reply to message {parent} in the recorder window."
+                ))
+            }
             Err(e) => self.notice = Some(format!("Could not start {}: {e}", exe.display())),
         }
     }
@@ -442,7 +500,11 @@ impl PlayerApp {
                 c.watched_ms = c.watched_ms.max(pos.as_millis() as i64);
             }
         }
-        if self.current.as_ref().is_some_and(|c| c.last_view_report.elapsed() > Duration::from_secs(5)) {
+        if self
+            .current
+            .as_ref()
+            .is_some_and(|c| c.last_view_report.elapsed() > Duration::from_secs(5))
+        {
             self.report_view();
         }
         if self.report && self.last_report.elapsed() >= Duration::from_secs(1) {
@@ -468,7 +530,8 @@ impl PlayerApp {
                 self.signing_in = false;
                 match r {
                     Ok(name) => {
-                        self.settings.server = self.draft_server.trim().trim_end_matches('/').to_string();
+                        self.settings.server =
+                            self.draft_server.trim().trim_end_matches('/').to_string();
                         self.settings.token = self.draft_token.trim().to_string();
                         self.save_settings();
                         self.signed_in_as = Some(name);
@@ -504,9 +567,15 @@ impl PlayerApp {
                 self.messages = m;
             }
             Loaded::Messages(_, Ok(_)) => {}
-            Loaded::Messages(_, Err(e)) => self.notice = Some(format!("Could not load messages: {e}")),
+            Loaded::Messages(_, Err(e)) => {
+                self.notice = Some(format!("Could not load messages: {e}"))
+            }
             Loaded::Open(Ok(m)) => {
-                let start = self.pending_open.take().filter(|(id, _)| *id == m.id).map(|(_, s)| s);
+                let start = self
+                    .pending_open
+                    .take()
+                    .filter(|(id, _)| *id == m.id)
+                    .map(|(_, s)| s);
                 self.open_message(m, start, true);
             }
             Loaded::Open(Err(e)) => self.notice = Some(format!("Could not open the message: {e}")),
@@ -519,17 +588,23 @@ impl PlayerApp {
                 }
             }
             Loaded::Captions(id, r) => {
-                if let (Some(c), Ok(cues)) = (self.current.as_mut().filter(|c| c.message.id == id), r) {
+                if let (Some(c), Ok(cues)) =
+                    (self.current.as_mut().filter(|c| c.message.id == id), r)
+                {
                     c.cues = cues;
                 }
             }
             Loaded::Comments(id, r) => {
-                if let (Some(c), Ok(list)) = (self.current.as_mut().filter(|c| c.message.id == id), r) {
+                if let (Some(c), Ok(list)) =
+                    (self.current.as_mut().filter(|c| c.message.id == id), r)
+                {
                     c.comments = list;
                 }
             }
             Loaded::Reactions(id, r) => {
-                if let (Some(c), Ok(list)) = (self.current.as_mut().filter(|c| c.message.id == id), r) {
+                if let (Some(c), Ok(list)) =
+                    (self.current.as_mut().filter(|c| c.message.id == id), r)
+                {
                     c.reactions = list;
                 }
             }
@@ -551,7 +626,9 @@ impl PlayerApp {
                 self.add_comment(cm);
             }
             Loaded::ReactionPosted(Ok(r)) => self.add_reaction(r),
-            Loaded::CommentPosted(Err(e)) | Loaded::ReactionPosted(Err(e)) => self.notice = Some(format!("Could not post: {e}")),
+            Loaded::CommentPosted(Err(e)) | Loaded::ReactionPosted(Err(e)) => {
+                self.notice = Some(format!("Could not post: {e}"))
+            }
             Loaded::Event(ev) => self.apply_event(ev),
             Loaded::Feed(up) => self.feed_connected = up,
         }
@@ -568,7 +645,8 @@ impl PlayerApp {
                 }
                 self.threads.retain(|t| t.id != thread.id);
                 self.threads.push(thread);
-                self.threads.sort_by_key(|t| std::cmp::Reverse((t.updated_at_ms, t.id)));
+                self.threads
+                    .sort_by_key(|t| std::cmp::Reverse((t.updated_at_ms, t.id)));
             }
             ServerEvent::Message { message } => self.upsert_message(*message),
             ServerEvent::Comment { comment } => self.add_comment(comment),
@@ -578,7 +656,8 @@ impl PlayerApp {
 
     fn upsert_message(&mut self, m: Message) {
         if let Some(c) = self.current.as_mut().filter(|c| c.message.id == m.id) {
-            let became_ready = c.message.status != MessageStatus::Ready && m.status == MessageStatus::Ready;
+            let became_ready =
+                c.message.status != MessageStatus::Ready && m.status == MessageStatus::Ready;
             let got_video = c.message.video_url.is_none() && m.video_url.is_some();
             c.message = m.clone();
             if got_video && c.playback.is_none() {
@@ -604,7 +683,10 @@ impl PlayerApp {
     }
 
     fn add_comment(&mut self, cm: Comment) {
-        if let Some(c) = self.current.as_mut().filter(|c| c.message.id == cm.message_id)
+        if let Some(c) = self
+            .current
+            .as_mut()
+            .filter(|c| c.message.id == cm.message_id)
             && !c.comments.iter().any(|x| x.id == cm.id)
         {
             c.comments.push(cm);
@@ -613,7 +695,10 @@ impl PlayerApp {
     }
 
     fn add_reaction(&mut self, r: Reaction) {
-        if let Some(c) = self.current.as_mut().filter(|c| c.message.id == r.message_id)
+        if let Some(c) = self
+            .current
+            .as_mut()
+            .filter(|c| c.message.id == r.message_id)
             && !c.reactions.iter().any(|x| x.id == r.id)
         {
             c.reactions.push(r);
@@ -622,12 +707,21 @@ impl PlayerApp {
 
     /// Takes the newest decoded frame into the texture.
     pub fn update_texture(&mut self, ctx: &egui::Context) {
-        let Some(c) = self.current.as_mut() else { return };
-        let Some(frame) = c.playback.as_ref().and_then(|p| p.frames.take()) else { return };
-        let image = egui::ColorImage::from_rgba_unmultiplied([frame.width as usize, frame.height as usize], &frame.rgba);
+        let Some(c) = self.current.as_mut() else {
+            return;
+        };
+        let Some(frame) = c.playback.as_ref().and_then(|p| p.frames.take()) else {
+            return;
+        };
+        let image = egui::ColorImage::from_rgba_unmultiplied(
+            [frame.width as usize, frame.height as usize],
+            &frame.rgba,
+        );
         match &mut c.texture {
             Some(t) => t.set(image, egui::TextureOptions::LINEAR),
-            None => c.texture = Some(ctx.load_texture("video", image, egui::TextureOptions::LINEAR)),
+            None => {
+                c.texture = Some(ctx.load_texture("video", image, egui::TextureOptions::LINEAR))
+            }
         }
         c.frames_shown += 1;
         if c.first_frame_after.is_none() {
@@ -642,7 +736,13 @@ impl eframe::App for PlayerApp {
         self.poll();
         self.update_texture(&ctx);
         crate::ui::show(self, ui);
-        if self.current.as_ref().and_then(|c| c.playback.as_ref()).is_some_and(|p| p.is_playing()) || self.report {
+        if self
+            .current
+            .as_ref()
+            .and_then(|c| c.playback.as_ref())
+            .is_some_and(|p| p.is_playing())
+            || self.report
+        {
             // The seek bar, the transcript highlight and the captions follow the clock.
             ctx.request_repaint_after(Duration::from_millis(200));
         }

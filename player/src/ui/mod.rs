@@ -14,7 +14,11 @@ use crate::app::{PlayerApp, View};
 /// `m:ss` (or `h:mm:ss`).
 pub fn clock(ms: i64) -> String {
     let s = ms.max(0) / 1000;
-    if s >= 3600 { format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60) } else { format!("{}:{:02}", s / 60, s % 60) }
+    if s >= 3600 {
+        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
+    } else {
+        format!("{}:{:02}", s / 60, s % 60)
+    }
 }
 
 pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
@@ -24,7 +28,9 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
     }
     shortcuts(app, ui.ctx());
     if app.fullscreen {
-        egui::CentralPanel::default().frame(egui::Frame::NONE.fill(egui::Color32::BLACK)).show(ui, |ui| video::show(app, ui));
+        egui::CentralPanel::default()
+            .frame(egui::Frame::NONE.fill(egui::Color32::BLACK))
+            .show(ui, |ui| video::show(app, ui));
         return;
     }
     egui::Panel::top("top").show(ui, |ui| {
@@ -37,7 +43,11 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
                 if let Some(name) = &app.signed_in_as {
                     ui.label(format!("signed in as {name}"));
                 }
-                ui.label(if app.feed_connected { "live" } else { "offline: reconnecting" });
+                ui.label(if app.feed_connected {
+                    "live"
+                } else {
+                    "offline: reconnecting"
+                });
             });
         });
     });
@@ -51,9 +61,17 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
             });
         });
     }
-    egui::Panel::left("inbox").default_size(300.0).show(ui, |ui| inbox::show(app, ui));
-    if app.current.as_ref().is_some_and(|c| !c.transcript.is_empty()) {
-        egui::Panel::right("transcript").default_size(320.0).show(ui, |ui| transcript::show(app, ui));
+    egui::Panel::left("inbox")
+        .default_size(300.0)
+        .show(ui, |ui| inbox::show(app, ui));
+    if app
+        .current
+        .as_ref()
+        .is_some_and(|c| !c.transcript.is_empty())
+    {
+        egui::Panel::right("transcript")
+            .default_size(320.0)
+            .show(ui, |ui| transcript::show(app, ui));
     }
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
@@ -72,10 +90,23 @@ fn shortcuts(app: &mut PlayerApp, ctx: &egui::Context) {
         return;
     }
     let keys = ctx.input(|i| {
-        [egui::Key::Space, egui::Key::K, egui::Key::J, egui::Key::L, egui::Key::ArrowLeft, egui::Key::ArrowRight, egui::Key::ArrowUp, egui::Key::ArrowDown, egui::Key::F, egui::Key::C, egui::Key::M, egui::Key::Escape]
-            .into_iter()
-            .filter(|k| i.key_pressed(*k))
-            .collect::<Vec<_>>()
+        [
+            egui::Key::Space,
+            egui::Key::K,
+            egui::Key::J,
+            egui::Key::L,
+            egui::Key::ArrowLeft,
+            egui::Key::ArrowRight,
+            egui::Key::ArrowUp,
+            egui::Key::ArrowDown,
+            egui::Key::F,
+            egui::Key::C,
+            egui::Key::M,
+            egui::Key::Escape,
+        ]
+        .into_iter()
+        .filter(|k| i.key_pressed(*k))
+        .collect::<Vec<_>>()
     });
     for k in keys {
         match k {
@@ -104,10 +135,20 @@ pub fn toggle_fullscreen(app: &mut PlayerApp, ctx: &egui::Context) {
 }
 
 /// A text field with a label a screen reader (and kittest) can find it by.
-pub(crate) fn labelled_field(ui: &mut egui::Ui, label: &str, value: &mut String, secret: bool) -> egui::Response {
+pub(crate) fn labelled_field(
+    ui: &mut egui::Ui,
+    label: &str,
+    value: &mut String,
+    secret: bool,
+) -> egui::Response {
     ui.horizontal(|ui| {
         let l = ui.label(label);
-        ui.add(egui::TextEdit::singleline(value).password(secret).desired_width(320.0)).labelled_by(l.id)
+        ui.add(
+            egui::TextEdit::singleline(value)
+                .password(secret)
+                .desired_width(320.0),
+        )
+        .labelled_by(l.id)
     })
     .inner
 }

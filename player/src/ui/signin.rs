@@ -11,11 +11,19 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
     ui.add_space(8.0);
     labelled_field(ui, "Server URL", &mut app.draft_server, false);
     let token = labelled_field(ui, "API token", &mut app.draft_token, true);
-    ui.label(egui::RichText::new("Ask your admin for a token: vidmsg-server token add YOUR_NAME").weak());
-    let ready = !app.draft_server.trim().is_empty() && !app.draft_token.trim().is_empty() && !app.signing_in;
+    ui.label(
+        egui::RichText::new("Ask your admin for a token: vidmsg-server token add YOUR_NAME").weak(),
+    );
+    let ready = !app.draft_server.trim().is_empty()
+        && !app.draft_token.trim().is_empty()
+        && !app.signing_in;
     let enter = token.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
     ui.horizontal(|ui| {
-        if ui.add_enabled(ready, egui::Button::new("Sign in")).clicked() || (enter && ready) {
+        if ui
+            .add_enabled(ready, egui::Button::new("Sign in"))
+            .clicked()
+            || (enter && ready)
+        {
             app.sign_in();
         }
         if app.signing_in {

@@ -21,16 +21,31 @@ fn status_text(m: &Message) -> Option<(String, bool)> {
             },
             false,
         )),
-        MessageStatus::Failed => Some((format!("failed: {}", m.status_reason.clone().unwrap_or_else(|| "unknown reason".into())), true)),
+        MessageStatus::Failed => Some((
+            format!(
+                "failed: {}",
+                m.status_reason
+                    .clone()
+                    .unwrap_or_else(|| "unknown reason".into())
+            ),
+            true,
+        )),
     }
 }
 
 pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
     let Some(thread_id) = app.selected_thread else {
-        ui.label(egui::RichText::new("Choose a thread on the left, or search what was said.").weak());
+        ui.label(
+            egui::RichText::new("Choose a thread on the left, or search what was said.").weak(),
+        );
         return;
     };
-    let title = app.threads.iter().find(|t| t.id == thread_id).map(|t| t.title.clone()).unwrap_or_default();
+    let title = app
+        .threads
+        .iter()
+        .find(|t| t.id == thread_id)
+        .map(|t| t.title.clone())
+        .unwrap_or_default();
     ui.heading(title);
     let mut children: HashMap<Option<Id>, Vec<&Message>> = HashMap::new();
     let ids: std::collections::HashSet<Id> = app.messages.iter().map(|m| m.id).collect();
@@ -41,29 +56,51 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
     }
     let mut open = None;
     let current = app.current.as_ref().map(|c| c.message.id);
-    fn rows(ui: &mut egui::Ui, children: &HashMap<Option<Id>, Vec<&Message>>, parent: Option<Id>, depth: usize, current: Option<Id>, open: &mut Option<Message>) {
-        let Some(list) = children.get(&parent) else { return };
+    fn rows(
+        ui: &mut egui::Ui,
+        children: &HashMap<Option<Id>, Vec<&Message>>,
+        parent: Option<Id>,
+        depth: usize,
+        current: Option<Id>,
+        open: &mut Option<Message>,
+    ) {
+        let Some(list) = children.get(&parent) else {
+            return;
+        };
         for m in list {
             ui.horizontal_wrapped(|ui| {
                 ui.add_space(depth as f32 * 24.0);
                 if depth > 0 {
                     ui.label("»");
                 }
-                let when = m.duration_ms.map(|d| format!(" ({})", clock(d))).unwrap_or_default();
+                let when = m
+                    .duration_ms
+                    .map(|d| format!(" ({})", clock(d)))
+                    .unwrap_or_default();
                 match m.kind {
                     MessageKind::Video => {
                         let label = format!("▶ {}{when}", m.title);
-                        if ui.add(egui::Button::selectable(current == Some(m.id), label)).on_hover_text("Open this video").clicked() {
+                        if ui
+                            .add(egui::Button::selectable(current == Some(m.id), label))
+                            .on_hover_text("Open this video")
+                            .clicked()
+                        {
                             *open = Some((*m).clone());
                         }
                     }
                     MessageKind::Text => {
-                        ui.label(egui::RichText::new(m.body.clone().unwrap_or_else(|| m.title.clone())));
+                        ui.label(egui::RichText::new(
+                            m.body.clone().unwrap_or_else(|| m.title.clone()),
+                        ));
                     }
                 }
                 ui.label(egui::RichText::new(format!("— {}", m.author)).weak());
                 if let Some((s, bad)) = status_text(m) {
-                    let color = if bad { ui.visuals().error_fg_color } else { ui.visuals().warn_fg_color };
+                    let color = if bad {
+                        ui.visuals().error_fg_color
+                    } else {
+                        ui.visuals().warn_fg_color
+                    };
                     ui.colored_label(color, s);
                 }
             });
@@ -78,13 +115,23 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
         app.open_message(m, None, true);
     }
     ui.separator();
-    let replying_to = app.current.as_ref().filter(|c| c.message.thread_id == thread_id).map(|c| c.message.title.clone());
+    let replying_to = app
+        .current
+        .as_ref()
+        .filter(|c| c.message.thread_id == thread_id)
+        .map(|c| c.message.title.clone());
     if let Some(t) = &replying_to {
         ui.label(egui::RichText::new(format!("Replying to \"{t}\"")).weak());
     }
     ui.horizontal(|ui| {
         let l = ui.label("Reply");
-        let r = ui.add(egui::TextEdit::singleline(&mut app.reply_text).hint_text("Write a reply").desired_width(320.0)).labelled_by(l.id);
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut app.reply_text)
+                    .hint_text("Write a reply")
+                    .desired_width(320.0),
+            )
+            .labelled_by(l.id);
         let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if ui.button("Send").clicked() || enter {
             app.send_reply();

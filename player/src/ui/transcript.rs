@@ -12,20 +12,22 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
     ui.heading("Transcript");
     let pos = app.position_ms().unwrap_or(-1);
     let mut seek = None;
-    egui::ScrollArea::vertical().id_salt("transcript").show(ui, |ui| {
-        let Some(c) = &app.current else { return };
-        for s in &c.transcript {
-            let now = s.start_ms <= pos && pos < s.end_ms;
-            let text = format!("{}  {}", clock(s.start_ms), s.text.trim());
-            let r = ui.add(egui::Button::selectable(now, text).wrap());
-            if now {
-                r.scroll_to_me(Some(egui::Align::Center));
+    egui::ScrollArea::vertical()
+        .id_salt("transcript")
+        .show(ui, |ui| {
+            let Some(c) = &app.current else { return };
+            for s in &c.transcript {
+                let now = s.start_ms <= pos && pos < s.end_ms;
+                let text = format!("{}  {}", clock(s.start_ms), s.text.trim());
+                let r = ui.add(egui::Button::selectable(now, text).wrap());
+                if now {
+                    r.scroll_to_me(Some(egui::Align::Center));
+                }
+                if r.on_hover_text("Play from here").clicked() {
+                    seek = Some(s.start_ms);
+                }
             }
-            if r.on_hover_text("Play from here").clicked() {
-                seek = Some(s.start_ms);
-            }
-        }
-    });
+        });
     if let Some(ms) = seek {
         app.seek_to(Duration::from_millis(ms.max(0) as u64), true);
     }

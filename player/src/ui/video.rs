@@ -8,7 +8,7 @@ use eframe::egui;
 use vidmsg_api::{MessageKind, MessageStatus};
 
 use super::clock;
-use crate::app::{vtt, PlayerApp};
+use crate::app::{PlayerApp, vtt};
 
 pub const SPEEDS: [f64; 7] = [0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0];
 pub const REACTIONS: [&str; 5] = ["👍", "❤", "😂", "🎉", "👀"];
@@ -27,24 +27,45 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
         return;
     }
     if let Some(e) = &c.error {
-        ui.colored_label(ui.visuals().error_fg_color, format!("Cannot play this video: {e}"));
+        ui.colored_label(
+            ui.visuals().error_fg_color,
+            format!("Cannot play this video: {e}"),
+        );
     }
     if c.playback.is_none() && c.error.is_none() {
         let why = match m.status {
-            MessageStatus::Uploading => "The video is still uploading; it plays as soon as the upload completes.".to_string(),
-            MessageStatus::Failed => format!("Processing failed: {}", m.status_reason.clone().unwrap_or_default()),
+            MessageStatus::Uploading => {
+                "The video is still uploading; it plays as soon as the upload completes."
+                    .to_string()
+            }
+            MessageStatus::Failed => format!(
+                "Processing failed: {}",
+                m.status_reason.clone().unwrap_or_default()
+            ),
             _ => "The video is not available yet.".to_string(),
         };
         ui.label(why);
         return;
     }
     let pos = app.position_ms().unwrap_or(0);
-    let len = c.playback.as_ref().and_then(|p| p.duration()).map(|d| d.as_millis() as i64).or(m.duration_ms).unwrap_or(0);
+    let len = c
+        .playback
+        .as_ref()
+        .and_then(|p| p.duration())
+        .map(|d| d.as_millis() as i64)
+        .or(m.duration_ms)
+        .unwrap_or(0);
     // The picture, as large as fits, aspect kept; captions over its lower part.
     if let Some(t) = &c.texture {
         let size = t.size_vec2();
-        let avail = ui.available_width().min(if app.fullscreen { f32::INFINITY } else { 960.0 });
-        let max_h = if app.fullscreen { ui.available_height() - 60.0 } else { 540.0 };
+        let avail = ui
+            .available_width()
+            .min(if app.fullscreen { f32::INFINITY } else { 960.0 });
+        let max_h = if app.fullscreen {
+            ui.available_height() - 60.0
+        } else {
+            540.0
+        };
         let scale = (avail / size.x).min(max_h / size.y).max(0.05);
         let r = ui.add(egui::Image::new((t.id(), size * scale)).sense(egui::Sense::click()));
         if r.clicked() {
@@ -59,9 +80,21 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
         {
             let painter = ui.painter_at(r.rect);
             let font = egui::FontId::proportional((r.rect.height() / 18.0).clamp(14.0, 36.0));
-            let galley = painter.layout(cue.text.clone(), font, egui::Color32::WHITE, r.rect.width() * 0.9);
-            let at = egui::pos2(r.rect.center().x - galley.size().x / 2.0, r.rect.bottom() - galley.size().y - r.rect.height() * 0.06);
-            painter.rect_filled(egui::Rect::from_min_size(at, galley.size()).expand(6.0), 4.0, egui::Color32::from_black_alpha(170));
+            let galley = painter.layout(
+                cue.text.clone(),
+                font,
+                egui::Color32::WHITE,
+                r.rect.width() * 0.9,
+            );
+            let at = egui::pos2(
+                r.rect.center().x - galley.size().x / 2.0,
+                r.rect.bottom() - galley.size().y - r.rect.height() * 0.06,
+            );
+            painter.rect_filled(
+                egui::Rect::from_min_size(at, galley.size()).expand(6.0),
+                4.0,
+                egui::Color32::from_black_alpha(170),
+            );
             painter.galley(at, galley, egui::Color32::WHITE);
         }
     } else {
@@ -77,21 +110,37 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
 /// The seek bar: click or drag to seek; comments and reactions are marks on it.
 fn seek_bar(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64, len: i64) {
     let width = ui.available_width().min(960.0);
-    let (rect, resp) = ui.allocate_exact_size(egui::vec2(width, 18.0), egui::Sense::click_and_drag());
+    let (rect, resp) =
+        ui.allocate_exact_size(egui::vec2(width, 18.0), egui::Sense::click_and_drag());
     resp.widget_info(|| egui::WidgetInfo::slider(true, pos as f64 / 1000.0, "Seek"));
     let painter = ui.painter_at(rect);
     let track = egui::Rect::from_center_size(rect.center(), egui::vec2(rect.width(), 6.0));
     painter.rect_filled(track, 3.0, ui.visuals().widgets.inactive.bg_fill);
-    let frac = if len > 0 { (pos as f32 / len as f32).clamp(0.0, 1.0) } else { 0.0 };
-    let done = egui::Rect::from_min_max(track.min, egui::pos2(track.min.x + track.width() * frac, track.max.y));
+    let frac = if len > 0 {
+        (pos as f32 / len as f32).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let done = egui::Rect::from_min_max(
+        track.min,
+        egui::pos2(track.min.x + track.width() * frac, track.max.y),
+    );
     painter.rect_filled(done, 3.0, ui.visuals().selection.bg_fill);
-    painter.circle_filled(egui::pos2(done.max.x, rect.center().y), 7.0, ui.visuals().strong_text_color());
+    painter.circle_filled(
+        egui::pos2(done.max.x, rect.center().y),
+        7.0,
+        ui.visuals().strong_text_color(),
+    );
     if len > 0
         && (resp.clicked() || resp.dragged())
         && let Some(p) = resp.interact_pointer_pos()
     {
         let to = (((p.x - track.min.x) / track.width()).clamp(0.0, 1.0) * len as f32) as u64;
-        let playing = app.current.as_ref().and_then(|c| c.playback.as_ref()).is_some_and(|p| p.is_playing());
+        let playing = app
+            .current
+            .as_ref()
+            .and_then(|c| c.playback.as_ref())
+            .is_some_and(|p| p.is_playing());
         app.seek_to(Duration::from_millis(to), playing);
     }
     // Marks: a tick per comment and reaction, each a widget (hover shows it, click seeks there).
@@ -99,8 +148,28 @@ fn seek_bar(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64, len: i64) {
     let marks: Vec<(i64, String)> = c
         .comments
         .iter()
-        .map(|cm| (cm.at_ms, format!("Comment at {} by {}: {}", clock(cm.at_ms), cm.author, cm.body)))
-        .chain(c.reactions.iter().map(|r| (r.at_ms, format!("Reaction at {} by {}: {}", clock(r.at_ms), r.author, r.emoji))))
+        .map(|cm| {
+            (
+                cm.at_ms,
+                format!(
+                    "Comment at {} by {}: {}",
+                    clock(cm.at_ms),
+                    cm.author,
+                    cm.body
+                ),
+            )
+        })
+        .chain(c.reactions.iter().map(|r| {
+            (
+                r.at_ms,
+                format!(
+                    "Reaction at {} by {}: {}",
+                    clock(r.at_ms),
+                    r.author,
+                    r.emoji
+                ),
+            )
+        }))
         .collect();
     let mut seek = None;
     for (i, (at, label)) in marks.into_iter().enumerate() {
@@ -108,12 +177,14 @@ fn seek_bar(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64, len: i64) {
             break;
         }
         let x = track.min.x + track.width() * (at as f32 / len as f32).clamp(0.0, 1.0);
-        let mark = egui::Rect::from_center_size(egui::pos2(x, rect.top() - 2.0), egui::vec2(6.0, 10.0));
+        let mark =
+            egui::Rect::from_center_size(egui::pos2(x, rect.top() - 2.0), egui::vec2(6.0, 10.0));
         let id = ui.scope_id().with(("mark", i));
         let r = ui.interact(mark, id, egui::Sense::click());
         let label2 = label.clone();
         r.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, true, &label2));
-        ui.painter().rect_filled(mark, 2.0, egui::Color32::from_rgb(240, 180, 40));
+        ui.painter()
+            .rect_filled(mark, 2.0, egui::Color32::from_rgb(240, 180, 40));
         if r.on_hover_text(label).clicked() {
             seek = Some(at);
         }
@@ -124,7 +195,11 @@ fn seek_bar(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64, len: i64) {
 }
 
 fn controls(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64, len: i64) {
-    let playing = app.current.as_ref().and_then(|c| c.playback.as_ref()).is_some_and(|p| p.is_playing());
+    let playing = app
+        .current
+        .as_ref()
+        .and_then(|c| c.playback.as_ref())
+        .is_some_and(|p| p.is_playing());
     ui.horizontal(|ui| {
         if ui.button(if playing { "Pause" } else { "Play" }).clicked() {
             app.toggle_play();
@@ -132,26 +207,45 @@ fn controls(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64, len: i64) {
         ui.monospace(format!("{} / {}", clock(pos), clock(len)));
         let speed = app.settings.speed;
         let mut chosen = speed;
-        egui::ComboBox::from_label("Speed").selected_text(format!("{speed}×")).show_ui(ui, |ui| {
-            for s in SPEEDS {
-                ui.selectable_value(&mut chosen, s, format!("{s}×"));
-            }
-        });
+        egui::ComboBox::from_label("Speed")
+            .selected_text(format!("{speed}×"))
+            .show_ui(ui, |ui| {
+                for s in SPEEDS {
+                    ui.selectable_value(&mut chosen, s, format!("{s}×"));
+                }
+            });
         if (chosen - speed).abs() > 1e-6 {
             app.set_speed(chosen);
         }
         let mut vol = app.settings.volume;
-        if ui.add(egui::Slider::new(&mut vol, 0.0..=1.0).show_value(false).text("Volume")).changed() {
+        if ui
+            .add(
+                egui::Slider::new(&mut vol, 0.0..=1.0)
+                    .show_value(false)
+                    .text("Volume"),
+            )
+            .changed()
+        {
             app.set_volume(vol);
         }
         if ui.selectable_label(app.muted, "Mute").clicked() {
             app.toggle_mute();
         }
-        if ui.selectable_label(app.settings.captions, "Captions").clicked() {
+        if ui
+            .selectable_label(app.settings.captions, "Captions")
+            .clicked()
+        {
             app.settings.captions = !app.settings.captions;
             app.save_settings();
         }
-        if ui.button(if app.fullscreen { "Exit fullscreen" } else { "Fullscreen" }).clicked() {
+        if ui
+            .button(if app.fullscreen {
+                "Exit fullscreen"
+            } else {
+                "Fullscreen"
+            })
+            .clicked()
+        {
             super::toggle_fullscreen(app, ui.ctx());
         }
     });
@@ -161,13 +255,23 @@ fn feedback(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64) {
     ui.horizontal(|ui| {
         ui.monospace(clock(pos));
         let l = ui.label("Comment");
-        let r = ui.add(egui::TextEdit::singleline(&mut app.comment_text).hint_text("say something about this moment").desired_width(280.0)).labelled_by(l.id);
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut app.comment_text)
+                    .hint_text("say something about this moment")
+                    .desired_width(280.0),
+            )
+            .labelled_by(l.id);
         let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
         if ui.button("Post comment").clicked() || enter {
             app.post_comment();
         }
         for e in REACTIONS {
-            if ui.button(e).on_hover_text(format!("React {e} at {}", clock(pos))).clicked() {
+            if ui
+                .button(e)
+                .on_hover_text(format!("React {e} at {}", clock(pos)))
+                .clicked()
+            {
                 app.react(e);
             }
         }
@@ -190,7 +294,13 @@ fn feedback(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64) {
                 None => counts.push((r.emoji.clone(), 1)),
             }
         }
-        ui.label(counts.iter().map(|(e, n)| format!("{e} {n}")).collect::<Vec<_>>().join("   "));
+        ui.label(
+            counts
+                .iter()
+                .map(|(e, n)| format!("{e} {n}"))
+                .collect::<Vec<_>>()
+                .join("   "),
+        );
     }
     if let Some(at) = seek {
         app.seek_to(Duration::from_millis(at.max(0) as u64), true);

@@ -123,44 +123,17 @@ impl Default for Settings {
 impl Settings {
     /// Where settings live.
     pub fn default_path() -> PathBuf {
-        if let Some(p) = std::env::var_os("VIDMSG_RECORDER_CONFIG").filter(|v| !v.is_empty()) {
-            return PathBuf::from(p);
-        }
-        let base = std::env::var_os("XDG_CONFIG_HOME")
-            .filter(|v| !v.is_empty())
-            .map(PathBuf::from)
-            .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".config")))
-            .unwrap_or_else(|| PathBuf::from("."));
-        base.join("vidmsg/recorder.json")
+        vidmsg_appdata::config_path("recorder.json", "VIDMSG_RECORDER_CONFIG")
     }
 
     /// Reads `path`; a missing file gives the defaults, a broken one an error (so it is not
     /// silently overwritten).
     pub fn load(path: &Path) -> anyhow::Result<Self> {
-        match std::fs::read_to_string(path) {
-            Ok(text) => serde_json::from_str(&text)
-                .map_err(|e| anyhow::anyhow!("{} is not valid settings: {e}", path.display())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Self::default()),
-            Err(e) => Err(anyhow::anyhow!("reading {}: {e}", path.display())),
-        }
+        Ok(vidmsg_appdata::load(path)?)
     }
 
     pub fn save(&self, path: &Path) -> anyhow::Result<()> {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
-        let tmp = path.with_extension("json.tmp");
-        {
-            use std::io::Write as _;
-            let mut opts = std::fs::OpenOptions::new();
-            opts.write(true).create(true).truncate(true);
-            #[cfg(unix)]
-            std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
-            let mut f = opts.open(&tmp)?;
-            f.write_all(&serde_json::to_vec_pretty(self)?)?;
-        }
-        std::fs::rename(&tmp, path)?;
-        Ok(())
+        Ok(vidmsg_appdata::save(path, self)?)
     }
 
     pub fn signed_in(&self) -> bool {

@@ -38,14 +38,27 @@ struct Feed {
 impl Feed {
     async fn poll(&mut self) {
         let now = now_ms();
-        let changes = match self.state.db.changes_since(self.user_id, self.cursor - OVERLAP_MS).await {
+        let changes = match self
+            .state
+            .db
+            .changes_since(self.user_id, self.cursor - OVERLAP_MS)
+            .await
+        {
             Ok(c) => c,
             Err(e) => {
                 tracing::warn!(error = %e, "event feed: reading changes failed; retrying");
                 return;
             }
         };
-        let unread = if changes.threads.is_empty() { HashMap::new() } else { self.state.db.unread_counts(self.user_id).await.unwrap_or_default() };
+        let unread = if changes.threads.is_empty() {
+            HashMap::new()
+        } else {
+            self.state
+                .db
+                .unread_counts(self.user_id)
+                .await
+                .unwrap_or_default()
+        };
         for id in changes.threads {
             if let Ok(Some(mut t)) = self.state.db.thread(id).await
                 && self.fresh(0, id, t.updated_at_ms)
@@ -59,7 +72,9 @@ impl Feed {
                 && self.fresh(1, id, row.updated_at_ms)
                 && let Ok(m) = super::messages::to_api(&self.state, row).await
             {
-                self.queue.push_back(ServerEvent::Message { message: Box::new(m) });
+                self.queue.push_back(ServerEvent::Message {
+                    message: Box::new(m),
+                });
             }
         }
         for c in changes.comments {
@@ -91,12 +106,23 @@ pub async fn events(
     AuthUser(user): AuthUser,
     ApiQuery(q): ApiQuery<EventsQuery>,
 ) -> AppResult<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>> {
-    let feed = Feed { state, user_id: user.id, user, cursor: q.since_ms.unwrap_or_else(now_ms), sent: HashMap::new(), queue: VecDeque::new(), first: true };
+    let feed = Feed {
+        state,
+        user_id: user.id,
+        user,
+        cursor: q.since_ms.unwrap_or_else(now_ms),
+        sent: HashMap::new(),
+        queue: VecDeque::new(),
+        first: true,
+    };
     tracing::debug!(user = %feed.user.name, "event feed opened");
     let stream = futures_util::stream::unfold(feed, |mut feed| async move {
         loop {
             if let Some(ev) = feed.queue.pop_front() {
-                let sse = SseEvent::default().event(ev.kind()).json_data(&ev).unwrap_or_else(|_| SseEvent::default().comment("unserializable"));
+                let sse = SseEvent::default()
+                    .event(ev.kind())
+                    .json_data(&ev)
+                    .unwrap_or_else(|_| SseEvent::default().comment("unserializable"));
                 return Some((Ok(sse), feed));
             }
             if !feed.first {

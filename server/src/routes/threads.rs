@@ -90,7 +90,13 @@ pub async fn get_thread(
     ApiPath(id): ApiPath<Id>,
 ) -> AppResult<Json<Thread>> {
     let mut thread = member_thread(&state, &user, id).await?;
-    thread.unread_count = state.db.unread_counts(user.id).await?.get(&id).copied().unwrap_or(0);
+    thread.unread_count = state
+        .db
+        .unread_counts(user.id)
+        .await?
+        .get(&id)
+        .copied()
+        .unwrap_or(0);
     Ok(Json(thread))
 }
 

@@ -5,6 +5,7 @@ mod bad_input;
 mod cli;
 mod external_s3;
 mod feedback;
+mod kit;
 mod openapi;
 mod player_app;
 mod recorder;

@@ -68,9 +68,17 @@ async fn the_spec_lists_every_route_and_every_listed_route_exists() -> anyhow::R
                 .send()
                 .await?;
             n += 1;
-            if resp.headers().get("content-type").is_some_and(|c| c.as_bytes().starts_with(b"text/event-stream")) {
+            if resp
+                .headers()
+                .get("content-type")
+                .is_some_and(|c| c.as_bytes().starts_with(b"text/event-stream"))
+            {
                 // The event feed never ends: its answering at all shows it is routed.
-                assert!(resp.status().is_success(), "{method} {path}: {}", resp.status());
+                assert!(
+                    resp.status().is_success(),
+                    "{method} {path}: {}",
+                    resp.status()
+                );
                 continue;
             }
             let body = resp.text().await?;

@@ -4,14 +4,16 @@
 
 use std::time::{Duration, Instant};
 
-use egui_kittest::kittest::Queryable as _;
 use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable as _;
+
+use crate::kit::{step_until, type_into};
 use vidmsg_api::{Client, CreateMessage, CreateThread, MessageKind, MessageStatus, SearchQuery};
 use vidmsg_player::app::settings::Settings;
 use vidmsg_player::app::{AppOptions, PlayerApp, View};
+use vidmsg_tests::TestServer;
 use vidmsg_tests::speech::make_clip;
 use vidmsg_tests::upload::upload_all;
-use vidmsg_tests::TestServer;
 
 const SENTENCES: [&str; 3] = [
     "Welcome to the weekly product update for the design team.",
@@ -21,34 +23,36 @@ const SENTENCES: [&str; 3] = [
 
 /// A thread "Product" with one transcribed video message; returns (client, thread, message).
 async fn library_with_a_clip(alice: &Client, dir: &std::path::Path) -> anyhow::Result<(i64, i64)> {
-    let thread = alice.create_thread(&CreateThread { title: "Product".into(), members: vec![] }).await?;
+    let thread = alice
+        .create_thread(&CreateThread {
+            title: "Product".into(),
+            members: vec![],
+        })
+        .await?;
     let clip = make_clip(dir, "update", &SENTENCES, 600, 900)?;
     let msg = alice
-        .create_message(thread.id, &CreateMessage { kind: MessageKind::Video, title: Some("Weekly update".into()), body: None, parent_id: None, content_type: Some("video/mp4".into()) })
+        .create_message(
+            thread.id,
+            &CreateMessage {
+                kind: MessageKind::Video,
+                title: Some("Weekly update".into()),
+                body: None,
+                parent_id: None,
+                content_type: Some("video/mp4".into()),
+            },
+        )
         .await?;
     upload_all(alice, msg.id, &std::fs::read(&clip.path)?).await?;
-    let done = TestServer::wait_for(alice, msg.id, Duration::from_secs(180), |m| matches!(m.status, MessageStatus::Ready | MessageStatus::Failed)).await?;
-    anyhow::ensure!(done.status == MessageStatus::Ready, "transcription: {:?}", done.status_reason);
+    let done = TestServer::wait_for(alice, msg.id, Duration::from_secs(180), |m| {
+        matches!(m.status, MessageStatus::Ready | MessageStatus::Failed)
+    })
+    .await?;
+    anyhow::ensure!(
+        done.status == MessageStatus::Ready,
+        "transcription: {:?}",
+        done.status_reason
+    );
     Ok((thread.id, msg.id))
-}
-
-fn step_until(h: &mut Harness<'_, PlayerApp>, timeout: Duration, what: &str, done: impl Fn(&Harness<'_, PlayerApp>) -> bool) {
-    let deadline = Instant::now() + timeout;
-    loop {
-        h.step();
-        if done(h) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn type_into(h: &mut Harness<'_, PlayerApp>, label: &str, text: &str) {
-    h.get_by_label(label).focus();
-    h.run_steps(1);
-    h.get_by_label(label).type_text(text);
-    h.run_steps(1);
 }
 
 fn position(h: &Harness<'_, PlayerApp>) -> Option<i64> {
@@ -73,40 +77,92 @@ async fn the_player_finds_a_phrase_plays_from_it_and_takes_replies() -> anyhow::
     let token = srv.token("alice").await?;
     let alice = Client::new(srv.base_url(), Some(token.clone()))?;
     let (thread_id, message_id) = library_with_a_clip(&alice, dir.path()).await?;
-    let hits = alice.search(&SearchQuery { q: "budget".into(), ..Default::default() }).await?.hits;
-    let hit_ms = hits.first().map(|h| h.start_ms).ok_or_else(|| anyhow::anyhow!("the server found no 'budget'"))?;
+    let hits = alice
+        .search(&SearchQuery {
+            q: "budget".into(),
+            ..Default::default()
+        })
+        .await?
+        .hits;
+    let hit_ms = hits
+        .first()
+        .map(|h| h.start_ms)
+        .ok_or_else(|| anyhow::anyhow!("the server found no 'budget'"))?;
     let bob = srv.user("bob").await?;
     alice.add_member(thread_id, "bob").await?;
     let settings = dir.path().join("player.json");
-    Settings { server: srv.base_url().to_string(), ..Settings::default() }.save(&settings)?;
+    Settings {
+        server: srv.base_url().to_string(),
+        ..Settings::default()
+    }
+    .save(&settings)?;
 
     let (bob2, token2) = (bob.clone(), token.clone());
     let rt = tokio::runtime::Handle::current();
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        let options = AppOptions { settings_path: Some(settings.clone()), audio_sink: Some("fakesink".into()), ..Default::default() };
-        let mut h = Harness::builder().with_size([1280.0, 800.0]).build_eframe(|cc| PlayerApp::new(&cc.egui_ctx, options).expect("app"));
+        let options = AppOptions {
+            settings_path: Some(settings.clone()),
+            audio_sink: Some("fakesink".into()),
+            ..Default::default()
+        };
+        let mut h = Harness::builder()
+            .with_size([1280.0, 800.0])
+            .build_eframe(|cc| PlayerApp::new(&cc.egui_ctx, options).expect("app"));
         assert_eq!(h.state().view, View::SignIn);
         type_into(&mut h, "API token", &token2);
         h.get_by_label("Sign in").click();
-        step_until(&mut h, Duration::from_secs(10), "the library", |h| h.state().view == View::Library && !h.state().threads.is_empty());
-        assert_eq!(Settings::load(&settings)?.token, token2, "signed in and saved");
+        step_until(&mut h, Duration::from_secs(10), "the library", |h| {
+            h.state().view == View::Library && !h.state().threads.is_empty()
+        });
+        assert_eq!(
+            Settings::load(&settings)?.token,
+            token2,
+            "signed in and saved"
+        );
 
         // Open the thread: the video message is listed with its length.
         h.get_by_label("Product").click();
-        step_until(&mut h, Duration::from_secs(10), "the thread's messages", |h| h.query_by_label_contains("Weekly update").is_some());
+        step_until(
+            &mut h,
+            Duration::from_secs(10),
+            "the thread's messages",
+            |h| h.query_by_label_contains("Weekly update").is_some(),
+        );
 
         // Search a phrase; choosing the hit plays the message from that second.
         type_into(&mut h, "Search", "budget");
         h.get_by_label("Go").click();
-        step_until(&mut h, Duration::from_secs(10), "search results", |h| h.query_by_label_contains("[budget]").is_some());
-        h.get_by_label_contains("[budget]").click();
-        step_until(&mut h, Duration::from_secs(30), "playback at the hit", |h| {
-            h.state().current.as_ref().is_some_and(|c| c.prerolled && c.pending_seek.is_none() && c.frames_shown > 0) && position(h).is_some()
+        step_until(&mut h, Duration::from_secs(10), "search results", |h| {
+            h.query_by_label_contains("[budget]").is_some()
         });
+        h.get_by_label_contains("[budget]").click();
+        step_until(
+            &mut h,
+            Duration::from_secs(30),
+            "playback at the hit",
+            |h| {
+                h.state()
+                    .current
+                    .as_ref()
+                    .is_some_and(|c| c.prerolled && c.pending_seek.is_none() && c.frames_shown > 0)
+                    && position(h).is_some()
+            },
+        );
         let landed = position(&h).unwrap_or(-1);
-        assert!((landed - hit_ms).abs() <= 500, "landed at {landed} ms, the hit is at {hit_ms} ms");
-        assert_eq!(h.state().current.as_ref().map(|c| c.message.id), Some(message_id));
-        step_until(&mut h, Duration::from_secs(10), "the transcript panel", |h| h.query_by_label("Transcript").is_some());
+        assert!(
+            (landed - hit_ms).abs() <= 500,
+            "landed at {landed} ms, the hit is at {hit_ms} ms"
+        );
+        assert_eq!(
+            h.state().current.as_ref().map(|c| c.message.id),
+            Some(message_id)
+        );
+        step_until(
+            &mut h,
+            Duration::from_secs(10),
+            "the transcript panel",
+            |h| h.query_by_label("Transcript").is_some(),
+        );
 
         // Speed: at 2× the position moves about twice as fast as at 1×.
         let at_1x = advance_over(&mut h, Duration::from_secs(2));
@@ -119,7 +175,10 @@ async fn the_player_finds_a_phrase_plays_from_it_and_takes_replies() -> anyhow::
         std::thread::sleep(Duration::from_millis(300));
         let at_2x = advance_over(&mut h, Duration::from_secs(2));
         let ratio = at_2x as f64 / at_1x.max(1) as f64;
-        assert!((1.5..=2.6).contains(&ratio), "1×: {at_1x} ms, 2×: {at_2x} ms in 2 s (ratio {ratio:.2})");
+        assert!(
+            (1.5..=2.6).contains(&ratio),
+            "1×: {at_1x} ms, 2×: {at_2x} ms in 2 s (ratio {ratio:.2})"
+        );
 
         // A comment at the current second becomes a mark on the seek bar.
         h.get_by_label("Pause").click();
@@ -127,32 +186,67 @@ async fn the_player_finds_a_phrase_plays_from_it_and_takes_replies() -> anyhow::
         assert!(h.query_by_label("Play").is_some(), "paused");
         type_into(&mut h, "Comment", "Nice chart here");
         h.get_by_label("Post comment").click();
-        step_until(&mut h, Duration::from_secs(10), "the comment mark", |h| h.query_by_label_contains("by alice: Nice chart here").is_some());
+        step_until(&mut h, Duration::from_secs(10), "the comment mark", |h| {
+            h.query_by_label_contains("by alice: Nice chart here")
+                .is_some()
+        });
 
         // A text reply appears in the thread.
         type_into(&mut h, "Reply", "Thanks, looks good");
         h.get_by_label("Send").click();
-        step_until(&mut h, Duration::from_secs(10), "the reply", |h| h.query_by_label("Thanks, looks good").is_some());
+        step_until(&mut h, Duration::from_secs(10), "the reply", |h| {
+            h.query_by_label("Thanks, looks good").is_some()
+        });
 
         // Server push: bob's reply and reaction arrive without a reload.
         let (bob3, parent) = (bob2.clone(), message_id);
         rt.block_on(async move {
-            bob3.create_message(thread_id, &CreateMessage { kind: MessageKind::Text, title: Some("From bob".into()), body: Some("Bob was here".into()), parent_id: Some(parent), content_type: None })
-                .await?;
-            bob3.create_reaction(parent, &vidmsg_api::CreateReaction { at_ms: 1_000, emoji: "🎉".into() }).await?;
+            bob3.create_message(
+                thread_id,
+                &CreateMessage {
+                    kind: MessageKind::Text,
+                    title: Some("From bob".into()),
+                    body: Some("Bob was here".into()),
+                    parent_id: Some(parent),
+                    content_type: None,
+                },
+            )
+            .await?;
+            bob3.create_reaction(
+                parent,
+                &vidmsg_api::CreateReaction {
+                    at_ms: 1_000,
+                    emoji: "🎉".into(),
+                },
+            )
+            .await?;
             anyhow::Ok(())
         })?;
-        step_until(&mut h, Duration::from_secs(15), "bob's pushed reply", |h| h.query_by_label("Bob was here").is_some());
-        step_until(&mut h, Duration::from_secs(15), "bob's pushed reaction mark", |h| h.query_by_label_contains("by bob: 🎉").is_some());
+        step_until(&mut h, Duration::from_secs(15), "bob's pushed reply", |h| {
+            h.query_by_label("Bob was here").is_some()
+        });
+        step_until(
+            &mut h,
+            Duration::from_secs(15),
+            "bob's pushed reaction mark",
+            |h| h.query_by_label_contains("by bob: 🎉").is_some(),
+        );
         Ok(())
     })
     .await??;
 
     // How far alice watched was recorded (on pause), and the comment is on the server.
     let views = alice.list_views(message_id).await?;
-    assert!(views.iter().any(|v| v.user == "alice" && v.watched_ms > 0), "{views:?}");
+    assert!(
+        views.iter().any(|v| v.user == "alice" && v.watched_ms > 0),
+        "{views:?}"
+    );
     let comments = alice.list_comments(message_id).await?;
-    assert!(comments.iter().any(|c| c.body == "Nice chart here" && c.author == "alice"));
+    assert!(
+        comments
+            .iter()
+            .any(|c| c.body == "Nice chart here" && c.author == "alice")
+    );
     Ok(())
 }
 
@@ -161,11 +255,28 @@ async fn unread_counts_and_the_event_feed_follow_new_messages() -> anyhow::Resul
     let srv = TestServer::spawn().await?;
     let alice = srv.user("alice").await?;
     let bob = srv.user("bob").await?;
-    let t = alice.create_thread(&CreateThread { title: "Plans".into(), members: vec!["bob".into()] }).await?;
+    let t = alice
+        .create_thread(&CreateThread {
+            title: "Plans".into(),
+            members: vec!["bob".into()],
+        })
+        .await?;
     let mut feed = alice.events(None).await?;
     let post = |c: &Client, body: &str| {
         let (c, body) = (c.clone(), body.to_string());
-        async move { c.create_message(t.id, &CreateMessage { kind: MessageKind::Text, title: Some(body.clone()), body: Some(body), parent_id: None, content_type: None }).await }
+        async move {
+            c.create_message(
+                t.id,
+                &CreateMessage {
+                    kind: MessageKind::Text,
+                    title: Some(body.clone()),
+                    body: Some(body),
+                    parent_id: None,
+                    content_type: None,
+                },
+            )
+            .await
+        }
     };
     post(&bob, "one").await?;
     post(&bob, "two").await?;
@@ -178,21 +289,34 @@ async fn unread_counts_and_the_event_feed_follow_new_messages() -> anyhow::Resul
     let deadline = Instant::now() + Duration::from_secs(10);
     while bodies.len() < 3 && Instant::now() < deadline {
         match tokio::time::timeout(Duration::from_secs(5), feed.next()).await {
-            Ok(Some(Ok(vidmsg_api::ServerEvent::Message { message }))) => bodies.push(message.body.unwrap_or_default()),
+            Ok(Some(Ok(vidmsg_api::ServerEvent::Message { message }))) => {
+                bodies.push(message.body.unwrap_or_default())
+            }
             Ok(Some(Ok(_))) => {}
-            other => anyhow::bail!("feed ended: {:?}", other.map(|o| o.map(|r| r.map(|e| e.kind())))),
+            other => anyhow::bail!(
+                "feed ended: {:?}",
+                other.map(|o| o.map(|r| r.map(|e| e.kind())))
+            ),
         }
     }
     bodies.sort();
     assert_eq!(bodies, ["mine", "one", "two"]);
     alice.mark_read(t.id).await?;
     assert_eq!(alice.get_thread(t.id).await?.unread_count, 0);
-    assert_eq!(bob.get_thread(t.id).await?.unread_count, 1, "alice's message is new to bob");
+    assert_eq!(
+        bob.get_thread(t.id).await?.unread_count,
+        1,
+        "alice's message is new to bob"
+    );
     // Outsiders get nothing about the thread.
     let carol = srv.user("carol").await?;
     let mut carol_feed = carol.events(Some(0)).await?;
     let got = tokio::time::timeout(Duration::from_secs(3), carol_feed.next()).await;
-    assert!(got.is_err(), "carol saw {:?}", got.ok().flatten().map(|e| e.map(|e| e.kind())));
+    assert!(
+        got.is_err(),
+        "carol saw {:?}",
+        got.ok().flatten().map(|e| e.map(|e| e.kind()))
+    );
     Ok(())
 }
 
@@ -204,26 +328,58 @@ async fn the_player_window_plays_a_clip_under_xvfb() -> anyhow::Result<()> {
     let srv = TestServer::spawn().await?;
     let token = srv.token("alice").await?;
     let alice = Client::new(srv.base_url(), Some(token.clone()))?;
-    let thread = alice.create_thread(&CreateThread { title: "Window".into(), members: vec![] }).await?;
+    let thread = alice
+        .create_thread(&CreateThread {
+            title: "Window".into(),
+            members: vec![],
+        })
+        .await?;
     let clip = dir.path().join("clip.mp4");
     vidmsg_tests::media::make_mp4(&clip, 12, "ball", 1_500)?;
     let msg = alice
-        .create_message(thread.id, &CreateMessage { kind: MessageKind::Video, title: Some("Moving ball".into()), body: None, parent_id: None, content_type: Some("video/mp4".into()) })
+        .create_message(
+            thread.id,
+            &CreateMessage {
+                kind: MessageKind::Video,
+                title: Some("Moving ball".into()),
+                body: None,
+                parent_id: None,
+                content_type: Some("video/mp4".into()),
+            },
+        )
         .await?;
     upload_all(&alice, msg.id, &std::fs::read(&clip)?).await?;
     let mut app = std::process::Command::new(vidmsg_tests::server::binary("vidmsg-player")?)
-        .args(["--server", srv.base_url(), "--token", &token, "--open", &msg.id.to_string(), "--report", "--audio-sink", "fakesink"])
+        .args([
+            "--server",
+            srv.base_url(),
+            "--token",
+            &token,
+            "--open",
+            &msg.id.to_string(),
+            "--report",
+            "--audio-sink",
+            "fakesink",
+        ])
         .env("DISPLAY", &desk.display)
         .env("VIDMSG_PLAYER_CONFIG", dir.path().join("player.json"))
         .env_remove("WAYLAND_DISPLAY")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()?;
-    let stderr = app.stderr.take().ok_or_else(|| anyhow::anyhow!("no stderr"))?;
+    let stderr = app
+        .stderr
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stderr"))?;
     let frames = tokio::task::spawn_blocking(move || {
         let mut seen = Vec::new();
-        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
-            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) else {
+                continue;
+            };
             if let Some(e) = v["error"].as_str() {
                 return Err(anyhow::anyhow!("player error: {e}"));
             }
@@ -234,16 +390,27 @@ async fn the_player_window_plays_a_clip_under_xvfb() -> anyhow::Result<()> {
                 }
             }
         }
-        Err(anyhow::anyhow!("the player stopped reporting; frames so far {seen:?}"))
+        Err(anyhow::anyhow!(
+            "the player stopped reporting; frames so far {seen:?}"
+        ))
     });
     let frames = tokio::time::timeout(Duration::from_secs(60), frames).await???;
-    assert!(frames.windows(2).all(|w| w[1] > w[0]), "the frame counter advances: {frames:?}");
+    assert!(
+        frames.windows(2).all(|w| w[1] > w[0]),
+        "the frame counter advances: {frames:?}"
+    );
     let shot = vidmsg_tests::screen::screenshot_path("player");
     let stats = vidmsg_tests::screen::screenshot(&desk.display, &shot, 1280, 800)?;
     let _ = app.kill();
     let _ = app.wait();
-    eprintln!("player window screenshot {}: {stats:?}, frames {frames:?}", shot.display());
-    assert!(stats.lit > 0.2 && stats.stddev > 10.0, "the window drew something: {stats:?}");
+    eprintln!(
+        "player window screenshot {}: {stats:?}, frames {frames:?}",
+        shot.display()
+    );
+    assert!(
+        stats.lit > 0.2 && stats.stddev > 10.0,
+        "the window drew something: {stats:?}"
+    );
     Ok(())
 }
 
@@ -252,18 +419,52 @@ async fn a_video_that_cannot_play_shows_a_message_not_a_crash() -> anyhow::Resul
     let srv = TestServer::spawn().await?;
     let token = srv.token("alice").await?;
     let alice = Client::new(srv.base_url(), Some(token.clone()))?;
-    let t = alice.create_thread(&CreateThread { title: "Broken".into(), members: vec![] }).await?;
-    let msg = alice
-        .create_message(t.id, &CreateMessage { kind: MessageKind::Video, title: Some("Not a video".into()), body: None, parent_id: None, content_type: Some("video/mp4".into()) })
+    let t = alice
+        .create_thread(&CreateThread {
+            title: "Broken".into(),
+            members: vec![],
+        })
         .await?;
-    upload_all(&alice, msg.id, b"this is not an mp4 file, just some bytes that no demuxer knows").await?;
+    let msg = alice
+        .create_message(
+            t.id,
+            &CreateMessage {
+                kind: MessageKind::Video,
+                title: Some("Not a video".into()),
+                body: None,
+                parent_id: None,
+                content_type: Some("video/mp4".into()),
+            },
+        )
+        .await?;
+    upload_all(
+        &alice,
+        msg.id,
+        b"this is not an mp4 file, just some bytes that no demuxer knows",
+    )
+    .await?;
     let dir = tempfile::tempdir()?;
     let settings = dir.path().join("player.json");
-    Settings { server: srv.base_url().to_string(), token, ..Settings::default() }.save(&settings)?;
+    Settings {
+        server: srv.base_url().to_string(),
+        token,
+        ..Settings::default()
+    }
+    .save(&settings)?;
     tokio::task::spawn_blocking(move || {
-        let options = AppOptions { settings_path: Some(settings), audio_sink: Some("fakesink".into()), open: Some(msg.id), ..Default::default() };
-        let mut h = Harness::builder().with_size([1280.0, 800.0]).build_eframe(|cc| PlayerApp::new(&cc.egui_ctx, options).expect("app"));
-        step_until(&mut h, Duration::from_secs(20), "the playback error", |h| h.query_by_label_contains("Cannot play this video").is_some());
+        let options = AppOptions {
+            settings_path: Some(settings),
+            audio_sink: Some("fakesink".into()),
+            open: Some(msg.id),
+            ..Default::default()
+        };
+        let mut h = Harness::builder()
+            .with_size([1280.0, 800.0])
+            .build_eframe(|cc| PlayerApp::new(&cc.egui_ctx, options).expect("app"));
+        step_until(&mut h, Duration::from_secs(20), "the playback error", |h| {
+            h.query_by_label_contains("Cannot play this video")
+                .is_some()
+        });
         // The app keeps working: the thread is listed and can be opened.
         assert!(h.query_all_by_label("Broken").count() >= 1);
     })
@@ -278,36 +479,81 @@ async fn playback_seeks_in_a_fragmented_recording_over_http() -> anyhow::Result<
     let dir = tempfile::tempdir()?;
     let clip = dir.path().join("fragmented.mp4");
     let status = std::process::Command::new("gst-launch-1.0")
-        .args(["-q", "videotestsrc", "num-buffers=360", "pattern=ball", "!", "video/x-raw,width=640,height=360,framerate=30/1"])
-        .args(["!", "x264enc", "speed-preset=ultrafast", "key-int-max=60", "!", "h264parse", "!", "mp4mux", "fragment-duration=1000", "streamable=true"])
+        .args([
+            "-q",
+            "videotestsrc",
+            "num-buffers=360",
+            "pattern=ball",
+            "!",
+            "video/x-raw,width=640,height=360,framerate=30/1",
+        ])
+        .args([
+            "!",
+            "x264enc",
+            "speed-preset=ultrafast",
+            "key-int-max=60",
+            "!",
+            "h264parse",
+            "!",
+            "mp4mux",
+            "fragment-duration=1000",
+            "streamable=true",
+        ])
         .args(["!", "filesink", &format!("location={}", clip.display())])
         .status()?;
     anyhow::ensure!(status.success());
     let srv = TestServer::spawn().await?;
     let alice = srv.user("alice").await?;
-    let t = alice.create_thread(&CreateThread { title: "Seek".into(), members: vec![] }).await?;
+    let t = alice
+        .create_thread(&CreateThread {
+            title: "Seek".into(),
+            members: vec![],
+        })
+        .await?;
     let msg = alice
-        .create_message(t.id, &CreateMessage { kind: MessageKind::Video, title: Some("Fragments".into()), body: None, parent_id: None, content_type: Some("video/mp4".into()) })
+        .create_message(
+            t.id,
+            &CreateMessage {
+                kind: MessageKind::Video,
+                title: Some("Fragments".into()),
+                body: None,
+                parent_id: None,
+                content_type: Some("video/mp4".into()),
+            },
+        )
         .await?;
     let msg = upload_all(&alice, msg.id, &std::fs::read(&clip)?).await?;
-    let url = alice.get_message(msg.id).await?.video_url.ok_or_else(|| anyhow::anyhow!("no video_url"))?;
+    let url = alice
+        .get_message(msg.id)
+        .await?
+        .video_url
+        .ok_or_else(|| anyhow::anyhow!("no video_url"))?;
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         let mut p = vidmsg_media::Playback::open(&url, Some("fakesink"))?;
-        let wait = |p: &mut vidmsg_media::Playback, at_least: Duration| -> anyhow::Result<Duration> {
-            let deadline = Instant::now() + Duration::from_secs(20);
-            loop {
-                for ev in p.poll() {
-                    if let vidmsg_media::PlaybackEvent::Error(e) = ev {
-                        anyhow::bail!("playback error: {e}");
+        let wait =
+            |p: &mut vidmsg_media::Playback, at_least: Duration| -> anyhow::Result<Duration> {
+                let deadline = Instant::now() + Duration::from_secs(20);
+                loop {
+                    for ev in p.poll() {
+                        if let vidmsg_media::PlaybackEvent::Error(e) = ev {
+                            anyhow::bail!("playback error: {e}");
+                        }
                     }
+                    if let Some(pts) = p
+                        .frames
+                        .take()
+                        .and_then(|f| f.pts)
+                        .filter(|t| *t >= at_least)
+                    {
+                        return Ok(pts);
+                    }
+                    anyhow::ensure!(
+                        Instant::now() < deadline,
+                        "no frame at or after {at_least:?}"
+                    );
+                    std::thread::sleep(Duration::from_millis(5));
                 }
-                if let Some(pts) = p.frames.take().and_then(|f| f.pts).filter(|t| *t >= at_least) {
-                    return Ok(pts);
-                }
-                anyhow::ensure!(Instant::now() < deadline, "no frame at or after {at_least:?}");
-                std::thread::sleep(Duration::from_millis(5));
-            }
-        };
+            };
         wait(&mut p, Duration::ZERO)?;
         p.seek(Duration::from_secs(8));
         let at = wait(&mut p, Duration::from_millis(7_900))?;

@@ -5,38 +5,14 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
+
+use crate::kit::{step_until, type_into};
 use egui_kittest::kittest::Queryable as _;
 use vidmsg_api::MessageStatus;
 use vidmsg_recorder::app::settings::{Quality, Settings};
 use vidmsg_recorder::app::{AppOptions, Phase, RecorderApp, View};
 use vidmsg_tests::TestServer;
 use vidmsg_tests::desktop::Desktop;
-
-/// Steps the UI (in real time: capture and uploads run on their own threads) until `done`.
-fn step_until(
-    h: &mut Harness<'_, RecorderApp>,
-    timeout: Duration,
-    what: &str,
-    done: impl Fn(&Harness<'_, RecorderApp>) -> bool,
-) {
-    let deadline = Instant::now() + timeout;
-    loop {
-        h.step();
-        if done(h) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// Focuses the field labelled `label` and types `text` into it.
-fn type_into(h: &mut Harness<'_, RecorderApp>, label: &str, text: &str) {
-    h.get_by_label(label).focus();
-    h.run_steps(1);
-    h.get_by_label(label).type_text(text);
-    h.run_steps(1);
-}
 
 fn recorded_ms(h: &Harness<'_, RecorderApp>) -> u64 {
     match &h.state().phase {
@@ -257,9 +233,23 @@ async fn the_app_in_reply_mode_records_a_reply_in_the_thread() -> anyhow::Result
     let srv = TestServer::spawn().await?;
     let token = srv.token("alice").await?;
     let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
-    let t = alice.create_thread(&vidmsg_api::CreateThread { title: "Reviews".into(), members: vec![] }).await?;
+    let t = alice
+        .create_thread(&vidmsg_api::CreateThread {
+            title: "Reviews".into(),
+            members: vec![],
+        })
+        .await?;
     let parent = alice
-        .create_message(t.id, &vidmsg_api::CreateMessage { kind: vidmsg_api::MessageKind::Text, title: Some("Look at this".into()), body: Some("Look at this".into()), parent_id: None, content_type: None })
+        .create_message(
+            t.id,
+            &vidmsg_api::CreateMessage {
+                kind: vidmsg_api::MessageKind::Text,
+                title: Some("Look at this".into()),
+                body: Some("Look at this".into()),
+                parent_id: None,
+                content_type: None,
+            },
+        )
         .await?;
     let path = test_settings(work.path(), srv.base_url())?;
     let reply_id = tokio::task::spawn_blocking(move || -> anyhow::Result<i64> {
@@ -267,15 +257,29 @@ async fn the_app_in_reply_mode_records_a_reply_in_the_thread() -> anyhow::Result
         let mut s = Settings::load(&path)?;
         s.countdown = 0;
         s.save(&path)?;
-        let options = AppOptions { settings_path: Some(path), reply_to: Some(parent.id), token: Some(token), preview: false, ..Default::default() };
-        let mut h = Harness::builder().with_size([960.0, 720.0]).build_eframe(|cc| RecorderApp::new(&cc.egui_ctx, options).expect("app"));
+        let options = AppOptions {
+            settings_path: Some(path),
+            reply_to: Some(parent.id),
+            token: Some(token),
+            preview: false,
+            ..Default::default()
+        };
+        let mut h = Harness::builder()
+            .with_size([960.0, 720.0])
+            .build_eframe(|cc| RecorderApp::new(&cc.egui_ctx, options).expect("app"));
         assert_eq!(h.state().view, View::Main);
         assert!(h.query_by_label_contains("replying to message").is_some());
         h.get_by_label("Record").click();
-        step_until(&mut h, Duration::from_secs(30), "1 s recorded", |h| recorded_ms(h) >= 1_000);
+        step_until(&mut h, Duration::from_secs(30), "1 s recorded", |h| {
+            recorded_ms(h) >= 1_000
+        });
         h.get_by_label("Stop").click();
-        step_until(&mut h, Duration::from_secs(30), "the link", |h| h.query_by_label("Link ready").is_some());
-        let Phase::Done { message_id, .. } = h.state().phase else { anyhow::bail!("not done") };
+        step_until(&mut h, Duration::from_secs(30), "the link", |h| {
+            h.query_by_label("Link ready").is_some()
+        });
+        let Phase::Done { message_id, .. } = h.state().phase else {
+            anyhow::bail!("not done")
+        };
         Ok(message_id)
     })
     .await??;

@@ -22,7 +22,12 @@ pub(super) async fn unread_counts(pool: &SqlitePool, user: Id) -> DbResult<HashM
     Ok(rows.into_iter().collect())
 }
 
-pub(super) async fn mark_read(pool: &SqlitePool, thread: Id, user: Id, now_ms: i64) -> DbResult<()> {
+pub(super) async fn mark_read(
+    pool: &SqlitePool,
+    thread: Id,
+    user: Id,
+    now_ms: i64,
+) -> DbResult<()> {
     sqlx::query(
         "INSERT INTO thread_reads (thread_id, user_id, last_read_ms) VALUES (?, ?, ?)
          ON CONFLICT (thread_id, user_id) DO UPDATE SET last_read_ms = max(last_read_ms, excluded.last_read_ms)",
@@ -78,11 +83,29 @@ pub(super) async fn changes_since(pool: &SqlitePool, user: Id, since_ms: i64) ->
         messages: messages.into_iter().map(|(id,)| id).collect(),
         comments: comments
             .into_iter()
-            .map(|(id, message_id, author, at_ms, body, created_at_ms)| Comment { id, message_id, author, at_ms, body, created_at_ms })
+            .map(
+                |(id, message_id, author, at_ms, body, created_at_ms)| Comment {
+                    id,
+                    message_id,
+                    author,
+                    at_ms,
+                    body,
+                    created_at_ms,
+                },
+            )
             .collect(),
         reactions: reactions
             .into_iter()
-            .map(|(id, message_id, author, at_ms, emoji, created_at_ms)| Reaction { id, message_id, author, at_ms, emoji, created_at_ms })
+            .map(
+                |(id, message_id, author, at_ms, emoji, created_at_ms)| Reaction {
+                    id,
+                    message_id,
+                    author,
+                    at_ms,
+                    emoji,
+                    created_at_ms,
+                },
+            )
             .collect(),
     })
 }
