@@ -64,6 +64,9 @@ pub struct Current {
     pub opened_at: Instant,
     /// Time from opening to the first frame on screen.
     pub first_frame_after: Option<Duration>,
+    /// The transcript segment last scrolled into view (scrolled once per segment, so the
+    /// panel can be scrolled by hand meanwhile).
+    pub followed_segment: Option<usize>,
 }
 
 pub struct PlayerApp {
@@ -243,6 +246,7 @@ impl PlayerApp {
             last_view_report: Instant::now(),
             opened_at: Instant::now(),
             first_frame_after: None,
+            followed_segment: None,
             message,
         };
         self.start_playback(&mut current);

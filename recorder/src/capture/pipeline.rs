@@ -184,7 +184,7 @@ impl Capture {
         pipeline
             .add_many(&venc)
             .map_err(|e| CaptureError::Build(e.to_string()))?;
-        link(&composed.compositor, &venc[0])?;
+        link(&composed.output, &venc[0])?;
         gst::Element::link_many(&venc).map_err(|e| CaptureError::Build(e.to_string()))?;
         if let Some(last) = venc.last() {
             link(last, &mux)?;

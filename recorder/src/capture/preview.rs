@@ -34,7 +34,7 @@ impl Preview {
         pipeline
             .add_many([&convert, sink.upcast_ref()])
             .map_err(|e| CaptureError::Build(e.to_string()))?;
-        link(&composed.compositor, &convert)?;
+        link(&composed.output, &convert)?;
         link(&convert, sink.upcast_ref())?;
         let audio_out = audio::build(&pipeline, &spec.mic, spec.system_audio.as_deref())?;
         if let Some(raw) = &audio_out {

@@ -12,8 +12,9 @@ use super::{Camera, CaptureError, CaptureSpec, Corner, Screen, bubble};
 
 /// What [`compose`] built.
 pub struct Composed {
-    /// The compositor; link its src pad onwards.
-    pub compositor: gst::Element,
+    /// The last element of the picture (the compositor, or the background chain when there is
+    /// no bubble); link its src pad onwards.
+    pub output: gst::Element,
     /// Frames the camera delivered (None without a camera).
     pub camera_frames: Option<Arc<AtomicU64>>,
 }
@@ -28,15 +29,6 @@ pub fn compose(
     fps: u32,
     bubble_px: u32,
 ) -> Result<Composed, CaptureError> {
-    let compositor = gst::ElementFactory::make("compositor")
-        .property_from_str("background", "black")
-        .build()
-        .map_err(|_| {
-            CaptureError::MissingPlugins("compositor (gstreamer1.0-plugins-base)".into())
-        })?;
-    pipeline
-        .add(&compositor)
-        .map_err(|e| CaptureError::Build(e.to_string()))?;
     let background = match &spec.screen {
         Screen::X11 { display, region } => {
             let src = gst::ElementFactory::make("ximagesrc")
@@ -122,8 +114,25 @@ pub fn compose(
     {
         count_frames(&pad, counter);
     }
+    let Some(cam) = bubble_src else {
+        // No bubble: no compositor either (one element less between capture and encoder,
+        // and no re-timing of frames onto the compositor's output slots).
+        return Ok(Composed {
+            output: bg_chain[5].clone(),
+            camera_frames,
+        });
+    };
+    let compositor = gst::ElementFactory::make("compositor")
+        .property_from_str("background", "black")
+        .build()
+        .map_err(|_| {
+            CaptureError::MissingPlugins("compositor (gstreamer1.0-plugins-base)".into())
+        })?;
+    pipeline
+        .add(&compositor)
+        .map_err(|e| CaptureError::Build(e.to_string()))?;
     link_to_compositor(&bg_chain[5], &compositor, 0, 0, 0)?;
-    if let Some(cam) = bubble_src {
+    {
         let size = bubble_px.min(w).min(h).max(16) & !1;
         let masker = make("identity")?;
         let cam_chain = [
@@ -155,7 +164,7 @@ pub fn compose(
         link_to_compositor(&cam_chain[6], &compositor, 1, x, y)?;
     }
     Ok(Composed {
-        compositor,
+        output: compositor,
         camera_frames,
     })
 }

@@ -70,9 +70,15 @@ pub(super) async fn heartbeat_job(
 }
 
 pub(super) async fn set_progress(pool: &SqlitePool, message: Id, percent: u8) -> DbResult<()> {
-    sqlx::query("UPDATE messages SET progress_percent = ?, status_reason = NULL WHERE id = ? AND status = 'processing'")
-        .bind(i64::from(percent))
-        .bind(message)
+    // The change time moves too, so the event feed pushes the progress to the apps.
+    sqlx::query(
+        "UPDATE messages SET progress_percent = ?, status_reason = NULL, updated_at_ms = max(updated_at_ms, ?)
+         WHERE id = ? AND status = 'processing' AND (coalesce(progress_percent, -1) != ? OR status_reason IS NOT NULL)",
+    )
+    .bind(i64::from(percent))
+    .bind(crate::db::now_ms())
+    .bind(message)
+    .bind(i64::from(percent))
         .execute(pool)
         .await?;
     Ok(())
