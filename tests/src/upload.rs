@@ -52,3 +52,31 @@ pub async fn upload_all(client: &Client, message: Id, bytes: &[u8]) -> anyhow::R
         )
         .await?)
 }
+
+/// Posts `bytes` as a video message titled `title` in a new thread titled `thread_title`.
+pub async fn post_video(
+    client: &Client,
+    thread_title: &str,
+    title: &str,
+    bytes: &[u8],
+) -> anyhow::Result<Message> {
+    let thread = client
+        .create_thread(&vidmsg_api::CreateThread {
+            title: thread_title.into(),
+            members: vec![],
+        })
+        .await?;
+    let msg = client
+        .create_message(
+            thread.id,
+            &vidmsg_api::CreateMessage {
+                kind: vidmsg_api::MessageKind::Video,
+                title: Some(title.into()),
+                body: None,
+                parent_id: None,
+                content_type: Some("video/mp4".into()),
+            },
+        )
+        .await?;
+    upload_all(client, msg.id, bytes).await
+}

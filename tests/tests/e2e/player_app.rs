@@ -13,7 +13,7 @@ use vidmsg_player::app::settings::Settings;
 use vidmsg_player::app::{AppOptions, PlayerApp, View};
 use vidmsg_tests::TestServer;
 use vidmsg_tests::speech::make_clip;
-use vidmsg_tests::upload::upload_all;
+use vidmsg_tests::upload::{post_video, upload_all};
 
 const SENTENCES: [&str; 3] = [
     "Welcome to the weekly product update for the design team.",
@@ -328,27 +328,9 @@ async fn the_player_window_plays_a_clip_under_xvfb() -> anyhow::Result<()> {
     let srv = TestServer::spawn().await?;
     let token = srv.token("alice").await?;
     let alice = Client::new(srv.base_url(), Some(token.clone()))?;
-    let thread = alice
-        .create_thread(&CreateThread {
-            title: "Window".into(),
-            members: vec![],
-        })
-        .await?;
     let clip = dir.path().join("clip.mp4");
     vidmsg_tests::media::make_mp4(&clip, 12, "ball", 1_500)?;
-    let msg = alice
-        .create_message(
-            thread.id,
-            &CreateMessage {
-                kind: MessageKind::Video,
-                title: Some("Moving ball".into()),
-                body: None,
-                parent_id: None,
-                content_type: Some("video/mp4".into()),
-            },
-        )
-        .await?;
-    upload_all(&alice, msg.id, &std::fs::read(&clip)?).await?;
+    let msg = post_video(&alice, "Window", "Moving ball", &std::fs::read(&clip)?).await?;
     let mut app = std::process::Command::new(vidmsg_tests::server::binary("vidmsg-player")?)
         .args([
             "--server",
@@ -419,27 +401,10 @@ async fn a_video_that_cannot_play_shows_a_message_not_a_crash() -> anyhow::Resul
     let srv = TestServer::spawn().await?;
     let token = srv.token("alice").await?;
     let alice = Client::new(srv.base_url(), Some(token.clone()))?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "Broken".into(),
-            members: vec![],
-        })
-        .await?;
-    let msg = alice
-        .create_message(
-            t.id,
-            &CreateMessage {
-                kind: MessageKind::Video,
-                title: Some("Not a video".into()),
-                body: None,
-                parent_id: None,
-                content_type: Some("video/mp4".into()),
-            },
-        )
-        .await?;
-    upload_all(
+    let msg = post_video(
         &alice,
-        msg.id,
+        "Broken",
+        "Not a video",
         b"this is not an mp4 file, just some bytes that no demuxer knows",
     )
     .await?;
@@ -504,25 +469,7 @@ async fn playback_seeks_in_a_fragmented_recording_over_http() -> anyhow::Result<
     anyhow::ensure!(status.success());
     let srv = TestServer::spawn().await?;
     let alice = srv.user("alice").await?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "Seek".into(),
-            members: vec![],
-        })
-        .await?;
-    let msg = alice
-        .create_message(
-            t.id,
-            &CreateMessage {
-                kind: MessageKind::Video,
-                title: Some("Fragments".into()),
-                body: None,
-                parent_id: None,
-                content_type: Some("video/mp4".into()),
-            },
-        )
-        .await?;
-    let msg = upload_all(&alice, msg.id, &std::fs::read(&clip)?).await?;
+    let msg = post_video(&alice, "Seek", "Fragments", &std::fs::read(&clip)?).await?;
     let url = alice
         .get_message(msg.id)
         .await?
