@@ -32,6 +32,7 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
+#[allow(clippy::large_enum_variant)] // parsed once
 pub enum Command {
     /// Record until SIGINT/SIGTERM or --duration (SIGUSR1 pauses and resumes), upload, print the
     /// message as JSON.

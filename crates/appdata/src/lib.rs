@@ -88,26 +88,27 @@ mod tests {
     }
 
     #[test]
-    fn round_trip_defaults_and_broken_files() {
+    fn round_trip_defaults_and_broken_files() -> Result<(), Box<dyn std::error::Error>> {
         let dir = std::env::temp_dir().join(format!("vidmsg-appdata-{}", std::process::id()));
         let path = dir.join("x.json");
-        assert_eq!(super::load::<S>(&path).unwrap(), S::default());
+        assert_eq!(super::load::<S>(&path)?, S::default());
         let s = S {
             a: "t".into(),
             b: 3,
         };
-        super::save(&path, &s).unwrap();
-        assert_eq!(super::load::<S>(&path).unwrap(), s);
+        super::save(&path, &s)?;
+        assert_eq!(super::load::<S>(&path)?, s);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;
             assert_eq!(
-                std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+                std::fs::metadata(&path)?.permissions().mode() & 0o777,
                 0o600
             );
         }
-        std::fs::write(&path, "{").unwrap();
+        std::fs::write(&path, "{")?;
         assert!(super::load::<S>(&path).is_err());
         let _ = std::fs::remove_dir_all(dir);
+        Ok(())
     }
 }

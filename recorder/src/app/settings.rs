@@ -183,9 +183,11 @@ mod tests {
     fn settings_round_trip_and_missing_fields_take_defaults() {
         let dir = std::env::temp_dir().join(format!("vidmsg-settings-{}", std::process::id()));
         let path = dir.join("recorder.json");
-        let mut s = Settings::default();
-        s.token = "vm_x".into();
-        s.quality = Quality::P720;
+        let s = Settings {
+            token: "vm_x".into(),
+            quality: Quality::P720,
+            ..Settings::default()
+        };
         s.save(&path).unwrap();
         assert_eq!(Settings::load(&path).unwrap(), s);
         std::fs::write(&path, r#"{"server":"http://h:1"}"#).unwrap();

@@ -46,10 +46,11 @@ pub fn unfinished(dir: &Path) -> Vec<(PathBuf, UploadState)> {
     };
     for e in entries.flatten() {
         let state_path = e.path().join("upload.json");
-        if let Ok(state) = UploadState::load(&state_path) {
-            if !state.completed && e.path().join("recording.mp4").exists() {
-                out.push((e.path(), state));
-            }
+        if let Ok(state) = UploadState::load(&state_path)
+            && !state.completed
+            && e.path().join("recording.mp4").exists()
+        {
+            out.push((e.path(), state));
         }
     }
     out.sort_by_key(|(_, s)| s.message_id);

@@ -118,10 +118,10 @@ fn quietest_split(s: &[f32]) -> usize {
             _ => {}
         }
     }
-    if let Some(r) = run_start {
-        if energies.len() - r > best_len {
-            (best_start, best_len) = (r, energies.len() - r);
-        }
+    if let Some(r) = run_start
+        && energies.len() - r > best_len
+    {
+        (best_start, best_len) = (r, energies.len() - r);
     }
     if best_len == 0 {
         // No pause at all: the quietest frame.

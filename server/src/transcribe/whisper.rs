@@ -164,6 +164,12 @@ pub fn is_repetitive(text: &str) -> bool {
     distinct.len() * 2 < grams.len()
 }
 
+/// Whisper's non-speech markers: "[BLANK_AUDIO]", "(music)", "[ Silence ]".
+fn is_annotation(text: &str) -> bool {
+    let t = text.trim();
+    (t.starts_with('[') && t.ends_with(']')) || (t.starts_with('(') && t.ends_with(')'))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -176,10 +182,4 @@ mod tests {
         ));
         assert!(!super::is_repetitive("yes yes yes"));
     }
-}
-
-/// Whisper's non-speech markers: "[BLANK_AUDIO]", "(music)", "[ Silence ]".
-fn is_annotation(text: &str) -> bool {
-    let t = text.trim();
-    (t.starts_with('[') && t.ends_with(']')) || (t.starts_with('(') && t.ends_with(')'))
 }

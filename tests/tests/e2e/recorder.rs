@@ -69,13 +69,12 @@ async fn a_20_second_recording_uploads_while_recording_and_is_transcribed() -> a
             anyhow::bail!("recorder exited early: {status}");
         }
         let msgs = alice.list_messages(t.id, &PageQuery::default()).await?;
-        if let Some(m) = msgs.items.first() {
-            if m.status == MessageStatus::Uploading
-                && !alice.upload_state(m.id).await?.parts.is_empty()
-            {
-                first_part_at = Some(started.elapsed());
-                break;
-            }
+        if let Some(m) = msgs.items.first()
+            && m.status == MessageStatus::Uploading
+            && !alice.upload_state(m.id).await?.parts.is_empty()
+        {
+            first_part_at = Some(started.elapsed());
+            break;
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
     }
