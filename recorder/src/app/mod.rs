@@ -94,6 +94,8 @@ pub struct RecorderApp {
     /// The preview camera's frame count and when it last changed (for the frozen-camera warning).
     pub preview_camera: Option<(u64, std::time::Instant)>,
     pub rt: tokio::runtime::Runtime,
+    /// The window was asked to close while recording: finish the upload first, then close.
+    pub close_when_done: bool,
     wake: Option<Arc<dyn Fn() + Send + Sync>>,
 }
 
@@ -155,6 +157,7 @@ impl RecorderApp {
             preview_texture: None,
             preview_camera: None,
             rt,
+            close_when_done: false,
             wake: Some(wake),
         };
         app.refresh_recent();
@@ -454,7 +457,16 @@ fn time_now_label() -> String {
 impl eframe::App for RecorderApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        if ctx.input(|i| i.viewport().close_requested()) && self.is_recording() {
+            // Closing mid-recording stops it properly: the tail is uploaded and the link made.
+            ctx.send_viewport_cmd(egui::ViewportCommand::CancelClose);
+            self.stop_recording();
+            self.close_when_done = true;
+        }
         self.poll(&ctx);
+        if self.close_when_done && !self.is_recording() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
         crate::ui::show(self, ui);
         if let Phase::Recording(_) = self.phase {
             // The timer ticks even when no event arrives.
