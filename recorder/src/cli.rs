@@ -168,6 +168,10 @@ fn devices() -> anyhow::Result<()> {
         "microphones": of(DeviceKind::Microphone),
         "system_audio": of(DeviceKind::SystemAudio),
         "encoders": vidmsg_media::devices::h264_encoders(),
+        "monitors": std::env::var("DISPLAY").ok().and_then(|d| crate::capture::monitors::list(&d).ok()).unwrap_or_default()
+            .iter()
+            .map(|m| serde_json::json!({"name": m.name, "primary": m.primary, "screen": m.screen_spec(&std::env::var("DISPLAY").unwrap_or_default())}))
+            .collect::<Vec<_>>(),
     });
     println!("{}", serde_json::to_string_pretty(&out)?);
     Ok(())

@@ -81,6 +81,8 @@ pub struct RecorderApp {
     pub reply_to: Option<Id>,
     pub devices: Vec<Device>,
     pub encoders: Vec<String>,
+    /// Monitors of the display (record one instead of the whole desktop).
+    pub monitors: Vec<crate::capture::monitors::Monitor>,
     pub recent: Vec<Recent>,
     pub notice: Option<String>,
     pub signing_in: Option<mpsc::Receiver<Result<String, String>>>,
@@ -145,6 +147,10 @@ impl RecorderApp {
             reply_to: options.reply_to,
             devices: vidmsg_media::devices::list().unwrap_or_default(),
             encoders: vidmsg_media::devices::h264_encoders(),
+            monitors: std::env::var("DISPLAY")
+                .ok()
+                .and_then(|d| crate::capture::monitors::list(&d).ok())
+                .unwrap_or_default(),
             recent: Vec::new(),
             notice: None,
             signing_in: None,

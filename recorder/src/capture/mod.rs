@@ -6,6 +6,7 @@ mod audio;
 mod bubble;
 mod elements;
 mod encoder;
+pub mod monitors;
 pub mod pause;
 mod pipeline;
 mod preview;

@@ -96,7 +96,7 @@ fn sources(app: &mut RecorderApp, ui: &mut egui::Ui) {
         .show(ui, |ui| {
             let label = ui.label("Screen");
             egui::ComboBox::from_id_salt("screen")
-                .selected_text(screen_label(&app.settings.screen))
+                .selected_text(screen_label(&app.settings.screen, &app.monitors))
                 .show_ui(ui, |ui| {
                     ui.selectable_value(
                         &mut app.settings.screen,
@@ -195,7 +195,11 @@ fn sources(app: &mut RecorderApp, ui: &mut egui::Ui) {
     }
 }
 
-fn screen_label(s: &str) -> String {
+fn screen_label(s: &str, monitors: &[crate::capture::monitors::Monitor]) -> String {
+    let display = std::env::var("DISPLAY").unwrap_or_default();
+    if let Some(m) = monitors.iter().find(|m| m.screen_spec(&display) == s) {
+        return format!("Monitor {}", m.name);
+    }
     match s {
         "default" => "Whole screen".into(),
         "none" => "No screen (camera only)".into(),

@@ -172,7 +172,7 @@ async fn audio_and_video_stay_within_40_ms_of_each_other() -> anyhow::Result<()>
 }
 
 #[tokio::test]
-async fn system_audio_is_recorded_and_devices_are_listed() -> anyhow::Result<()> {
+async fn system_audio_and_one_monitor_are_recorded_and_devices_are_listed() -> anyhow::Result<()> {
     let work = tempfile::tempdir()?;
     let mut desk = Desktop::start(640, 360)?;
     vidmsg_tests::speech::make_clip(
@@ -184,6 +184,7 @@ async fn system_audio_is_recorded_and_devices_are_listed() -> anyhow::Result<()>
     )?;
     let out = Command::new(binary("vidmsg-recorder")?)
         .arg("devices")
+        .env("DISPLAY", &desk.display)
         .output()?;
     assert!(
         out.status.success(),
@@ -206,6 +207,15 @@ async fn system_audio_is_recorded_and_devices_are_listed() -> anyhow::Result<()>
         "{devices}"
     );
     assert!(devices["cameras"].is_array() && devices["microphones"].is_array());
+    // The display's monitor (RandR) is listed as a region to record; the recording below uses it.
+    let screen = devices["monitors"][0]["screen"]
+        .as_str()
+        .map(str::to_string)
+        .ok_or_else(|| anyhow::anyhow!("no monitor listed: {devices}"))?;
+    assert!(
+        screen.starts_with(&format!("{}+", desk.display)) && screen.ends_with("640x360"),
+        "{screen}"
+    );
 
     let srv = TestServer::spawn().await?;
     let token = srv.token("alice").await?;
@@ -232,7 +242,7 @@ async fn system_audio_is_recorded_and_devices_are_listed() -> anyhow::Result<()>
         a,
         args(&[
             "--screen",
-            "test",
+            &screen,
             "--camera",
             "none",
             "--mic",
