@@ -5,6 +5,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use egui_kittest::Harness;
+use vidmsg_recorder::app::egui;
 
 use crate::kit::{step_until, type_into};
 use egui_kittest::kittest::Queryable as _;
@@ -228,7 +229,8 @@ async fn the_recorder_window_draws_under_xvfb() -> anyhow::Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn the_app_in_reply_mode_records_a_reply_in_the_thread() -> anyhow::Result<()> {
+async fn the_app_in_reply_mode_records_a_reply_and_a_close_mid_recording_finishes_it()
+-> anyhow::Result<()> {
     let work = tempfile::tempdir()?;
     let srv = TestServer::spawn().await?;
     let token = srv.token("alice").await?;
@@ -273,10 +275,28 @@ async fn the_app_in_reply_mode_records_a_reply_in_the_thread() -> anyhow::Result
         step_until(&mut h, Duration::from_secs(30), "1 s recorded", |h| {
             recorded_ms(h) >= 1_000
         });
-        h.get_by_label("Stop").click();
-        step_until(&mut h, Duration::from_secs(30), "the link", |h| {
-            h.query_by_label("Link ready").is_some()
-        });
+        // Closing the window mid-recording does not lose it: the app stops, uploads the tail,
+        // shows the link, and only then closes.
+        h.input_mut()
+            .viewports
+            .entry(egui::ViewportId::ROOT)
+            .or_default()
+            .events
+            .push(egui::ViewportEvent::Close);
+        h.step();
+        assert!(h.state().close_when_done, "the close was held back");
+        step_until(
+            &mut h,
+            Duration::from_secs(30),
+            "the link and the close",
+            |h| {
+                h.query_by_label("Link ready").is_some()
+                    && h.output()
+                        .viewport_output
+                        .get(&egui::ViewportId::ROOT)
+                        .is_some_and(|v| v.commands.contains(&egui::ViewportCommand::Close))
+            },
+        );
         let Phase::Done { message_id, .. } = h.state().phase else {
             anyhow::bail!("not done")
         };
