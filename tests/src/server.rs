@@ -77,6 +77,22 @@ impl TestServer {
         Ok(Client::new(self.base_url(), Some(token))?)
     }
 
+    /// Creates a user; its token and a client signed in with it.
+    pub async fn account(&self, name: &str) -> anyhow::Result<(String, Client)> {
+        let token = self.token(name).await?;
+        Ok((token.clone(), Client::new(self.base_url(), Some(token))?))
+    }
+
+    /// Creates a thread (no other members) as `client`.
+    pub async fn thread(client: &Client, title: &str) -> anyhow::Result<vidmsg_api::Thread> {
+        Ok(client
+            .create_thread(&vidmsg_api::CreateThread {
+                title: title.into(),
+                members: vec![],
+            })
+            .await?)
+    }
+
     /// Creates a user and returns its token.
     pub async fn token(&self, name: &str) -> anyhow::Result<String> {
         admin::add_user(self.running.db(), name).await

@@ -115,10 +115,16 @@ fn to_frame(sample: &gst::Sample) -> Option<Frame> {
     let stride = usize::try_from(*info.stride().first()?).ok()?;
     let row = w * 4;
     let data = map.as_slice();
-    let mut rgba = Vec::with_capacity(row * h);
-    for y in 0..h {
-        rgba.extend_from_slice(data.get(y * stride..y * stride + row)?);
-    }
+    let rgba = if stride == row {
+        // Rows are packed already: one copy.
+        data.get(..row * h)?.to_vec()
+    } else {
+        let mut rgba = Vec::with_capacity(row * h);
+        for y in 0..h {
+            rgba.extend_from_slice(data.get(y * stride..y * stride + row)?);
+        }
+        rgba
+    };
     Some(Frame {
         width: info.width(),
         height: info.height(),

@@ -211,7 +211,7 @@ fn screen_label(s: &str, monitors: &[crate::capture::monitors::Monitor]) -> Stri
 fn preview(app: &mut RecorderApp, ui: &mut egui::Ui) {
     if let Some(p) = &app.preview {
         if let Some(frame) = p.frames.take() {
-            let image = egui::ColorImage::from_rgba_unmultiplied(
+            let image = egui::ColorImage::from_rgba_premultiplied(
                 [frame.width as usize, frame.height as usize],
                 &frame.rgba,
             );

@@ -13,18 +13,8 @@ async fn no_cross_member_read_write_upload_or_presign() -> anyhow::Result<()> {
     let srv = TestServer::spawn().await?;
     let alice = srv.user("alice").await?;
     let bob = srv.user("bob").await?;
-    let a_only = alice
-        .create_thread(&CreateThread {
-            title: "alice".into(),
-            members: vec![],
-        })
-        .await?;
-    let b_only = bob
-        .create_thread(&CreateThread {
-            title: "bob".into(),
-            members: vec![],
-        })
-        .await?;
+    let a_only = TestServer::thread(&alice, "alice").await?;
+    let b_only = TestServer::thread(&bob, "bob").await?;
     let shared = alice
         .create_thread(&CreateThread {
             title: "both".into(),

@@ -122,12 +122,7 @@ async fn bad_part_numbers_and_wrong_etags_change_nothing() -> anyhow::Result<()>
     let file = std::fs::read(big_mp4()?)?;
     let srv = TestServer::spawn().await?;
     let alice = srv.user("alice").await?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "Bad".into(),
-            members: vec![],
-        })
-        .await?;
+    let t = TestServer::thread(&alice, "Bad").await?;
     let msg = alice.create_message(t.id, &video("Bad")).await?;
 
     for bad in [
@@ -253,12 +248,7 @@ async fn small_parts_before_the_last_are_refused_and_the_upload_stays_resumable(
 -> anyhow::Result<()> {
     let srv = TestServer::spawn().await?;
     let alice = srv.user("alice").await?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "Small".into(),
-            members: vec![],
-        })
-        .await?;
+    let t = TestServer::thread(&alice, "Small").await?;
     let msg = alice.create_message(t.id, &video("Small")).await?;
     let urls = alice.presign_parts(msg.id, &[1, 2]).await?;
     let e1 = alice.put_part(&urls.parts[0].url, vec![1u8; 1000]).await?;

@@ -269,16 +269,10 @@ fn model_install_builds_a_working_model_from_pypi_and_copies_files() -> anyhow::
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_player_lists_the_inbox_and_searches_from_the_terminal() -> anyhow::Result<()> {
-    use vidmsg_api::{CreateMessage, CreateThread, MessageKind};
+    use vidmsg_api::{CreateMessage, MessageKind};
     let srv = vidmsg_tests::TestServer::spawn().await?;
-    let token = srv.token("alice").await?;
-    let alice = Client::new(srv.base_url(), Some(token.clone()))?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "Roadmap".into(),
-            members: vec![],
-        })
-        .await?;
+    let (token, alice) = srv.account("alice").await?;
+    let t = vidmsg_tests::TestServer::thread(&alice, "Roadmap").await?;
     let root = alice
         .create_message(
             t.id,

@@ -2,7 +2,6 @@
 //! The external server here is a second vidmsg server's S3 endpoint (s3s-fs, SigV4), reached
 //! only through its address and keys, as Garage or MinIO would be.
 
-use vidmsg_api::CreateThread;
 use vidmsg_server::Config;
 use vidmsg_server::config::ExternalS3;
 use vidmsg_server::storage::embedded::EmbeddedCredentials;
@@ -31,12 +30,7 @@ async fn uploads_go_to_an_external_s3_endpoint() -> anyhow::Result<()> {
     });
     let srv = TestServer::spawn_with(config, data).await?;
     let alice = srv.user("alice").await?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "External".into(),
-            members: vec![],
-        })
-        .await?;
+    let t = TestServer::thread(&alice, "External").await?;
     let msg = alice.create_message(t.id, &video("External")).await?;
     let msg = upload_all(&alice, msg.id, &file).await?;
     let url = msg.video_url.expect("video_url");

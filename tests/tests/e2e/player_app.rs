@@ -23,12 +23,7 @@ const SENTENCES: [&str; 3] = [
 
 /// A thread "Product" with one transcribed video message; returns (client, thread, message).
 async fn library_with_a_clip(alice: &Client, dir: &std::path::Path) -> anyhow::Result<(i64, i64)> {
-    let thread = alice
-        .create_thread(&CreateThread {
-            title: "Product".into(),
-            members: vec![],
-        })
-        .await?;
+    let thread = TestServer::thread(alice, "Product").await?;
     let clip = make_clip(dir, "update", &SENTENCES, 600, 900)?;
     let msg = alice
         .create_message(
@@ -74,8 +69,7 @@ fn advance_over(h: &mut Harness<'_, PlayerApp>, wall: Duration) -> i64 {
 async fn the_player_finds_a_phrase_plays_from_it_and_takes_replies() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let srv = TestServer::spawn_transcribing().await?;
-    let token = srv.token("alice").await?;
-    let alice = Client::new(srv.base_url(), Some(token.clone()))?;
+    let (token, alice) = srv.account("alice").await?;
     let (thread_id, message_id) = library_with_a_clip(&alice, dir.path()).await?;
     let hits = alice
         .search(&SearchQuery {
@@ -326,8 +320,7 @@ async fn the_player_window_plays_a_clip_under_xvfb() -> anyhow::Result<()> {
     let dir = tempfile::tempdir()?;
     let desk = vidmsg_tests::desktop::Desktop::start(1280, 800)?;
     let srv = TestServer::spawn().await?;
-    let token = srv.token("alice").await?;
-    let alice = Client::new(srv.base_url(), Some(token.clone()))?;
+    let (token, alice) = srv.account("alice").await?;
     let clip = dir.path().join("clip.mp4");
     vidmsg_tests::media::make_mp4(&clip, 12, "ball", 1_500)?;
     let msg = post_video(&alice, "Window", "Moving ball", &std::fs::read(&clip)?).await?;
@@ -399,8 +392,7 @@ async fn the_player_window_plays_a_clip_under_xvfb() -> anyhow::Result<()> {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_video_that_cannot_play_shows_a_message_not_a_crash() -> anyhow::Result<()> {
     let srv = TestServer::spawn().await?;
-    let token = srv.token("alice").await?;
-    let alice = Client::new(srv.base_url(), Some(token.clone()))?;
+    let (token, alice) = srv.account("alice").await?;
     let msg = post_video(
         &alice,
         "Broken",

@@ -4,7 +4,7 @@
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use vidmsg_api::{CreateThread, MessageStatus, PageQuery};
+use vidmsg_api::{MessageStatus, PageQuery};
 use vidmsg_tests::TestServer;
 use vidmsg_tests::desktop::Desktop;
 use vidmsg_tests::media::discover;
@@ -25,14 +25,8 @@ async fn a_20_second_recording_uploads_while_recording_and_is_transcribed() -> a
     let mut desk = Desktop::start(1280, 720)?;
     desk.show_motion(1280, 720)?;
     let srv = TestServer::spawn_transcribing().await?;
-    let token = srv.token("alice").await?;
-    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "Standups".into(),
-            members: vec![],
-        })
-        .await?;
+    let (token, alice) = srv.account("alice").await?;
+    let t = TestServer::thread(&alice, "Standups").await?;
 
     let mut rec = Command::new(binary("vidmsg-recorder")?)
         .args([
@@ -154,14 +148,8 @@ async fn a_recorder_killed_at_10_seconds_recovers_what_it_recorded() -> anyhow::
     let mut desk = Desktop::start(1280, 720)?;
     desk.show_motion(1280, 720)?;
     let srv = TestServer::spawn_transcribing().await?;
-    let token = srv.token("alice").await?;
-    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "Crashy".into(),
-            members: vec![],
-        })
-        .await?;
+    let (token, alice) = srv.account("alice").await?;
+    let t = TestServer::thread(&alice, "Crashy").await?;
     let recordings = work.path().join("recordings");
 
     let mut rec = Command::new(binary("vidmsg-recorder")?)
@@ -288,14 +276,8 @@ async fn the_recording_survives_the_s3_endpoint_being_down_for_20_seconds() -> a
         secret_key: creds.secret_key.clone(),
     });
     let srv = TestServer::spawn_with(config, data).await?;
-    let token = srv.token("alice").await?;
-    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "Outage".into(),
-            members: vec![],
-        })
-        .await?;
+    let (token, alice) = srv.account("alice").await?;
+    let t = TestServer::thread(&alice, "Outage").await?;
 
     let rec = Command::new(binary("vidmsg-recorder")?)
         .args([
@@ -431,14 +413,8 @@ async fn a_silent_microphone_is_warned_about_while_recording() -> anyhow::Result
 async fn missing_plugins_are_named_and_leave_no_message_behind() -> anyhow::Result<()> {
     let work = tempfile::tempdir()?;
     let srv = TestServer::spawn().await?;
-    let token = srv.token("alice").await?;
-    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "No plugins".into(),
-            members: vec![],
-        })
-        .await?;
+    let (token, alice) = srv.account("alice").await?;
+    let t = TestServer::thread(&alice, "No plugins").await?;
     let empty = work.path().join("no-plugins");
     std::fs::create_dir_all(&empty)?;
     let out = tokio::task::spawn_blocking({

@@ -44,8 +44,7 @@ fn test_settings(dir: &Path, server: &str) -> anyhow::Result<std::path::PathBuf>
 async fn the_recorder_app_signs_in_records_with_a_pause_and_saves_settings() -> anyhow::Result<()> {
     let work = tempfile::tempdir()?;
     let srv = TestServer::spawn().await?;
-    let token = srv.token("alice").await?;
-    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
+    let (token, alice) = srv.account("alice").await?;
     let settings_path = test_settings(work.path(), "")?;
     let url = srv.base_url().to_string();
     let path = settings_path.clone();
@@ -233,14 +232,8 @@ async fn the_app_in_reply_mode_records_a_reply_and_a_close_mid_recording_finishe
 -> anyhow::Result<()> {
     let work = tempfile::tempdir()?;
     let srv = TestServer::spawn().await?;
-    let token = srv.token("alice").await?;
-    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
-    let t = alice
-        .create_thread(&vidmsg_api::CreateThread {
-            title: "Reviews".into(),
-            members: vec![],
-        })
-        .await?;
+    let (token, alice) = srv.account("alice").await?;
+    let t = TestServer::thread(&alice, "Reviews").await?;
     let parent = alice
         .create_message(
             t.id,

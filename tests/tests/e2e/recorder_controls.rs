@@ -4,7 +4,7 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use vidmsg_api::{CreateThread, MessageStatus};
+use vidmsg_api::MessageStatus;
 use vidmsg_tests::TestServer;
 use vidmsg_tests::avsync;
 use vidmsg_tests::desktop::Desktop;
@@ -22,8 +22,7 @@ async fn a_five_second_pause_is_left_out_of_the_recording() -> anyhow::Result<()
     let mut desk = Desktop::start(640, 360)?;
     desk.show_motion(640, 360)?;
     let srv = TestServer::spawn().await?;
-    let token = srv.token("alice").await?;
-    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
+    let (token, alice) = srv.account("alice").await?;
     let recordings = work.path().join("recordings");
     let a = args(&[
         "record",
@@ -218,14 +217,8 @@ async fn system_audio_and_one_monitor_are_recorded_and_devices_are_listed() -> a
     );
 
     let srv = TestServer::spawn().await?;
-    let token = srv.token("alice").await?;
-    let alice = vidmsg_api::Client::new(srv.base_url(), Some(token.clone()))?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "Sound".into(),
-            members: vec![],
-        })
-        .await?;
+    let (token, alice) = srv.account("alice").await?;
+    let t = TestServer::thread(&alice, "Sound").await?;
     let recordings = work.path().join("recordings");
     let a = args(&[
         "record",

@@ -117,12 +117,7 @@ async fn messages_nest_replies_and_deleting_removes_the_subtree() -> anyhow::Res
             members: vec!["bob".into()],
         })
         .await?;
-    let other = alice
-        .create_thread(&CreateThread {
-            title: "Other".into(),
-            members: vec![],
-        })
-        .await?;
+    let other = TestServer::thread(&alice, "Other").await?;
 
     let root = alice
         .create_message(t.id, &text("What do we ship first?\nDetails below.", None))

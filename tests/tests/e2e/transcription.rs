@@ -43,12 +43,7 @@ async fn speech_is_transcribed_searchable_and_captioned() -> anyhow::Result<()> 
             members: vec!["bob".into()],
         })
         .await?;
-    let _carols = carol
-        .create_thread(&CreateThread {
-            title: "Carol's".into(),
-            members: vec![],
-        })
-        .await?;
+    let _carols = TestServer::thread(&carol, "Carol's").await?;
     let msg = alice.create_message(t.id, &video("Product update")).await?;
     upload_all(&alice, msg.id, &std::fs::read(&clip.path)?).await?;
 
@@ -248,12 +243,7 @@ async fn broken_and_silent_clips_end_with_a_reason_and_the_queue_goes_on() -> an
 
     let srv = TestServer::spawn_transcribing().await?;
     let alice = srv.user("alice").await?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "Edge cases".into(),
-            members: vec![],
-        })
-        .await?;
+    let t = TestServer::thread(&alice, "Edge cases").await?;
     let mut ids = Vec::new();
     for (title, bytes) in [
         ("garbage", garbage),
@@ -330,12 +320,7 @@ async fn without_a_model_messages_wait_and_say_why() -> anyhow::Result<()> {
     )
     .await?;
     let alice = srv.user("alice").await?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "No model".into(),
-            members: vec![],
-        })
-        .await?;
+    let t = TestServer::thread(&alice, "No model").await?;
     let m = alice.create_message(t.id, &video("waits")).await?;
     upload_all(&alice, m.id, &std::fs::read(&clip.path)?).await?;
     let waiting = TestServer::wait_for(&alice, m.id, Duration::from_secs(20), |m| {
@@ -389,12 +374,7 @@ async fn a_worker_killed_mid_job_leaves_a_job_that_another_worker_finishes_once(
     config.worker = false;
     let srv = TestServer::spawn_with(config, data).await?;
     let alice = srv.user("alice").await?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "Crash".into(),
-            members: vec![],
-        })
-        .await?;
+    let t = TestServer::thread(&alice, "Crash").await?;
     let m = alice.create_message(t.id, &video("long")).await?;
     upload_all(&alice, m.id, &std::fs::read(&clip.path)?).await?;
 

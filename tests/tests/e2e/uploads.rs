@@ -121,12 +121,7 @@ async fn an_upload_resumes_after_the_client_is_dropped_between_parts() -> anyhow
     let token = srv.token("alice").await?;
     let (msg_id, etag1) = {
         let first = Client::new(srv.base_url(), Some(token.clone()))?;
-        let t = first
-            .create_thread(&CreateThread {
-                title: "Resume".into(),
-                members: vec![],
-            })
-            .await?;
+        let t = TestServer::thread(&first, "Resume").await?;
         let msg = first.create_message(t.id, &video("Crashy")).await?;
         let etag = put_part(&first, msg.id, &file, 1).await?;
         (msg.id, etag)
@@ -174,12 +169,7 @@ async fn a_part_put_again_replaces_the_first_try() -> anyhow::Result<()> {
     let file = std::fs::read(big_mp4()?)?;
     let srv = TestServer::spawn().await?;
     let alice = srv.user("alice").await?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "Retry".into(),
-            members: vec![],
-        })
-        .await?;
+    let t = TestServer::thread(&alice, "Retry").await?;
     let msg = alice.create_message(t.id, &video("Retry")).await?;
     // A first try of part 1 with wrong bytes (a network glitch), then the real one.
     let urls = alice.presign_parts(msg.id, &[1]).await?;
@@ -199,12 +189,7 @@ async fn a_part_put_again_replaces_the_first_try() -> anyhow::Result<()> {
 async fn abort_discards_the_upload_and_the_message() -> anyhow::Result<()> {
     let srv = TestServer::spawn().await?;
     let alice = srv.user("alice").await?;
-    let t = alice
-        .create_thread(&CreateThread {
-            title: "Abort".into(),
-            members: vec![],
-        })
-        .await?;
+    let t = TestServer::thread(&alice, "Abort").await?;
     let msg = alice.create_message(t.id, &video("Oops")).await?;
     let urls = alice.presign_parts(msg.id, &[1]).await?;
     alice.put_part(&urls.parts[0].url, vec![7u8; 1000]).await?;
