@@ -278,7 +278,18 @@ pub async fn record(
         })
     };
 
-    let max = spec.max_duration.unwrap_or(Duration::from_secs(4 * 3600));
+    // The server states the longest recording it takes; never record past it.
+    let server_max = match client.me_with_limits().await {
+        Ok(me) => Some(Duration::from_secs(me.limits.max_recording_secs.max(1))),
+        Err(e) => {
+            tracing::debug!(error = %e, "could not read the server's limits");
+            None
+        }
+    };
+    let max = match (spec.max_duration, server_max) {
+        (Some(own), Some(server)) => own.min(server),
+        (own, server) => own.or(server).unwrap_or(Duration::from_secs(4 * 3600)),
+    };
     let progress_uploader = uploader.clone();
     let spool_for_progress = spool.clone();
     let watch_capture = async {

@@ -1,7 +1,8 @@
 //! `user …` and `token …` commands: they open the same database as `serve` (SQLite in WAL mode
-//! lets both run at once) and print to stdout.
+//! lets both run at once) and print to stdout. Tokens are printed, never taken as arguments
+//! (`ps` and shell history would show them): `token revoke` reads one from stdin.
 
-use std::io::Write;
+use std::io::{BufRead, IsTerminal as _, Write};
 
 use anyhow::{Context as _, bail};
 
@@ -9,10 +10,15 @@ use crate::accounts;
 use crate::cli::{TokenCmd, UserCmd};
 use crate::db::{Db, now_ms};
 
-/// Creates a user and returns its first token.
+/// Creates a user (an admin if it is the first) and returns its first token.
 pub async fn add_user(db: &Db, name: &str) -> anyhow::Result<String> {
+    add_user_with_role(db, name, false).await
+}
+
+/// Creates a user, an admin if `admin` (or if it is the first), and returns its first token.
+pub async fn add_user_with_role(db: &Db, name: &str, admin: bool) -> anyhow::Result<String> {
     accounts::validate_user_name(name).map_err(anyhow::Error::msg)?;
-    let user = db.create_user(name, now_ms()).await?;
+    let user = db.create_user(name, admin, now_ms()).await?;
     issue_token(db, user.id).await
 }
 
@@ -31,13 +37,20 @@ pub async fn issue_token(db: &Db, user_id: i64) -> anyhow::Result<String> {
 
 pub async fn run_user(db: &Db, cmd: UserCmd, out: &mut impl Write) -> anyhow::Result<()> {
     match cmd {
-        UserCmd::Add { name } => {
-            let token = add_user(db, &name).await?;
+        UserCmd::Add { name, admin } => {
+            let token = add_user_with_role(db, &name, admin).await?;
             writeln!(out, "{token}")?;
         }
         UserCmd::List => {
             for u in db.list_users().await? {
-                writeln!(out, "{}\t{}\t{}", u.id, u.name, format_ms(u.created_at_ms))?;
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}",
+                    u.id,
+                    u.name,
+                    u.role.as_str(),
+                    format_ms(u.created_at_ms)
+                )?;
             }
         }
     }
@@ -70,13 +83,18 @@ pub async fn run_token(db: &Db, cmd: TokenCmd, out: &mut impl Write) -> anyhow::
             }
         }
         TokenCmd::Revoke { token, id } => {
-            let n = match (token, id) {
-                (Some(t), _) => {
-                    db.revoke_token_hash(&accounts::hash_token(t.trim()), now_ms())
+            let n = match (token.as_deref(), id) {
+                (_, Some(id)) => db.revoke_token_id(id, now_ms()).await?,
+                (None | Some("-"), None) => {
+                    let stdin = std::io::stdin();
+                    if stdin.is_terminal() {
+                        eprintln!("paste the token to revoke, then press Enter:");
+                    }
+                    let token = read_token(&mut stdin.lock())?;
+                    db.revoke_token_hash(&accounts::hash_token(&token), now_ms())
                         .await?
                 }
-                (None, Some(id)) => db.revoke_token_id(id, now_ms()).await?,
-                (None, None) => bail!("give a token or --id"),
+                (Some(_), None) => bail!("{TOKEN_ARGUMENT_REFUSED}"),
             };
             if n == 0 {
                 bail!("no active token matched");
@@ -85,6 +103,26 @@ pub async fn run_token(db: &Db, cmd: TokenCmd, out: &mut impl Write) -> anyhow::
         }
     }
     Ok(())
+}
+
+/// Why `token revoke TOKEN` is refused.
+pub const TOKEN_ARGUMENT_REFUSED: &str = "a token on the command line shows in `ps` and shell history: \
+pipe it on stdin instead (`vidmsg-server token revoke < token.txt`), or revoke by id \
+(`vidmsg-server token revoke --id N`, ids from `vidmsg-server token list`)";
+
+/// The first line of `input`, trimmed: the token to revoke.
+pub fn read_token(input: &mut impl BufRead) -> anyhow::Result<String> {
+    let mut line = String::new();
+    input
+        .read_line(&mut line)
+        .context("reading the token from stdin")?;
+    let token = line.trim();
+    if token.is_empty() {
+        bail!(
+            "no token on stdin: pipe the token in (`vidmsg-server token revoke < token.txt`) or use --id N"
+        );
+    }
+    Ok(token.to_string())
 }
 
 fn format_ms(ms: i64) -> String {

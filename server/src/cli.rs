@@ -22,7 +22,8 @@ pub struct Cli {
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// TOML file with defaults for any option (keys: data_dir, database_url, listen, public_url,
-    /// presign_ttl_secs, max_body_bytes, [s3] endpoint/bucket/region/access_key/secret_key).
+    /// presign_ttl_secs, media_url_ttl_secs, max_body_bytes, max_part_mib, max_message_mib,
+    /// user_quota_mib, max_recording_secs, abandoned_upload_secs, auth_failures_per_minute, [s3] endpoint/bucket/region/access_key/secret_key).
     #[arg(long, global = true, env = "VIDMSG_CONFIG")]
     pub config: Option<PathBuf>,
     /// Folder for the database, the embedded object store and models
@@ -52,6 +53,24 @@ pub enum Command {
     /// Manage API tokens (works while the server runs).
     #[command(subcommand)]
     Token(TokenCmd),
+    /// Internal: the worker's decoder child. Reads a clip location from stdin and writes its
+    /// audio as frames to stdout.
+    #[command(hide = true)]
+    DecodeAudio(DecodeAudioCmd),
+}
+
+/// The decoder child's limits (the location comes on stdin, never here: it may be secret).
+#[derive(Debug, Args)]
+pub struct DecodeAudioCmd {
+    /// Address-space limit in MiB (0: none).
+    #[arg(long, default_value_t = 2048)]
+    pub memory_mb: u64,
+    /// Process id of the worker that started this child.
+    #[arg(long)]
+    pub parent_pid: Option<u32>,
+    /// Accept WAV besides MP4 and WebM (`transcribe` of a local file; never for uploads).
+    #[arg(long)]
+    pub accept_wav: bool,
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +109,19 @@ pub struct WorkerArgs {
     /// Attempts before a job fails for good [default: 5].
     #[arg(long, env = "VIDMSG_JOB_MAX_ATTEMPTS")]
     pub job_max_attempts: Option<i64>,
+    /// Seconds the decoder child may go without producing audio before it is killed (the
+    /// attempt counts; the job is retried) [default: 60].
+    #[arg(long, env = "VIDMSG_DECODE_TIMEOUT_SECS")]
+    pub decode_timeout_secs: Option<u64>,
+    /// Seconds of decoding one attempt may take in all [default: 1800].
+    #[arg(long, env = "VIDMSG_DECODE_TOTAL_SECS")]
+    pub decode_total_secs: Option<u64>,
+    /// Address-space limit of the decoder child in MiB; 0 means none [default: 2048].
+    #[arg(long, env = "VIDMSG_DECODE_MEMORY_MB")]
+    pub decode_memory_mb: Option<u64>,
+    /// The `vidmsg-server` binary that runs the decoder child [default: this one].
+    #[arg(long, env = "VIDMSG_DECODER_PROGRAM")]
+    pub decoder_program: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -132,9 +164,32 @@ pub struct ServeArgs {
     /// [default: http://LISTEN-ADDRESS].
     #[arg(long, env = "VIDMSG_PUBLIC_URL")]
     pub public_url: Option<String>,
-    /// Seconds presigned upload and playback URLs stay valid [default: 21600].
+    /// Seconds presigned upload-part URLs stay valid [default: 21600].
     #[arg(long, env = "VIDMSG_PRESIGN_TTL_SECS")]
     pub presign_ttl_secs: Option<u64>,
+    /// Seconds a playback URL (`video_url`) stays valid; clients fetch the message again for a
+    /// new one [default: 600].
+    #[arg(long, env = "VIDMSG_MEDIA_URL_TTL_SECS")]
+    pub media_url_ttl_secs: Option<u64>,
+    /// Largest upload part in MiB [default: 64].
+    #[arg(long, env = "VIDMSG_MAX_PART_MIB")]
+    pub max_part_mib: Option<u64>,
+    /// Largest video in MiB [default: 4096].
+    #[arg(long, env = "VIDMSG_MAX_MESSAGE_MIB")]
+    pub max_message_mib: Option<u64>,
+    /// Storage each user may fill with videos, in MiB; 0 means no quota [default: 20480].
+    #[arg(long, env = "VIDMSG_USER_QUOTA_MIB")]
+    pub user_quota_mib: Option<u64>,
+    /// Longest recording in seconds, shown to the recorder before it records [default: 7200].
+    #[arg(long, env = "VIDMSG_MAX_RECORDING_SECS")]
+    pub max_recording_secs: Option<u64>,
+    /// An upload that received no part for this long is discarded [default: 86400].
+    #[arg(long, env = "VIDMSG_ABANDONED_UPLOAD_SECS")]
+    pub abandoned_upload_secs: Option<u64>,
+    /// Wrong bearer tokens one address may send per minute; after that its wrong tokens get 429
+    /// until the minute is over (valid tokens still work); 0 turns the limit off [default: 10].
+    #[arg(long, env = "VIDMSG_AUTH_FAILURES_PER_MINUTE")]
+    pub auth_failures_per_minute: Option<u32>,
 }
 
 /// Object storage. Without --s3-endpoint the embedded store over DATA_DIR/objects is used.
@@ -159,9 +214,15 @@ pub struct StorageArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum UserCmd {
-    /// Create a user and print a new API token for it.
-    Add { name: String },
-    /// List users.
+    /// Create a user and print a new API token for it. The first user is an admin.
+    Add {
+        name: String,
+        /// Make the user an admin: it may manage the members of every thread it belongs to and
+        /// re-transcribe anyone's messages there.
+        #[arg(long)]
+        admin: bool,
+    },
+    /// List users (id, name, role, created).
     List,
 }
 
@@ -171,10 +232,12 @@ pub enum TokenCmd {
     Add { name: String },
     /// List tokens (hints only; tokens themselves are never stored).
     List,
-    /// Revoke a token, given the token itself or its id from `token list`.
+    /// Revoke a token: by its id from `token list`, or the token itself read from stdin
+    /// (`vidmsg-server token revoke < token.txt`); never give a token as an argument, where `ps`
+    /// and shell history would show it.
     Revoke {
-        /// The token to revoke.
-        #[arg(required_unless_present = "id", conflicts_with = "id")]
+        /// `-` (or nothing): read the token from stdin. A token here is refused.
+        #[arg(conflicts_with = "id", hide = true)]
         token: Option<String>,
         /// Id of the token (from `token list`).
         #[arg(long)]

@@ -8,6 +8,7 @@ use anyhow::Context as _;
 
 use crate::cli::{ModelCmd, TranscribeCmd};
 use crate::config::{Config, Transcription};
+use crate::transcribe::decoder_process::DecoderSettings;
 use crate::transcribe::{clip, convert, model, whisper::Engine};
 
 pub async fn model(config: &Config, cmd: ModelCmd, out: &mut impl Write) -> anyhow::Result<()> {
@@ -16,6 +17,7 @@ pub async fn model(config: &Config, cmd: ModelCmd, out: &mut impl Write) -> anyh
             model: what,
             source,
         } => {
+            crate::data_dir::prepare(&config.data_dir)?;
             let path = model::install(&config.data_dir, &what, source).await?;
             writeln!(out, "{}", path.display())?;
         }
@@ -72,13 +74,18 @@ pub async fn transcribe(
         .context("no whisper model: run `vidmsg-server model install tiny.en` or pass --model")?;
     let input = cmd.input.clone();
     let threads = t.threads;
+    // The operator's own file: WAV is fine here too (uploads never get this).
+    let decoding = DecoderSettings {
+        accept_wav: true,
+        ..t.decoding.clone()
+    };
     let (result, load_s, run_s) = tokio::task::spawn_blocking(move || {
         let t0 = Instant::now();
         let engine = Engine::load(&path, threads)?;
         let load_s = t0.elapsed().as_secs_f64();
         let t1 = Instant::now();
         let cancel = AtomicBool::new(false);
-        let r = clip::transcribe(&engine, &input, &mut |_, _| {}, &cancel)?;
+        let r = clip::transcribe(&engine, &input, &decoding, &mut |_, _| {}, &cancel)?;
         anyhow::Ok((r, load_s, t1.elapsed().as_secs_f64()))
     })
     .await??;

@@ -21,12 +21,79 @@ pub struct Config {
     /// `None`: the embedded S3 endpoint over `DATA/objects`.
     pub s3: Option<ExternalS3>,
     pub bucket: String,
+    /// How long presigned upload-part URLs stay valid.
     pub presign_ttl: Duration,
+    /// How long presigned playback URLs stay valid.
+    pub media_url_ttl: Duration,
     /// Largest JSON request body.
     pub max_body_bytes: usize,
+    /// Wrong bearer tokens one address may send per minute before it gets 429 (0: no limit).
+    pub auth_failures_per_minute: u32,
+    /// Sizes, quota and length the server accepts.
+    pub limits: Limits,
+    /// An upload with no new part for this long is discarded.
+    pub abandoned_upload_after: Duration,
     /// Run the transcription worker inside `serve`.
     pub worker: bool,
     pub transcription: Transcription,
+}
+
+/// What one user and one upload may store.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_part_bytes: i64,
+    pub max_message_bytes: i64,
+    /// `None`: no quota.
+    pub user_quota_bytes: Option<i64>,
+    pub max_recording_ms: i64,
+}
+
+const MIB: i64 = 1024 * 1024;
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_part_bytes: 64 * MIB,
+            max_message_bytes: 4096 * MIB,
+            user_quota_bytes: Some(20 * 1024 * MIB),
+            max_recording_ms: 2 * 3600 * 1000,
+        }
+    }
+}
+
+fn mib(v: u64) -> i64 {
+    i64::try_from(v)
+        .unwrap_or(i64::MAX / MIB)
+        .saturating_mul(MIB)
+}
+
+impl Limits {
+    fn merge(serve: Option<&ServeArgs>, file: &FileConfig) -> Self {
+        let d = Self::default();
+        let pick = |flag: Option<u64>, file: Option<u64>| flag.or(file);
+        let max_part = pick(serve.and_then(|s| s.max_part_mib), file.max_part_mib);
+        let max_message = pick(serve.and_then(|s| s.max_message_mib), file.max_message_mib);
+        let quota = pick(serve.and_then(|s| s.user_quota_mib), file.user_quota_mib);
+        let secs = pick(
+            serve.and_then(|s| s.max_recording_secs),
+            file.max_recording_secs,
+        );
+        Self {
+            // S3 needs 5 MiB parts; a smaller cap would refuse every upload.
+            max_part_bytes: max_part.map_or(d.max_part_bytes, |m| mib(m.max(5))),
+            max_message_bytes: max_message.map_or(d.max_message_bytes, |m| mib(m.max(1))),
+            user_quota_bytes: match quota {
+                None => d.user_quota_bytes,
+                Some(0) => None,
+                Some(m) => Some(mib(m)),
+            },
+            max_recording_ms: secs.map_or(d.max_recording_ms, |s| {
+                i64::try_from(s.max(1))
+                    .unwrap_or(i64::MAX / 1000)
+                    .saturating_mul(1000)
+            }),
+        }
+    }
 }
 
 /// Settings of the transcription worker.
@@ -36,6 +103,8 @@ pub struct Transcription {
     pub threads: usize,
     pub lease: Duration,
     pub max_attempts: i64,
+    /// The decoder child: program, time and memory limits.
+    pub decoding: crate::transcribe::decoder_process::DecoderSettings,
 }
 
 impl Default for Transcription {
@@ -45,6 +114,7 @@ impl Default for Transcription {
             threads: default_threads(),
             lease: Duration::from_secs(60),
             max_attempts: 5,
+            decoding: crate::transcribe::decoder_process::DecoderSettings::default(),
         }
     }
 }
@@ -66,6 +136,17 @@ impl Transcription {
                 .job_lease_secs
                 .map_or(d.lease, |s| Duration::from_secs(s.max(2))),
             max_attempts: a.job_max_attempts.unwrap_or(d.max_attempts).max(1),
+            decoding: crate::transcribe::decoder_process::DecoderSettings {
+                program: a.decoder_program.clone().unwrap_or(d.decoding.program),
+                idle_timeout: a
+                    .decode_timeout_secs
+                    .map_or(d.decoding.idle_timeout, |s| Duration::from_secs(s.max(1))),
+                total_timeout: a
+                    .decode_total_secs
+                    .map_or(d.decoding.total_timeout, |s| Duration::from_secs(s.max(1))),
+                memory_mb: a.decode_memory_mb.unwrap_or(d.decoding.memory_mb),
+                accept_wav: false,
+            },
         }
     }
 
@@ -75,6 +156,7 @@ impl Transcription {
         w.threads = self.threads;
         w.lease = self.lease;
         w.max_attempts = self.max_attempts;
+        w.decoding = self.decoding.clone();
         w
     }
 }
@@ -108,7 +190,14 @@ struct FileConfig {
     listen: Option<SocketAddr>,
     public_url: Option<String>,
     presign_ttl_secs: Option<u64>,
+    media_url_ttl_secs: Option<u64>,
     max_body_bytes: Option<usize>,
+    auth_failures_per_minute: Option<u32>,
+    max_part_mib: Option<u64>,
+    max_message_mib: Option<u64>,
+    user_quota_mib: Option<u64>,
+    max_recording_secs: Option<u64>,
+    abandoned_upload_secs: Option<u64>,
     #[serde(default)]
     s3: FileS3,
 }
@@ -126,6 +215,8 @@ struct FileS3 {
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_BUCKET: &str = "vidmsg";
 pub const DEFAULT_REGION: &str = "us-east-1";
+pub const DEFAULT_AUTH_FAILURES_PER_MINUTE: u32 = 10;
+pub const DEFAULT_MEDIA_URL_TTL_SECS: u64 = 600;
 
 /// `$XDG_DATA_HOME/vidmsg`, else `~/.local/share/vidmsg`, else `./vidmsg-data`.
 pub fn default_data_dir() -> PathBuf {
@@ -160,6 +251,7 @@ impl Config {
         storage: Option<&StorageArgs>,
     ) -> anyhow::Result<Self> {
         let file = read_file(global.config.as_deref())?;
+        let limits = Limits::merge(serve, &file);
         let data_dir = global
             .data_dir
             .clone()
@@ -181,7 +273,25 @@ impl Config {
                 .or(file.presign_ttl_secs)
                 .unwrap_or(6 * 3600),
         );
+        let media_url_ttl = Duration::from_secs(
+            serve
+                .and_then(|s| s.media_url_ttl_secs)
+                .or(file.media_url_ttl_secs)
+                .unwrap_or(DEFAULT_MEDIA_URL_TTL_SECS)
+                .max(1),
+        );
+        let abandoned_upload_after = Duration::from_secs(
+            serve
+                .and_then(|s| s.abandoned_upload_secs)
+                .or(file.abandoned_upload_secs)
+                .unwrap_or(24 * 3600)
+                .max(60),
+        );
         let max_body_bytes = file.max_body_bytes.unwrap_or(1024 * 1024);
+        let auth_failures_per_minute = serve
+            .and_then(|s| s.auth_failures_per_minute)
+            .or(file.auth_failures_per_minute)
+            .unwrap_or(DEFAULT_AUTH_FAILURES_PER_MINUTE);
 
         let st = storage.cloned().unwrap_or_default();
         let bucket = st
@@ -217,7 +327,11 @@ impl Config {
             s3,
             bucket,
             presign_ttl,
+            media_url_ttl,
             max_body_bytes,
+            auth_failures_per_minute,
+            limits,
+            abandoned_upload_after,
             worker: true,
             transcription: Transcription::default(),
         })
@@ -233,7 +347,11 @@ impl Config {
             s3: None,
             bucket: DEFAULT_BUCKET.to_string(),
             presign_ttl: Duration::from_secs(3600),
+            media_url_ttl: Duration::from_secs(DEFAULT_MEDIA_URL_TTL_SECS),
             max_body_bytes: 1024 * 1024,
+            auth_failures_per_minute: DEFAULT_AUTH_FAILURES_PER_MINUTE,
+            limits: Limits::default(),
+            abandoned_upload_after: Duration::from_secs(24 * 3600),
             worker: true,
             transcription: Transcription::default(),
         }

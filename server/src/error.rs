@@ -21,6 +21,9 @@ pub enum AppError {
     PayloadTooLarge(String),
     #[error("{0}")]
     Unprocessable(String),
+    /// The store or the user's quota has no room (507).
+    #[error("{0}")]
+    InsufficientStorage(String),
     #[error("storage is unavailable: {0}")]
     StorageUnavailable(String),
     #[error(transparent)]
@@ -39,6 +42,7 @@ impl AppError {
             AppError::Conflict(_) => StatusCode::CONFLICT,
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
             AppError::StorageUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -53,6 +57,7 @@ impl AppError {
             AppError::Conflict(_) => "conflict",
             AppError::PayloadTooLarge(_) => "payload_too_large",
             AppError::Unprocessable(_) => "unprocessable",
+            AppError::InsufficientStorage(_) => "insufficient_storage",
             AppError::StorageUnavailable(_) => "storage_unavailable",
             AppError::Internal(_) => "internal",
         }

@@ -1,15 +1,19 @@
 //! Request extractors whose rejections are [`AppError`]s (so malformed JSON, bad paths and bad
 //! queries get the same JSON error body as everything else), and the signed-in user.
 
+use std::net::SocketAddr;
+
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::extract::{FromRequest, FromRequestParts};
-use axum::http::StatusCode;
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
 use vidmsg_api::User;
 
 use crate::accounts;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::throttle::TooManyRequests;
 
 /// JSON body; 400 for malformed JSON, 413 for oversize bodies, 422 for the wrong shape.
 #[derive(FromRequest)]
@@ -53,33 +57,78 @@ impl From<QueryRejection> for AppError {
     }
 }
 
-/// The user whose bearer token signed the request; 401 otherwise.
+/// The user whose bearer token signed the request; 401 otherwise. An address that sent too many
+/// wrong tokens lately gets 429 with `Retry-After` for further wrong ones (a right token still
+/// works, so a shared address cannot lock its honest users out).
 #[derive(Debug, Clone)]
 pub struct AuthUser(pub User);
 
+/// Why a request is not signed in: 401 (see [`AppError::Unauthorized`]) or 429.
+#[derive(Debug)]
+pub enum AuthRejection {
+    App(AppError),
+    TooMany(TooManyRequests),
+}
+
+impl From<AppError> for AuthRejection {
+    fn from(e: AppError) -> Self {
+        AuthRejection::App(e)
+    }
+}
+
+impl IntoResponse for AuthRejection {
+    fn into_response(self) -> Response {
+        match self {
+            AuthRejection::App(e) => e.into_response(),
+            AuthRejection::TooMany(t) => t.into_response(),
+        }
+    }
+}
+
+/// The bearer token of a request, if it carries one.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    let header = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?;
+    header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
 impl FromRequestParts<AppState> for AuthUser {
-    type Rejection = AppError;
+    type Rejection = AuthRejection;
 
     async fn from_request_parts(
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(axum::http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or(AppError::Unauthorized)?;
-        let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or(AppError::Unauthorized)?;
+        let token = bearer_token(&parts.headers).ok_or(AppError::Unauthorized)?;
         let user = state
             .db
             .user_by_token_hash(&accounts::hash_token(token))
-            .await?
-            .ok_or(AppError::Unauthorized)?;
-        Ok(AuthUser(user))
+            .await
+            .map_err(AppError::from)?;
+        if let Some(user) = user {
+            return Ok(AuthUser(user));
+        }
+        let Some(ConnectInfo(addr)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+            return Err(AppError::Unauthorized.into());
+        };
+        let ip = addr.ip();
+        if let Some(wait) = state.throttle.auth.blocked(ip) {
+            tracing::debug!(%ip, "refusing another wrong token from this address for now");
+            return Err(AuthRejection::TooMany(TooManyRequests {
+                message: format!(
+                    "too many wrong tokens from this address: wait {} seconds, then sign in again with a valid token",
+                    wait.as_secs().max(1)
+                ),
+                retry_after: Some(wait),
+            }));
+        }
+        state.throttle.auth.record_failure(ip);
+        Err(AppError::Unauthorized.into())
     }
 }

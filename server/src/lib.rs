@@ -11,14 +11,18 @@ pub mod admin;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod data_dir;
 pub mod db;
 pub mod error;
 pub mod extract;
+pub mod logging;
 pub mod routes;
 pub mod startup;
 pub mod state;
 pub mod storage;
+pub mod throttle;
 pub mod transcribe;
+pub mod videos;
 
 pub use config::Config;
 pub use startup::{Application, RunningServer};

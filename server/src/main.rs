@@ -1,21 +1,13 @@
 //! `vidmsg-server`: see `vidmsg-server --help`.
 
 use clap::Parser;
-use tracing_subscriber::EnvFilter;
 use vidmsg_server::cli::{Cli, Command};
 use vidmsg_server::config::Transcription;
 use vidmsg_server::{Application, Config, admin, commands, db, startup};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| {
-                EnvFilter::new("info,sqlx=warn,s3s=warn,aws=warn,whisper_rs=warn")
-            }),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    vidmsg_server::logging::init();
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(cmd) => {
@@ -52,13 +44,27 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::User(cmd) => {
             let config = Config::load(&cli.global, None, None)?;
-            std::fs::create_dir_all(&config.data_dir)?;
+            vidmsg_server::data_dir::prepare(&config.data_dir)?;
             let db = db::connect(&config.database_url).await?;
             admin::run_user(&db, cmd, &mut std::io::stdout()).await
         }
+        Command::DecodeAudio(cmd) => {
+            // The worker's child: no config, no runtime work; just decode stdin's location.
+            let containers = if cmd.accept_wav {
+                vidmsg_media::Containers::RecordedOrWav
+            } else {
+                vidmsg_media::Containers::Recorded
+            };
+            vidmsg_server::transcribe::decode_child::run(
+                cmd.memory_mb,
+                cmd.parent_pid,
+                containers,
+            )?;
+            Ok(())
+        }
         Command::Token(cmd) => {
             let config = Config::load(&cli.global, None, None)?;
-            std::fs::create_dir_all(&config.data_dir)?;
+            vidmsg_server::data_dir::prepare(&config.data_dir)?;
             let db = db::connect(&config.database_url).await?;
             admin::run_token(&db, cmd, &mut std::io::stdout()).await
         }

@@ -12,6 +12,7 @@ use s3s::service::S3Service;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
@@ -35,8 +36,7 @@ pub struct Application {
 
 impl Application {
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        std::fs::create_dir_all(&config.data_dir)
-            .with_context(|| format!("creating data dir {}", config.data_dir.display()))?;
+        crate::data_dir::prepare(&config.data_dir)?;
         let db = db::connect(&config.database_url)
             .await
             .with_context(|| format!("opening database {}", config.database_url))?;
@@ -60,10 +60,7 @@ impl Application {
             None => {
                 let creds =
                     EmbeddedCredentials::load_or_create(&config.data_dir.join("embedded-s3.json"))?;
-                let store = EmbeddedStore::new(
-                    &config.data_dir.join("objects"),
-                    &config.data_dir.join("part-etags"),
-                )?;
+                let store = EmbeddedStore::open(&config.data_dir, config.limits.max_part_bytes)?;
                 let settings = S3Settings {
                     endpoint: base_url.clone(),
                     bucket: config.bucket.clone(),
@@ -71,6 +68,7 @@ impl Application {
                     access_key: creds.access_key.clone(),
                     secret_key: creds.secret_key.clone(),
                     presign_ttl: config.presign_ttl,
+                    media_url_ttl: config.media_url_ttl,
                 };
                 (settings, Some(store.into_service(&creds)))
             }
@@ -80,6 +78,8 @@ impl Application {
             db: db.clone(),
             store: store.clone(),
             public_url: base_url.clone(),
+            limits: config.limits,
+            throttle: crate::throttle::Throttle::new(config.auth_failures_per_minute),
         };
         let embedded_store = s3_service.is_some();
         let fallback = match s3_service {
@@ -88,6 +88,12 @@ impl Application {
         };
         let router = routes::api_router(state, config.max_body_bytes)
             .fallback_service(fallback)
+            // No response (media from the embedded store included) is ever sniffed into
+            // another type by a browser.
+            .layer(SetResponseHeaderLayer::overriding(
+                axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                axum::http::HeaderValue::from_static("nosniff"),
+            ))
             .layer(TraceLayer::new_for_http());
         Ok(Self {
             config,
@@ -120,7 +126,10 @@ impl Application {
     /// is down, after warning that it will keep trying).
     pub async fn start(self) -> anyhow::Result<RunningServer> {
         let (tx, rx) = oneshot::channel::<()>();
-        let serve = axum::serve(self.listener, self.router).with_graceful_shutdown(async {
+        let app = self
+            .router
+            .into_make_service_with_connect_info::<std::net::SocketAddr>();
+        let serve = axum::serve(self.listener, app).with_graceful_shutdown(async {
             let _ = rx.await;
         });
         let task = tokio::spawn(async move { serve.await });
@@ -148,6 +157,13 @@ impl Application {
                 tracing::info!("object storage is reachable");
             });
         }
+        // Uploads a crash interrupted are put right, then the janitor keeps the store tidy.
+        let janitor = crate::videos::janitor::spawn(
+            self.db.clone(),
+            self.store.clone(),
+            self.config.abandoned_upload_after,
+            JANITOR_EVERY,
+        );
         let worker = self.config.worker.then(|| {
             let settings = self
                 .config
@@ -158,9 +174,11 @@ impl Application {
         Ok(RunningServer {
             base_url: self.base_url,
             db: self.db,
+            store: self.store,
             shutdown: Some(tx),
             task,
             worker,
+            janitor,
         })
     }
 }
@@ -173,6 +191,7 @@ fn external_settings(config: &Config, ext: &crate::config::ExternalS3) -> S3Sett
         access_key: ext.access_key.clone(),
         secret_key: ext.secret_key.clone(),
         presign_ttl: config.presign_ttl,
+        media_url_ttl: config.media_url_ttl,
     }
 }
 
@@ -182,6 +201,7 @@ pub async fn run_worker(config: Config) -> anyhow::Result<()> {
     let ext = config.s3.as_ref().context(
         "the worker needs --s3-endpoint: your S3 server, or the vidmsg server's URL when it runs the embedded store",
     )?;
+    crate::data_dir::prepare(&config.data_dir)?;
     let store = Store::new(&external_settings(&config, ext));
     let db = db::connect(&config.database_url)
         .await
@@ -201,10 +221,15 @@ pub async fn run_worker(config: Config) -> anyhow::Result<()> {
 pub struct RunningServer {
     base_url: String,
     db: Db,
+    store: Store,
     shutdown: Option<oneshot::Sender<()>>,
     task: JoinHandle<std::io::Result<()>>,
     worker: Option<WorkerHandle>,
+    janitor: JoinHandle<()>,
 }
+
+/// How often the janitor sweeps abandoned uploads and orphaned objects.
+const JANITOR_EVERY: Duration = Duration::from_secs(3600);
 
 impl RunningServer {
     pub fn base_url(&self) -> &str {
@@ -213,6 +238,11 @@ impl RunningServer {
 
     pub fn db(&self) -> &Db {
         &self.db
+    }
+
+    /// The object store this server speaks to (for operators' tools and tests).
+    pub fn store(&self) -> &Store {
+        &self.store
     }
 
     /// Stops accepting, lets requests in flight finish, and waits.
@@ -240,6 +270,7 @@ impl RunningServer {
 
 impl Drop for RunningServer {
     fn drop(&mut self) {
+        self.janitor.abort();
         if let Some(w) = &self.worker {
             w.signal_stop();
         }
@@ -271,7 +302,13 @@ async fn shutdown_signal() {
 async fn s3_fallback(State(svc): State<S3Service>, req: Request) -> Response {
     let req = req.map(s3s::Body::http_body_unsync);
     match svc.call(req).await {
-        Ok(resp) => resp.map(axum::body::Body::new).into_response(),
+        Ok(resp) => {
+            if resp.status() == axum::http::StatusCode::FORBIDDEN {
+                // Unsigned, forged or expired: the endpoint doing its job, not a server fault.
+                tracing::debug!("embedded S3 endpoint refused a request (403)");
+            }
+            resp.map(axum::body::Body::new).into_response()
+        }
         Err(e) => {
             tracing::error!(error = ?e, "embedded S3 endpoint failed");
             AppError::Internal(anyhow::anyhow!("embedded S3 endpoint failed")).into_response()

@@ -9,4 +9,8 @@ pub struct AppState {
     pub store: Store,
     /// URL clients reach this server at (for links in responses).
     pub public_url: String,
+    /// Sizes, quota and recording length this server accepts.
+    pub limits: crate::config::Limits,
+    /// Failed sign-ins per address and open event streams per user.
+    pub throttle: std::sync::Arc<crate::throttle::Throttle>,
 }

@@ -4,12 +4,15 @@
 
 pub mod avsync;
 pub mod desktop;
+pub mod hostile;
+pub mod loopback;
 pub mod media;
 pub mod model;
 pub mod recorder;
 pub mod screen;
 pub mod server;
 pub mod speech;
+pub mod stall_proxy;
 pub mod upload;
 
 pub use server::TestServer;

@@ -54,7 +54,14 @@ impl TestServer {
         }
     }
 
-    pub async fn spawn_with(config: Config, data_dir: tempfile::TempDir) -> anyhow::Result<Self> {
+    pub async fn spawn_with(
+        mut config: Config,
+        data_dir: tempfile::TempDir,
+    ) -> anyhow::Result<Self> {
+        // The worker decodes in a child: the `vidmsg-server` cargo built beside this test.
+        if let Ok(bin) = server_binary() {
+            config.transcription.decoding.program = bin;
+        }
         let app = Application::build(config)
             .await
             .context("building the server")?;

@@ -32,8 +32,12 @@ pub async fn put_part(
     Ok(client.put_part(url, chunk).await?)
 }
 
-/// Uploads every part of `bytes` and completes.
-pub async fn upload_all(client: &Client, message: Id, bytes: &[u8]) -> anyhow::Result<Message> {
+/// Uploads every part of `bytes`; returns the parts to complete with.
+pub async fn put_all(
+    client: &Client,
+    message: Id,
+    bytes: &[u8],
+) -> anyhow::Result<Vec<CompletedPart>> {
     let mut done = Vec::new();
     for n in 1..=parts(bytes).len() {
         let n = i32::try_from(n)?;
@@ -42,6 +46,12 @@ pub async fn upload_all(client: &Client, message: Id, bytes: &[u8]) -> anyhow::R
             etag: put_part(client, message, bytes, n).await?,
         });
     }
+    Ok(done)
+}
+
+/// Uploads every part of `bytes` and completes.
+pub async fn upload_all(client: &Client, message: Id, bytes: &[u8]) -> anyhow::Result<Message> {
+    let done = put_all(client, message, bytes).await?;
     Ok(client
         .complete_upload(
             message,

@@ -125,6 +125,11 @@ impl Client {
         self.get("api/me").await
     }
 
+    /// The signed-in user with what the server accepts from it (recording length, sizes, quota).
+    pub async fn me_with_limits(&self) -> Result<Me> {
+        self.get("api/me").await
+    }
+
     // --- threads ---
 
     pub async fn list_threads(&self, q: &PageQuery) -> Result<Page<Thread>> {
@@ -166,6 +171,14 @@ impl Client {
 
     pub async fn delete_thread(&self, id: Id) -> Result<()> {
         self.delete(&format!("api/threads/{id}")).await
+    }
+
+    /// Removes `name` from a thread (the creator or an admin may), or leaves it (`name` is the
+    /// caller's own).
+    pub async fn remove_member(&self, thread: Id, name: &str) -> Result<()> {
+        let name = url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>();
+        self.delete(&format!("api/threads/{thread}/members/{name}"))
+            .await
     }
 
     pub async fn add_member(&self, thread: Id, name: &str) -> Result<Thread> {

@@ -8,6 +8,7 @@
 mod client;
 mod error;
 mod events;
+pub mod media_url;
 mod types;
 
 pub use client::Client;

@@ -34,6 +34,63 @@ pub struct User {
     pub id: Id,
     pub name: String,
     pub created_at_ms: i64,
+    /// `admin` (manages every thread it is a member of, re-transcribes anyone's messages) or
+    /// `member`. Older servers do not send it: `member`.
+    #[serde(default)]
+    pub role: Role,
+}
+
+/// What an account may do beyond its own content.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Manages the members of every thread it belongs to and may re-transcribe any message
+    /// there. The first account of a server is an admin.
+    Admin,
+    /// Manages the threads it created; may leave any thread.
+    #[default]
+    Member,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Member => "member",
+        }
+    }
+}
+
+impl User {
+    pub fn is_admin(&self) -> bool {
+        self.role == Role::Admin
+    }
+}
+
+/// What the server accepts from a user; the recorder shows it before recording.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Limits {
+    /// Longest recording the server accepts, in seconds.
+    pub max_recording_secs: u64,
+    /// Largest video, in bytes.
+    pub max_message_bytes: i64,
+    /// Largest upload part, in bytes.
+    pub max_part_bytes: i64,
+    /// Bytes of video this user may store; `None`: no quota.
+    pub quota_bytes: Option<i64>,
+    /// Bytes of video this user stores now.
+    pub used_bytes: i64,
+}
+
+/// `GET /api/me`: the signed-in user and its limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Me {
+    #[serde(flatten)]
+    pub user: User,
+    pub limits: Limits,
 }
 
 /// One page of a list. Pass `next_cursor` back as `cursor` for the next page; `None` means done.
@@ -61,7 +118,7 @@ pub struct PageQuery {
 pub struct Thread {
     pub id: Id,
     pub title: String,
-    /// Name of the user who created it (may delete it and add members).
+    /// Name of the user who created it (may delete it and add or remove members).
     pub created_by: String,
     /// Names of the members, creator included.
     pub members: Vec<String>,

@@ -1,33 +1,64 @@
 //! Decodes a clip's audio (file path or URL, e.g. a presigned S3 URL read with HTTP Range) to
 //! 16 kHz mono f32, handed out a buffer at a time from an appsink. The appsink holds only a few
 //! buffers, so the decoder stays a bounded stream whatever the clip's length.
+//!
+//! The pipeline is fixed: `filesrc`/`souphttpsrc` (by scheme, nothing else) → `typefind` →
+//! `qtdemux` or `matroskademux` (nothing else; see [`crate::front`]) → the audio pad only → an
+//! audio decoder chosen by caps → `audioconvert` → `audioresample` → appsink. No `decodebin`:
+//! an upload that is really a playlist or manifest is refused, never followed.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
+use gstreamer_audio as gst_audio;
 
-use crate::error::MediaError;
+use crate::error::{BusError, MediaError};
+use crate::front::{self, Containers};
+use crate::location::Location;
 
 /// Sample rate of the decoded audio.
 pub const SAMPLE_RATE: u32 = 16_000;
 
 /// A run of decoded samples and where it starts in the clip.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct AudioChunk {
     /// Sample index (at 16 kHz) of the first sample.
     pub offset: u64,
     pub samples: Vec<f32>,
 }
 
+/// What the streaming threads found out, read by [`AudioDecoder::next_chunk`].
+#[derive(Default)]
+struct Front {
+    linked: AtomicBool,
+    no_more_pads: AtomicBool,
+    /// A refusal or failure decided in a streaming thread (wrong container, no decoder); it
+    /// outranks the "not linked" bus error it causes.
+    failed: Mutex<Option<MediaError>>,
+}
+
+impl Front {
+    fn fail(&self, e: MediaError) {
+        if let Ok(mut slot) = self.failed.lock() {
+            slot.get_or_insert(e);
+        }
+    }
+
+    fn take_failure(&self) -> Option<MediaError> {
+        self.failed.lock().ok().and_then(|mut slot| slot.take())
+    }
+}
+
 pub struct AudioDecoder {
     pipeline: gst::Pipeline,
+    /// `filesrc` or `souphttpsrc`: what fails here is the input's reading, not its content.
+    source: gst::Element,
     sink: gst_app::AppSink,
-    linked: Arc<AtomicBool>,
-    no_more_pads: Arc<AtomicBool>,
+    front: Arc<Front>,
     next_offset: u64,
     eos: bool,
 }
@@ -39,33 +70,25 @@ fn make(factory: &str) -> Result<gst::Element, MediaError> {
 }
 
 impl AudioDecoder {
-    /// Opens `uri` (`file:///…`, `http(s)://…`); a plain path is turned into a file URI.
-    pub fn open(uri: &str) -> Result<Self, MediaError> {
+    /// Opens a path, `file:///…` or `http(s)://…` location; other schemes are refused, and
+    /// so is anything but MP4 and WebM.
+    pub fn open(location: &str) -> Result<Self, MediaError> {
+        Self::open_with(location, Containers::Recorded)
+    }
+
+    /// [`AudioDecoder::open`], accepting `containers`.
+    pub fn open_with(location: &str, containers: Containers) -> Result<Self, MediaError> {
         crate::init()?;
-        let uri = if uri.contains("://") {
-            uri.to_string()
-        } else {
-            let abs = std::path::Path::new(uri)
-                .canonicalize()
-                .map_err(|e| MediaError::Decode(format!("{uri}: {e}")))?;
-            gst::glib::filename_to_uri(&abs, None)
-                .map_err(|e| MediaError::Decode(e.to_string()))?
-                .to_string()
-        };
+        let location = Location::parse(location)?;
         let pipeline = gst::Pipeline::new();
-        let src = gst::ElementFactory::make("uridecodebin")
-            .property("uri", &uri)
-            .build()
-            .map_err(|_| {
-                MediaError::MissingPlugins("uridecodebin (gstreamer1.0-plugins-base)".into())
-            })?;
+        let src = location.source()?;
+        let typefind = make("typefind")?;
         let convert = make("audioconvert")?;
         let resample = make("audioresample")?;
-        let caps = gst::Caps::builder("audio/x-raw")
-            .field("format", "F32LE")
-            .field("rate", SAMPLE_RATE as i32)
-            .field("channels", 1i32)
-            .field("layout", "interleaved")
+        let caps = gst_audio::AudioCapsBuilder::new_interleaved()
+            .format(gst_audio::AudioFormat::F32le)
+            .rate(SAMPLE_RATE as i32)
+            .channels(1)
             .build();
         let sink = gst_app::AppSink::builder()
             .caps(&caps)
@@ -74,41 +97,48 @@ impl AudioDecoder {
             .drop(false)
             .build();
         pipeline
-            .add_many([&src, &convert, &resample, sink.upcast_ref()])
+            .add_many([&src, &typefind, &convert, &resample, sink.upcast_ref()])
+            .map_err(|e| MediaError::Build(e.to_string()))?;
+        src.link(&typefind)
             .map_err(|e| MediaError::Build(e.to_string()))?;
         gst::Element::link_many([&convert, &resample, sink.upcast_ref()])
             .map_err(|e| MediaError::Build(e.to_string()))?;
 
-        let linked = Arc::new(AtomicBool::new(false));
-        let no_more_pads = Arc::new(AtomicBool::new(false));
-        let convert_weak = convert.downgrade();
-        let linked_cb = linked.clone();
-        src.connect_pad_added(move |_, pad| {
-            let is_audio = pad
-                .current_caps()
-                .and_then(|c| c.structure(0).map(|s| s.name().starts_with("audio/")))
-                .unwrap_or(false);
-            let Some(convert) = convert_weak.upgrade() else {
-                return;
+        let front = Arc::new(Front::default());
+        let (pipeline_weak, convert_weak, front_tf) =
+            (pipeline.downgrade(), convert.downgrade(), front.clone());
+        typefind.connect("have-type", false, move |args| {
+            let typefind = args.first().and_then(|v| v.get::<gst::Element>().ok());
+            let caps = args.get(2).and_then(|v| v.get::<gst::Caps>().ok());
+            let (Some(typefind), Some(caps), Some(pipeline), Some(convert)) = (
+                typefind,
+                caps,
+                pipeline_weak.upgrade(),
+                convert_weak.upgrade(),
+            ) else {
+                return None;
             };
-            let Some(sinkpad) = convert.static_pad("sink") else {
-                return;
-            };
-            if is_audio && !sinkpad.is_linked() && pad.link(&sinkpad).is_ok() {
-                linked_cb.store(true, Ordering::SeqCst);
+            let plugged =
+                plug_demuxer(&pipeline, &typefind, &caps, containers, &convert, &front_tf);
+            if let Err(e) = plugged {
+                tracing::debug!(error = %e.detail(), "refused the input");
+                front_tf.fail(e);
             }
+            None
         });
-        let nmp = no_more_pads.clone();
-        src.connect_no_more_pads(move |_| nmp.store(true, Ordering::SeqCst));
 
-        pipeline
-            .set_state(gst::State::Playing)
-            .map_err(|_| MediaError::Decode(format!("cannot open {}", redact(&uri))))?;
+        pipeline.set_state(gst::State::Playing).map_err(|_| {
+            MediaError::Source(BusError {
+                src: "pipeline".into(),
+                error: "could not start".into(),
+                debug: location.redacted(),
+            })
+        })?;
         Ok(Self {
             pipeline,
+            source: src,
             sink,
-            linked,
-            no_more_pads,
+            front,
             next_offset: 0,
             eos: false,
         })
@@ -121,32 +151,29 @@ impl AudioDecoder {
             .map(|d| Duration::from_nanos(d.nseconds()))
     }
 
-    /// The first error on the bus, if any, with the missing plugin named.
-    fn bus_error(&self) -> Option<MediaError> {
+    /// The first error: one decided in a streaming thread, else the first on the bus.
+    fn error(&self) -> Option<MediaError> {
+        if let Some(e) = self.front.take_failure() {
+            return Some(e);
+        }
         let bus = self.pipeline.bus()?;
         while let Some(msg) = bus.pop() {
             match msg.view() {
                 gst::MessageView::Error(err) => {
-                    let text = err.error().to_string();
-                    let debug = err.debug().map(|d| d.to_string()).unwrap_or_default();
-                    if err.error().matches(gst::CoreError::MissingPlugin)
-                        || err.error().matches(gst::StreamError::CodecNotFound)
-                    {
-                        return Some(MediaError::MissingPlugins(format!(
-                            "{text} {}",
-                            last_line(&debug)
-                        )));
-                    }
-                    if err.error().kind::<gst::ResourceError>().is_some() {
-                        return Some(MediaError::Source(format!(
-                            "{text} ({})",
-                            last_line(&debug)
-                        )));
-                    }
-                    return Some(MediaError::Decode(format!(
-                        "{text} ({})",
-                        last_line(&debug)
-                    )));
+                    // The bus error may be the consequence of a refusal made meanwhile.
+                    let e = self
+                        .front
+                        .take_failure()
+                        .unwrap_or_else(|| MediaError::from_bus(err));
+                    // A source that stops (souphttpsrc refused a connection says only
+                    // "Internal data stream error") failed to read: that may work later.
+                    let from_source = err
+                        .src()
+                        .is_some_and(|s| s == self.source.upcast_ref::<gst::Object>());
+                    return Some(match e {
+                        MediaError::Damaged(b) if from_source => MediaError::Source(b),
+                        e => e,
+                    });
                 }
                 gst::MessageView::Element(e)
                     if e.structure().is_some_and(|s| s.name() == "missing-plugin") =>
@@ -170,7 +197,11 @@ impl AudioDecoder {
         }
         let deadline = std::time::Instant::now() + timeout;
         loop {
-            if let Some(e) = self.bus_error() {
+            let linked = self.front.linked.load(Ordering::SeqCst);
+            if !linked && self.front.no_more_pads.load(Ordering::SeqCst) {
+                return Err(MediaError::NoAudio);
+            }
+            if let Some(e) = self.error() {
                 return Err(e);
             }
             if let Some(sample) = self
@@ -180,9 +211,13 @@ impl AudioDecoder {
                 let Some(buffer) = sample.buffer() else {
                     continue;
                 };
-                let map = buffer
-                    .map_readable()
-                    .map_err(|e| MediaError::Decode(e.to_string()))?;
+                let map = buffer.map_readable().map_err(|e| {
+                    MediaError::Damaged(BusError {
+                        src: "appsink".into(),
+                        error: e.to_string(),
+                        debug: String::new(),
+                    })
+                })?;
                 let samples: Vec<f32> = map
                     .as_slice()
                     .chunks_exact(4)
@@ -197,13 +232,10 @@ impl AudioDecoder {
             }
             if self.sink.is_eos() {
                 self.eos = true;
-                if !self.linked.load(Ordering::SeqCst) {
+                if !self.front.linked.load(Ordering::SeqCst) {
                     return Err(MediaError::NoAudio);
                 }
                 return Ok(None);
-            }
-            if self.no_more_pads.load(Ordering::SeqCst) && !self.linked.load(Ordering::SeqCst) {
-                return Err(MediaError::NoAudio);
             }
             if std::time::Instant::now() > deadline {
                 return Err(MediaError::Timeout("no audio decoded in time".into()));
@@ -212,17 +244,77 @@ impl AudioDecoder {
     }
 }
 
+/// `typefind` found the container: plug its demuxer (MP4 or Matroska; WAV when asked), and
+/// route the demuxer's first audio pad to `convert`, every other pad to a `fakesink`.
+fn plug_demuxer(
+    pipeline: &gst::Pipeline,
+    typefind: &gst::Element,
+    caps: &gst::Caps,
+    containers: Containers,
+    convert: &gst::Element,
+    front: &Arc<Front>,
+) -> Result<(), MediaError> {
+    let demux = front::make_demuxer(caps, containers)?;
+    pipeline
+        .add(&demux)
+        .map_err(|e| MediaError::Build(e.to_string()))?;
+    let bin: gst::Bin = pipeline.clone().upcast();
+    let (bin_weak, convert_weak, front_pad) = (bin.downgrade(), convert.downgrade(), front.clone());
+    demux.connect_pad_added(move |_, pad| {
+        if let (Some(bin), Some(convert)) = (bin_weak.upgrade(), convert_weak.upgrade()) {
+            route_pad(&bin, pad, &front::pad_caps(pad), &convert, &front_pad);
+        }
+    });
+    let front_nmp = front.clone();
+    demux.connect_no_more_pads(move |_| front_nmp.no_more_pads.store(true, Ordering::SeqCst));
+    // A parser with an always-present pad (wavparse) adds no pads: route it once its caps
+    // are known.
+    if let Some(pad) = demux.static_pad("src") {
+        let (bin_weak, convert_weak, front) = (bin.downgrade(), convert.downgrade(), front.clone());
+        pad.add_probe(gst::PadProbeType::EVENT_DOWNSTREAM, move |pad, info| {
+            let Some(gst::PadProbeData::Event(event)) = &info.data else {
+                return gst::PadProbeReturn::Ok;
+            };
+            let gst::EventView::Caps(caps) = event.view() else {
+                return gst::PadProbeReturn::Ok;
+            };
+            if let (Some(bin), Some(convert)) = (bin_weak.upgrade(), convert_weak.upgrade()) {
+                route_pad(&bin, pad, caps.caps(), &convert, &front);
+            }
+            front.no_more_pads.store(true, Ordering::SeqCst);
+            gst::PadProbeReturn::Remove
+        });
+    }
+    demux
+        .sync_state_with_parent()
+        .map_err(|e| MediaError::Build(e.to_string()))?;
+    typefind
+        .link(&demux)
+        .map_err(|e| MediaError::Build(e.to_string()))
+}
+
+/// The first audio pad goes to a decoder and `convert`; any other into a `fakesink`.
+fn route_pad(
+    bin: &gst::Bin,
+    pad: &gst::Pad,
+    caps: &gst::CapsRef,
+    convert: &gst::Element,
+    front: &Front,
+) {
+    let result = if front::is_audio(caps) && !front.linked.load(Ordering::SeqCst) {
+        front::link_audio(bin, pad, caps, convert)
+            .map(|()| front.linked.store(true, Ordering::SeqCst))
+    } else {
+        front::discard(bin, pad)
+    };
+    if let Err(e) = result {
+        tracing::debug!(error = %e.detail(), pad = %pad.name(), "could not route a stream");
+        front.fail(e);
+    }
+}
+
 impl Drop for AudioDecoder {
     fn drop(&mut self) {
         let _ = self.pipeline.set_state(gst::State::Null);
     }
-}
-
-fn last_line(s: &str) -> &str {
-    s.lines().last().unwrap_or_default()
-}
-
-/// URLs may carry presigned credentials: keep them out of messages.
-fn redact(uri: &str) -> String {
-    uri.split('?').next().unwrap_or(uri).to_string()
 }

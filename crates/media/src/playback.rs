@@ -2,6 +2,12 @@
 //! video as RGBA frames into a [`FrameMailbox`] (on the pipeline clock, so frames show when due),
 //! audio to the default output through `scaletempo` (speed changes keep the pitch). Errors come
 //! back from [`Playback::poll`] as messages for the UI, never as panics.
+//!
+//! Hostile input: `playbin` keeps its progressive download (which lets `qtdemux` seek in the
+//! recorder's fragmented MP4), so rather than a hand-built front the registry is locked down
+//! before the first `playbin` is made ([`crate::lockdown`]): autoplugging can only pick
+//! `qtdemux`/`matroskademux` among demuxers, never a playlist or manifest demuxer. Locations
+//! other than files and http(s) URLs are refused before GStreamer sees them.
 
 use std::time::Duration;
 
@@ -10,6 +16,7 @@ use gstreamer::prelude::*;
 
 use crate::error::MediaError;
 use crate::frames::FrameMailbox;
+use crate::location::Location;
 
 /// What the bus said since the last poll.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,10 +41,14 @@ pub struct Playback {
 impl Playback {
     /// Opens `uri` paused on its first frame. `audio_sink` names a sink element (`fakesink`
     /// where there is no sound card); None uses the desktop's default output.
+    /// `uri` is a path, `file://` or `http(s)://` location; other schemes are refused.
     pub fn open(uri: &str, audio_sink: Option<&str>) -> Result<Self, MediaError> {
         crate::init()?;
+        crate::lockdown::lock_down_registry();
+        let location = Location::parse(uri)?;
+        let uri = location.to_uri()?;
         let playbin = gst::ElementFactory::make("playbin")
-            .property("uri", uri)
+            .property("uri", &uri)
             .build()
             .map_err(|_| {
                 MediaError::MissingPlugins("playbin (gstreamer1.0-plugins-base)".into())
@@ -83,9 +94,13 @@ impl Playback {
             "flags",
             "video+audio+soft-volume+deinterlace+soft-colorbalance+download",
         );
-        playbin
-            .set_state(gst::State::Paused)
-            .map_err(|_| MediaError::Source(format!("cannot open {}", redact(uri))))?;
+        playbin.set_state(gst::State::Paused).map_err(|_| {
+            MediaError::Source(crate::error::BusError {
+                src: "playbin".into(),
+                error: "could not start".into(),
+                debug: location.redacted(),
+            })
+        })?;
         Ok(Self {
             playbin,
             frames,
@@ -234,18 +249,19 @@ fn describe_error(err: &gst::glib::Error, debug: Option<&str>) -> String {
         || err.matches(gst::ResourceError::Read)
     {
         format!("the video could not be fetched: {}", err.message())
-    } else if err.matches(gst::StreamError::Decode)
-        || err.matches(gst::StreamError::TypeNotFound)
-        || err.matches(gst::StreamError::Demux)
+    } else if err.matches(gst::StreamError::TypeNotFound)
+        || err.matches(gst::CoreError::MissingPlugin)
         || err.matches(gst::StreamError::CodecNotFound)
     {
+        // With the registry locked down, a playlist or any other container lands here too.
+        format!(
+            "this is not a video the player can play (MP4 or WebM), or a GStreamer plugin for \
+             its codec is missing: {}",
+            err.message()
+        )
+    } else if err.matches(gst::StreamError::Decode) || err.matches(gst::StreamError::Demux) {
         format!("the video cannot be decoded: {}", err.message())
     } else {
         err.message().to_string()
     }
-}
-
-/// URLs may carry presigned credentials: keep them out of messages.
-fn redact(uri: &str) -> String {
-    uri.split('?').next().unwrap_or(uri).to_string()
 }

@@ -229,6 +229,24 @@ impl PlayerApp {
     /// Opens a message: its video paused on the first frame (or playing from `start` with
     /// `autoplay`), and its transcript, captions, comments and reactions.
     pub fn open_message(&mut self, message: Message, start: Option<Duration>, autoplay: bool) {
+        // Playback URLs live minutes: one from a list loaded long ago is fetched anew first.
+        if let (Some(url), Some(lib)) = (&message.video_url, &self.lib)
+            && vidmsg_api::media_url::is_stale(url, vidmsg_api::media_url::now_unix(), 30)
+        {
+            self.pending_open = Some((message.id, start.unwrap_or_default()));
+            lib.open(message.id);
+            return;
+        }
+        self.open_fetched_message(message, start, autoplay);
+    }
+
+    /// Opens a message just fetched from the server (its URL is fresh).
+    pub fn open_fetched_message(
+        &mut self,
+        message: Message,
+        start: Option<Duration>,
+        autoplay: bool,
+    ) {
         self.report_view();
         if self.selected_thread != Some(message.thread_id) {
             self.select_thread(message.thread_id);

@@ -121,7 +121,7 @@ impl PlayerApp {
                     .take()
                     .filter(|(id, _)| *id == m.id)
                     .map(|(_, s)| s);
-                self.open_message(m, start, true);
+                self.open_fetched_message(m, start, true);
             }
             Loaded::Open(Err(e)) => self.notice = Some(format!("Could not open the message: {e}")),
             Loaded::Transcript(id, r) => {

@@ -85,8 +85,10 @@ pub struct RecorderApp {
     pub monitors: Vec<crate::capture::monitors::Monitor>,
     pub recent: Vec<Recent>,
     pub notice: Option<String>,
-    pub signing_in: Option<mpsc::Receiver<Result<String, String>>>,
+    pub signing_in: Option<mpsc::Receiver<Result<(String, u64), String>>>,
     pub signed_in_as: Option<String>,
+    /// Longest recording the server accepts, in seconds (from `GET /api/me`).
+    pub server_max_secs: Option<u64>,
     pub recovering: Option<mpsc::Receiver<Result<Id, String>>>,
     pub preview_enabled: bool,
     pub preview: Option<Preview>,
@@ -155,6 +157,7 @@ impl RecorderApp {
             notice: None,
             signing_in: None,
             signed_in_as: None,
+            server_max_secs: None,
             recovering: None,
             preview_enabled: options.preview,
             preview: None,
@@ -192,7 +195,11 @@ impl RecorderApp {
         let wake = self.wake();
         self.rt.spawn(async move {
             let result = match vidmsg_api::Client::new(&server, Some(token)) {
-                Ok(c) => c.me().await.map(|u| u.name).map_err(|e| e.to_string()),
+                Ok(c) => c
+                    .me_with_limits()
+                    .await
+                    .map(|me| (me.user.name, me.limits.max_recording_secs))
+                    .map_err(|e| e.to_string()),
                 Err(e) => Err(e.to_string()),
             };
             let _ = tx.send(result);
@@ -200,6 +207,13 @@ impl RecorderApp {
         });
         self.signing_in = Some(rx);
         self.notice = None;
+    }
+
+    /// The longest this recording may run: the setting, capped by what the server accepts.
+    pub fn max_recording_secs(&self) -> u64 {
+        let own = u64::from(self.settings.max_minutes.max(1)) * 60;
+        self.server_max_secs
+            .map_or(own, |server| own.min(server.max(1)))
     }
 
     pub fn sign_out(&mut self) {
@@ -254,9 +268,7 @@ impl RecorderApp {
                 Some(m) => Destination::ReplyTo(m),
                 None => Destination::NewThread,
             },
-            max_duration: Some(Duration::from_secs(
-                u64::from(self.settings.max_minutes.max(1)) * 60,
-            )),
+            max_duration: Some(Duration::from_secs(self.max_recording_secs())),
             capture,
             recordings_dir: self.settings.recordings_dir(),
             countdown: self.settings.countdown.min(10),
@@ -319,7 +331,8 @@ impl RecorderApp {
         {
             self.signing_in = None;
             match result {
-                Ok(name) => {
+                Ok((name, max_secs)) => {
+                    self.server_max_secs = Some(max_secs);
                     self.settings.server =
                         self.draft.server.trim().trim_end_matches('/').to_string();
                     self.settings.token = self.draft.token.trim().to_string();

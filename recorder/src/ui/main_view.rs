@@ -77,14 +77,26 @@ pub fn show(app: &mut RecorderApp, ui: &mut egui::Ui) {
     if ui.add(record).clicked() {
         app.start_recording();
     }
+    let max = app.max_recording_secs();
+    let limit = match app.server_max_secs {
+        Some(server) if server <= u64::from(app.settings.max_minutes) * 60 => {
+            format!(
+                "up to {} (the server's limit).",
+                super::format::duration_ms(server * 1000)
+            )
+        }
+        _ => format!("up to {}.", super::format::duration_ms(max * 1000)),
+    };
     if app.settings.countdown > 0 {
         ui.label(
             egui::RichText::new(format!(
-                "{} s countdown, then recording starts; up to {} min.",
-                app.settings.countdown, app.settings.max_minutes
+                "{} s countdown, then recording starts; {limit}",
+                app.settings.countdown
             ))
             .weak(),
         );
+    } else {
+        ui.label(egui::RichText::new(format!("Recording runs {limit}")).weak());
     }
 }
 

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use vidmsg_api::{Client, CompleteUpload, CompletedPart, Id, Message};
+use vidmsg_api::{Client, ClientError, CompleteUpload, CompletedPart, Id, Message, MessageStatus};
 
 /// S3's minimum size of every part but the last.
 pub const PART_SIZE: u64 = 5 * 1024 * 1024;
@@ -148,33 +148,96 @@ impl Uploader {
         }
     }
 
-    /// Sends the tail and asks the server to assemble the video.
+    /// Aligns the parts recorded here with what the server holds: a part the server lacks (or
+    /// holds with another ETag) and every part after it are sent again. Returns the message if
+    /// the server already assembled the video (a `complete` whose answer was lost).
+    pub async fn sync_with_server(&mut self) -> anyhow::Result<Option<Message>> {
+        let id = self.state.message_id;
+        match self.client.upload_state(id).await {
+            Ok(held) => {
+                let keep = self
+                    .state
+                    .parts
+                    .iter()
+                    .take_while(|p| {
+                        held.parts.iter().any(|h| {
+                            h.part_number == p.part_number
+                                && i64::try_from(p.size).is_ok_and(|s| s == h.size)
+                                && (h.etag.is_empty()
+                                    || h.etag.trim_matches('"') == p.etag.trim_matches('"'))
+                        })
+                    })
+                    .count();
+                if keep < self.state.parts.len() {
+                    tracing::warn!(
+                        kept = keep,
+                        resend = self.state.parts.len() - keep,
+                        "the server lacks parts sent earlier; sending them again from the local copy"
+                    );
+                    self.state.parts.truncate(keep);
+                    self.state.save(&self.state_path)?;
+                }
+                Ok(None)
+            }
+            Err(ClientError::Api { status: 409, .. }) => {
+                let m = self.client.get_message(id).await?;
+                anyhow::ensure!(
+                    m.status != MessageStatus::Uploading,
+                    "message {id} is uploading but the server has no open upload for it"
+                );
+                self.state.completed = true;
+                self.state.save(&self.state_path)?;
+                Ok(Some(m))
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Sends the tail and asks the server to assemble the video. If the server lost parts (a
+    /// crash while it assembled them), they are sent again from the spool and it completes.
     pub async fn finish(
         &mut self,
         duration_ms: Option<i64>,
         patience: Duration,
     ) -> anyhow::Result<Message> {
         self.state.duration_ms = duration_ms.or(self.state.duration_ms);
-        self.send_ready_retrying(true, patience).await?;
-        let parts = self
-            .state
-            .parts
-            .iter()
-            .map(|p| CompletedPart {
-                part_number: p.part_number,
-                etag: p.etag.clone(),
-            })
-            .collect();
-        let body = CompleteUpload {
-            parts,
-            duration_ms: self.state.duration_ms,
-        };
-        let msg = self
-            .client
-            .complete_upload(self.state.message_id, &body)
-            .await?;
-        self.state.completed = true;
-        self.state.save(&self.state_path)?;
-        Ok(msg)
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            self.send_ready_retrying(true, patience).await?;
+            let parts = self
+                .state
+                .parts
+                .iter()
+                .map(|p| CompletedPart {
+                    part_number: p.part_number,
+                    etag: p.etag.clone(),
+                })
+                .collect();
+            let body = CompleteUpload {
+                parts,
+                duration_ms: self.state.duration_ms,
+            };
+            match self
+                .client
+                .complete_upload(self.state.message_id, &body)
+                .await
+            {
+                Ok(msg) => {
+                    self.state.completed = true;
+                    self.state.save(&self.state_path)?;
+                    return Ok(msg);
+                }
+                // The server lost parts or already assembled them: look, put right, try again.
+                Err(ClientError::Api {
+                    status: 409 | 422, ..
+                }) if attempts < 3 => {
+                    if let Some(msg) = self.sync_with_server().await? {
+                        return Ok(msg);
+                    }
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
     }
 }

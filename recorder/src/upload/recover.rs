@@ -80,6 +80,10 @@ pub async fn recover(
     state.save(&state_path)?;
     let client = Client::new(&state.server, Some(token.to_string()))?;
     let mut uploader = Uploader::new(client, spool, state_path, state);
+    // The server may have lost parts, or assembled the video before a crash: ask it first.
+    if let Some(done) = uploader.sync_with_server().await? {
+        return Ok(done);
+    }
     // The recorder measured no duration: the server's worker measures it from the clip.
     uploader.finish(None, Duration::from_secs(600)).await
 }

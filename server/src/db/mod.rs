@@ -67,6 +67,15 @@ pub struct NewMessage {
     pub now_ms: i64,
 }
 
+/// What an assembled upload turned out to be.
+#[derive(Debug, Clone)]
+pub struct FinishedUpload {
+    pub size_bytes: i64,
+    pub duration_ms: Option<i64>,
+    /// The exact type its first bytes showed (replaces what the client declared).
+    pub content_type: String,
+}
+
 /// A token as listed by the admin commands (never the token itself).
 #[derive(Debug, Clone)]
 pub struct TokenRow {
@@ -140,7 +149,8 @@ pub trait Database: Send + Sync + 'static {
     async fn changes_since(&self, user: Id, since_ms: i64) -> DbResult<Changes>;
 
     // --- accounts ---
-    async fn create_user(&self, name: &str, now_ms: i64) -> DbResult<User>;
+    /// Creates a user: an admin if `admin`, or if it is the first account.
+    async fn create_user(&self, name: &str, admin: bool, now_ms: i64) -> DbResult<User>;
     async fn list_users(&self) -> DbResult<Vec<User>>;
     async fn user_by_name(&self, name: &str) -> DbResult<Option<User>>;
     async fn add_token(
@@ -174,6 +184,8 @@ pub trait Database: Send + Sync + 'static {
         limit: u32,
     ) -> DbResult<Vec<Thread>>;
     async fn add_member(&self, thread: Id, user: Id, now_ms: i64) -> DbResult<()>;
+    /// Removes a member; false if `user` was not one.
+    async fn remove_member(&self, thread: Id, user: Id) -> DbResult<bool>;
     async fn delete_thread(&self, id: Id) -> DbResult<()>;
 
     // --- messages ---
@@ -195,13 +207,9 @@ pub trait Database: Send + Sync + 'static {
     ) -> DbResult<()>;
     /// `uploading → processing` once the object is assembled, and queues its transcription.
     /// False if the message was not uploading any more (a concurrent complete or abort won).
-    async fn finish_upload(
-        &self,
-        id: Id,
-        size_bytes: i64,
-        duration_ms: Option<i64>,
-        now_ms: i64,
-    ) -> DbResult<bool>;
+    async fn finish_upload(&self, id: Id, done: &FinishedUpload, now_ms: i64) -> DbResult<bool>;
+    /// Bytes of stored video (assembled or being assembled) that `user` wrote.
+    async fn stored_bytes(&self, user: Id) -> DbResult<i64>;
     /// Messages whose multipart upload is still open (s3s-fs cannot list them; the DB can).
     async fn open_uploads(&self) -> DbResult<Vec<MessageRow>>;
     /// Deletes a message and its replies; returns the deleted rows (to clean up storage).
@@ -210,9 +218,16 @@ pub trait Database: Send + Sync + 'static {
     async fn thread_media(&self, thread: Id) -> DbResult<Vec<MessageRow>>;
 
     // --- transcription jobs ---
-    /// Takes the oldest claimable job (queued and due, or running with an expired lease).
-    async fn claim_job(&self, worker: &str, now_ms: i64, lease_ms: i64)
-    -> DbResult<Option<JobRow>>;
+    /// Takes the oldest claimable job (queued and due, or running with an expired lease). A job
+    /// whose lease expired `max_lease_expiries` times (its worker died each time) fails for good
+    /// instead of being claimed again.
+    async fn claim_job(
+        &self,
+        worker: &str,
+        now_ms: i64,
+        lease_ms: i64,
+        max_lease_expiries: i64,
+    ) -> DbResult<Option<JobRow>>;
     /// Extends the lease; false if the job is no longer this worker's.
     async fn heartbeat_job(&self, job: Id, worker: &str, lease_until_ms: i64) -> DbResult<bool>;
     async fn set_progress(&self, message: Id, percent: u8) -> DbResult<()>;

@@ -6,28 +6,42 @@
 //! also sees what another server process or a separate `vidmsg-server worker` changed. Windows
 //! overlap by two seconds (a row committed late with an earlier time is still seen) and what was
 //! already sent is remembered, so each change is sent once.
+//!
+//! A feed lives only as long as its token: each poll signs the token in again, and the stream
+//! ends once it is revoked. A user may hold a few feeds at once ([`MAX_EVENT_STREAMS_PER_USER`]);
+//! one more is 429.
 
 use std::collections::{HashMap, VecDeque};
 use std::convert::Infallible;
 use std::time::Duration;
 
 use axum::extract::State;
+use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
+use axum::response::{IntoResponse, Response};
 use futures_util::Stream;
 use vidmsg_api::{ErrorBody, EventsQuery, Id, ServerEvent};
 
+use crate::accounts;
 use crate::db::now_ms;
-use crate::error::AppResult;
-use crate::extract::{ApiQuery, AuthUser};
+use crate::error::AppError;
+use crate::extract::{ApiQuery, AuthUser, bearer_token};
 use crate::state::AppState;
+use crate::throttle::{MAX_EVENT_STREAMS_PER_USER, StreamGuard, TooManyRequests};
 
 /// How far back each poll looks again, for rows committed late.
 const OVERLAP_MS: i64 = 2_000;
+/// `since_ms` may not lie further ahead than this (clocks differ a little, not by days).
+const MAX_FUTURE_MS: i64 = 24 * 3600 * 1000;
 
 struct Feed {
     state: AppState,
     user: vidmsg_api::User,
     user_id: Id,
+    /// Hash of the token that opened the feed: it is signed in again before every poll.
+    token_hash: String,
+    /// Counts this feed against the user's cap until the feed is dropped.
+    _guard: StreamGuard,
     cursor: i64,
     /// (kind, id) → change time already sent.
     sent: HashMap<(u8, Id), i64>,
@@ -36,12 +50,25 @@ struct Feed {
 }
 
 impl Feed {
+    /// False once the feed's token no longer signs its user in (revoked, or the user is gone).
+    async fn still_signed_in(&self) -> bool {
+        match self.state.db.user_by_token_hash(&self.token_hash).await {
+            Ok(Some(u)) => u.id == self.user_id,
+            Ok(None) => false,
+            Err(e) => {
+                // The database hiccuped: keep the feed; the next poll checks again.
+                tracing::warn!(error = %e, "event feed: checking the token failed; retrying");
+                true
+            }
+        }
+    }
+
     async fn poll(&mut self) {
         let now = now_ms();
         let changes = match self
             .state
             .db
-            .changes_since(self.user_id, self.cursor - OVERLAP_MS)
+            .changes_since(self.user_id, self.cursor.saturating_sub(OVERLAP_MS))
             .await
         {
             Ok(c) => c,
@@ -88,7 +115,7 @@ impl Feed {
             }
         }
         self.cursor = self.cursor.max(now);
-        let keep_after = self.cursor - 4 * OVERLAP_MS;
+        let keep_after = self.cursor.saturating_sub(4 * OVERLAP_MS);
         self.sent.retain(|_, t| *t >= keep_after);
     }
 
@@ -98,19 +125,52 @@ impl Feed {
     }
 }
 
+/// Checks `since_ms`: a time since the epoch, not in the far future.
+fn check_since(since_ms: Option<i64>, now: i64) -> Result<i64, AppError> {
+    match since_ms {
+        None => Ok(now),
+        Some(t) if t < 0 => Err(AppError::BadRequest(format!(
+            "since_ms must be a time in milliseconds since 1970 (0 or more), got {t}"
+        ))),
+        Some(t) if t > now.saturating_add(MAX_FUTURE_MS) => Err(AppError::BadRequest(format!(
+            "since_ms {t} is more than a day in the future; send the time of the last event you saw, or leave it out"
+        ))),
+        Some(t) => Ok(t),
+    }
+}
+
 #[utoipa::path(get, path = "/api/events", tag = "events", params(EventsQuery),
-    responses((status = 200, description = "text/event-stream of ServerEvent (event name = its type)", body = ServerEvent),
-              (status = 401, body = ErrorBody)))]
+    responses((status = 200, description = "text/event-stream of ServerEvent (event name = its type); it ends when the token is revoked", body = ServerEvent),
+              (status = 400, body = ErrorBody),
+              (status = 401, body = ErrorBody),
+              (status = 429, description = "too many open feeds for this user", body = ErrorBody)))]
 pub async fn events(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     ApiQuery(q): ApiQuery<EventsQuery>,
-) -> AppResult<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>> {
+    headers: HeaderMap,
+) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, Response> {
+    let cursor = check_since(q.since_ms, now_ms()).map_err(IntoResponse::into_response)?;
+    let token_hash = bearer_token(&headers)
+        .map(accounts::hash_token)
+        .ok_or_else(|| AppError::Unauthorized.into_response())?;
+    let guard = state.throttle.open_stream(user.id).ok_or_else(|| {
+        TooManyRequests {
+            message: format!(
+                "you already have {MAX_EVENT_STREAMS_PER_USER} live update feeds open: close other vidmsg windows or apps signed in as {}, then try again",
+                user.name
+            ),
+            retry_after: None,
+        }
+        .into_response()
+    })?;
     let feed = Feed {
         state,
         user_id: user.id,
         user,
-        cursor: q.since_ms.unwrap_or_else(now_ms),
+        token_hash,
+        _guard: guard,
+        cursor,
         sent: HashMap::new(),
         queue: VecDeque::new(),
         first: true,
@@ -127,9 +187,18 @@ pub async fn events(
             }
             if !feed.first {
                 tokio::time::sleep(Duration::from_secs(1)).await;
+                if !feed.still_signed_in().await {
+                    tracing::debug!(user = %feed.user.name, "event feed closed: its token was revoked");
+                    return None;
+                }
             }
             feed.first = false;
             feed.poll().await;
+            // Revoked while this poll ran: what it found is not sent.
+            if !feed.queue.is_empty() && !feed.still_signed_in().await {
+                tracing::debug!(user = %feed.user.name, "event feed closed: its token was revoked");
+                return None;
+            }
         }
     });
     Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))

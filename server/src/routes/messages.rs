@@ -14,26 +14,37 @@ use crate::db::{MessageRow, NewMessage, now_ms};
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
 use crate::state::AppState;
+use crate::storage::Served;
+use crate::videos::container::VideoType;
+use crate::videos::{janitor, keys, quota};
 
 const MAX_BODY_CHARS: usize = 20_000;
 
-/// Where a message's video lives in the bucket (captions go beside it).
-pub fn video_key(message: Id) -> String {
-    format!("messages/{message}/video")
-}
-
-/// The API view of a stored message: presigns the video URL once the video is assembled.
+/// The API view of a stored message: presigns a short-lived video URL once the video is
+/// assembled (clients fetch the message again for a fresh one).
 pub async fn to_api(state: &AppState, row: MessageRow) -> AppResult<Message> {
     let stored =
         row.kind == MessageKind::Video && row.upload_id.is_none() && row.size_bytes.is_some();
     let video_url = match (&row.object_key, stored) {
-        (Some(key), true) => Some(
-            state
-                .store
-                .presign_get(key)
-                .await
-                .map_err(|e| AppError::Internal(e.into()))?,
-        ),
+        (Some(key), true) => {
+            let kind = row
+                .content_type
+                .as_deref()
+                .and_then(|t| VideoType::parse(t).ok())
+                .unwrap_or(VideoType::Mp4);
+            let file_name = format!("vidmsg-{}.{}", row.id, kind.extension());
+            let served = Served {
+                content_type: kind.as_str(),
+                file_name: &file_name,
+            };
+            Some(
+                state
+                    .store
+                    .presign_playback(key, &served)
+                    .await
+                    .map_err(|e| AppError::Internal(e.into()))?,
+            )
+        }
         _ => None,
     };
     let transcript_url = ready_link(state, &row, "transcript");
@@ -54,7 +65,7 @@ pub async fn to_api(state: &AppState, row: MessageRow) -> AppResult<Message> {
         content_type: row.content_type,
         video_url_expires_in_s: video_url
             .as_ref()
-            .map(|_| state.store.presign_ttl().as_secs()),
+            .map(|_| state.store.media_url_ttl().as_secs()),
         video_url,
         reply_count: row.reply_count,
         transcript_url,
@@ -69,28 +80,9 @@ fn ready_link(state: &AppState, row: &MessageRow, what: &str) -> Option<String> 
         .then(|| format!("{}/api/messages/{}/{what}", state.public_url, row.id))
 }
 
-/// Best effort: removes stored videos and aborts open uploads of deleted messages. A failure
-/// here leaves an orphan object, never a broken message, so it is logged, not returned.
+/// Removes the media of deleted messages (see [`janitor::discard_media`]).
 pub async fn discard_media(state: &AppState, rows: &[MessageRow]) {
-    for row in rows {
-        let Some(key) = &row.object_key else { continue };
-        let result = match &row.upload_id {
-            Some(upload) => state.store.abort(key, upload).await,
-            None => {
-                if let Err(e) = state
-                    .store
-                    .delete(&crate::transcribe::captions_key(row.id))
-                    .await
-                {
-                    tracing::debug!(message = row.id, error = %e, "no captions to remove");
-                }
-                state.store.delete(key).await
-            }
-        };
-        if let Err(e) = result {
-            tracing::warn!(message = row.id, error = %e, "could not remove the media of a deleted message");
-        }
-    }
+    janitor::discard_media(&state.store, rows).await;
 }
 
 /// Messages of a thread in the order they were posted (replies included; build the tree from
@@ -124,7 +116,7 @@ pub async fn list_messages(
 /// upload and stays `uploading` until `POST /api/messages/{id}/upload/complete`.
 #[utoipa::path(post, path = "/api/threads/{id}/messages", tag = "messages", params(("id" = Id, Path)), request_body = CreateMessage,
     responses((status = 201, body = Message), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody),
-        (status = 503, body = ErrorBody)))]
+        (status = 503, body = ErrorBody), (status = 507, body = ErrorBody)))]
 pub async fn create_message(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -164,16 +156,14 @@ pub async fn create_message(
             (MessageStatus::Ready, None)
         }
         MessageKind::Video => {
-            let ct = body
-                .content_type
-                .clone()
-                .unwrap_or_else(|| "video/mp4".into());
-            if !ct.starts_with("video/") || ct.len() > 100 {
-                return Err(AppError::Unprocessable(format!(
-                    "content_type must be a video/* type, got {ct:?}"
-                )));
-            }
-            (MessageStatus::Uploading, Some(ct))
+            let ct = match body.content_type.as_deref() {
+                None => VideoType::Mp4,
+                Some(t) => VideoType::parse(t).map_err(AppError::Unprocessable)?,
+            };
+            // A user already over quota hears it before recording, not after.
+            let used = state.db.stored_bytes(user.id).await?;
+            quota::check_quota(&state.limits, used, 0)?;
+            (MessageStatus::Uploading, Some(ct.as_str().to_string()))
         }
     };
     let title = match (&body.title, body.kind, &text) {
@@ -200,7 +190,7 @@ pub async fn create_message(
     };
     let id = state.db.insert_message(&new).await?;
     if let Some(ct) = content_type {
-        let key = video_key(id);
+        let key = keys::new_video_key(id);
         match state.store.create_multipart(&key, &ct).await {
             Ok(upload_id) => state.db.set_upload(id, &key, &upload_id, now_ms()).await?,
             Err(e) => {

@@ -53,6 +53,7 @@ pub fn api_router(state: AppState, max_body_bytes: usize) -> Router {
         .routes(routes!(threads::list_threads, threads::create_thread))
         .routes(routes!(threads::get_thread, threads::delete_thread))
         .routes(routes!(threads::add_member))
+        .routes(routes!(threads::remove_member))
         .routes(routes!(threads::mark_read))
         .routes(routes!(events::events))
         .routes(routes!(messages::list_messages, messages::create_message))

@@ -1,11 +1,14 @@
-//! `/api/threads`: list, create, get, delete, add members.
+//! `/api/threads`: list, create, get, delete, add and remove members, leave.
+//!
+//! Members are managed by the thread's creator and admins; any member may leave; the creator
+//! cannot be removed (and deletes the thread instead of leaving it).
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use vidmsg_api::{AddMember, CreateThread, ErrorBody, Id, Page, PageQuery, Thread};
 
-use super::access::member_thread;
+use super::access::{manages_members, member_thread, unknown_user};
 use super::pagination::{limit, make_cursor, parse_cursor};
 use crate::db::{ThreadCursor, now_ms};
 use crate::error::{AppError, AppResult};
@@ -67,7 +70,7 @@ pub async fn create_thread(
             .db
             .user_by_name(name)
             .await?
-            .ok_or_else(|| AppError::Unprocessable(format!("no user named {name:?}")))?;
+            .ok_or_else(|| unknown_user(&user, name))?;
         members.push(m.id);
     }
     let id = state
@@ -133,21 +136,67 @@ pub async fn delete_thread(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Adds a user to a thread; any member may.
+/// Adds a user to a thread; its creator or an admin may.
 #[utoipa::path(post, path = "/api/threads/{id}/members", tag = "threads", params(("id" = Id, Path)), request_body = AddMember,
-    responses((status = 200, body = Thread), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Thread), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn add_member(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     ApiPath(id): ApiPath<Id>,
     ApiJson(body): ApiJson<AddMember>,
 ) -> AppResult<Json<Thread>> {
-    member_thread(&state, &user, id).await?;
+    let thread = member_thread(&state, &user, id).await?;
+    // Before the name is looked up: a member who may not add people learns nothing about names.
+    if !manages_members(&user, &thread) {
+        return Err(AppError::Forbidden(format!(
+            "only {} (who created this thread) or an admin may add members: ask them",
+            thread.created_by
+        )));
+    }
     let new = state
         .db
         .user_by_name(&body.name)
         .await?
-        .ok_or_else(|| AppError::Unprocessable(format!("no user named {:?}", body.name)))?;
+        .ok_or_else(|| unknown_user(&user, &body.name))?;
     state.db.add_member(id, new.id, now_ms()).await?;
     Ok(Json(member_thread(&state, &user, id).await?))
+}
+
+/// Removes a member from a thread (its creator or an admin may), or leaves it (any member may
+/// remove themselves). The creator cannot be removed.
+#[utoipa::path(delete, path = "/api/threads/{id}/members/{name}", tag = "threads",
+    params(("id" = Id, Path), ("name" = String, Path, description = "user name of the member; your own to leave")),
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+pub async fn remove_member(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath((id, name)): ApiPath<(Id, String)>,
+) -> AppResult<StatusCode> {
+    let thread = member_thread(&state, &user, id).await?;
+    let leaving = name == user.name;
+    if leaving && thread.created_by == user.name {
+        return Err(AppError::Conflict(
+            "you created this thread, so you cannot leave it: delete it instead".into(),
+        ));
+    }
+    if !leaving && !manages_members(&user, &thread) {
+        return Err(AppError::Forbidden(format!(
+            "only {} (who created this thread) or an admin may remove members; you may remove yourself to leave",
+            thread.created_by
+        )));
+    }
+    if name == thread.created_by {
+        return Err(AppError::Forbidden(format!(
+            "{name} created this thread and cannot be removed from it"
+        )));
+    }
+    // Unknown names and non-members get the same answer: members are listed in the thread
+    // anyway, and other accounts stay unnamed.
+    let Some(member) = state.db.user_by_name(&name).await? else {
+        return Err(AppError::NotFound("member"));
+    };
+    if !state.db.remove_member(id, member.id).await? {
+        return Err(AppError::NotFound("member"));
+    }
+    Ok(StatusCode::NO_CONTENT)
 }

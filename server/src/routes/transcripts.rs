@@ -9,7 +9,7 @@ use vidmsg_api::{
     ErrorBody, Id, Message, MessageKind, MessageStatus, SearchQuery, SearchResults, Transcript,
 };
 
-use super::access::{member_thread, visible_message};
+use super::access::{member_thread, own_or_admin_message, visible_message};
 use super::messages::to_api;
 use super::pagination::{make_cursor, parse_cursor};
 use crate::db::{SearchSpec, now_ms};
@@ -60,15 +60,16 @@ pub async fn captions(
     ))
 }
 
-/// Transcribes a video message again (after a failure, or with a better model).
+/// Transcribes a video message again (after a failure, or with a better model); its author or
+/// an admin may.
 #[utoipa::path(post, path = "/api/messages/{id}/transcribe", tag = "transcripts", params(("id" = Id, Path)),
-    responses((status = 200, body = Message), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+    responses((status = 200, body = Message), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn retranscribe(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
     ApiPath(id): ApiPath<Id>,
 ) -> AppResult<Json<Message>> {
-    let msg = visible_message(&state, &user, id).await?;
+    let msg = own_or_admin_message(&state, &user, id).await?;
     if !matches!(msg.status, MessageStatus::Ready | MessageStatus::Failed) {
         return Err(AppError::Conflict(format!(
             "message {id} is {}",
@@ -125,8 +126,8 @@ pub async fn search(
         offset,
     };
     let mut hits = state.db.search(&spec).await?;
-    let next_cursor =
-        (hits.len() > limit as usize).then(|| make_cursor(&[i64::from(offset + limit)]));
+    let next_cursor = (hits.len() > limit as usize)
+        .then(|| make_cursor(&[i64::from(offset).saturating_add(i64::from(limit))]));
     hits.truncate(limit as usize);
     Ok(Json(SearchResults { hits, next_cursor }))
 }

@@ -2,6 +2,12 @@
 //! presign part URLs → client `PUT`s parts (≥ 5 MiB but the last) → complete with the ETags.
 //! `GET …/upload` lists the parts the store holds, so a client can resume after any crash;
 //! `DELETE …/upload` discards the upload and the message.
+//!
+//! `complete` checks sizes, the user's quota and the length before the store assembles
+//! anything, and the assembled file's first bytes after: only MP4 and WebM become messages. A
+//! `complete` that finds its upload gone (a crash mid-assembly) reconciles with the store: the
+//! assembled video finishes the message; a lost upload is reopened and the client told to send
+//! its parts again.
 
 use axum::Json;
 use axum::extract::State;
@@ -13,11 +19,14 @@ use vidmsg_api::{
 
 use super::access::own_message;
 use super::messages::to_api;
-use crate::db::{MessageRow, now_ms};
+use crate::db::MessageRow;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiPath, AuthUser};
 use crate::state::AppState;
+use crate::storage::embedded::INSUFFICIENT_STORAGE;
 use crate::storage::{StorageError, normalize_etag};
+use crate::videos::quota;
+use crate::videos::reconcile::{self, Outcome};
 
 /// S3's minimum size of every part but the last.
 pub const MIN_PART_SIZE: i64 = 5 * 1024 * 1024;
@@ -29,6 +38,19 @@ pub const MAX_PRESIGN_BATCH: usize = 100;
 fn storage_error(e: StorageError) -> AppError {
     match e {
         StorageError::Unavailable(m) => AppError::StorageUnavailable(m),
+        StorageError::Rejected {
+            ref code,
+            ref message,
+            ..
+        } if code == INSUFFICIENT_STORAGE => AppError::InsufficientStorage(format!(
+            "the server's disk is full ({message}); nothing was lost: ask an admin to free \
+                 space, then finish the upload again"
+        )),
+        StorageError::Rejected {
+            ref code,
+            ref message,
+            ..
+        } if code == "EntityTooLarge" => AppError::PayloadTooLarge(message.clone()),
         StorageError::Rejected { ref code, .. } if code == "NoSuchUpload" => {
             AppError::Conflict("the upload is no longer open".into())
         }
@@ -180,7 +202,8 @@ fn check_parts(requested: &CompleteUpload, stored: &[vidmsg_api::UploadedPart]) 
 /// Assembles the parts into the video: status becomes `processing`.
 #[utoipa::path(post, path = "/api/messages/{id}/upload/complete", tag = "uploads", params(("id" = Id, Path)), request_body = CompleteUpload,
     responses((status = 200, body = Message), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 422, body = ErrorBody),
+        (status = 503, body = ErrorBody), (status = 507, body = ErrorBody)))]
 pub async fn complete_upload(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
@@ -192,40 +215,107 @@ pub async fn complete_upload(
             "duration_ms must not be negative".into(),
         ));
     }
-    let (_, key, upload) = open_upload(&state, &user, id).await?;
-    let stored = state
-        .store
-        .list_parts(&key, &upload)
-        .await
-        .map_err(storage_error)?;
+    quota::check_duration(&state.limits, body.duration_ms)?;
+    let (row, key, upload) = open_upload(&state, &user, id).await?;
+    let stored = match state.store.list_parts(&key, &upload).await {
+        Ok(parts) => parts,
+        Err(e) if e.code() == Some("NoSuchUpload") => {
+            return after_lost_upload(&state, &row, body.duration_ms).await;
+        }
+        Err(e) => return Err(storage_error(e)),
+    };
     check_parts(&body, &stored)?;
+    let total = quota::check_parts(&state.limits, &stored)?;
+    let used = state.db.stored_bytes(user.id).await?;
+    quota::check_quota(&state.limits, used, total)?;
     let parts: Vec<(i32, String)> = body
         .parts
         .iter()
         .map(|p| (p.part_number, p.etag.clone()))
         .collect();
-    state
-        .store
-        .complete(&key, &upload, &parts)
-        .await
-        .map_err(storage_error)?;
-    let size = state.store.size(&key).await.map_err(storage_error)?;
-    if !state
-        .db
-        .finish_upload(id, size, body.duration_ms, now_ms())
-        .await?
-    {
-        return Err(AppError::Conflict(format!(
-            "message {id} is no longer uploading"
-        )));
+    match state.store.complete(&key, &upload, &parts).await {
+        Ok(()) => {}
+        Err(e) if e.code() == Some("NoSuchUpload") => {
+            return after_lost_upload(&state, &row, body.duration_ms).await;
+        }
+        Err(e) => return Err(storage_error(e)),
     }
-    tracing::info!(message = id, size, parts = parts.len(), "upload complete");
+    let outcome =
+        reconcile::finish_assembled(&state.db, &state.store, &row, &key, body.duration_ms)
+            .await
+            .map_err(reconcile_error)?;
+    match outcome {
+        Outcome::Finished => {}
+        Outcome::Refused(reason) => return Err(AppError::Unprocessable(reason)),
+        _ => {
+            return Err(AppError::Conflict(format!(
+                "message {id} is no longer uploading"
+            )));
+        }
+    }
+    tracing::info!(
+        message = id,
+        size = total,
+        parts = parts.len(),
+        "upload complete"
+    );
     let row = state
         .db
         .message(id)
         .await?
         .ok_or(AppError::NotFound("message"))?;
     Ok(Json(to_api(&state, row).await?))
+}
+
+fn reconcile_error(e: reconcile::ReconcileError) -> AppError {
+    match e {
+        reconcile::ReconcileError::Storage(s) => storage_error(s),
+        reconcile::ReconcileError::Db(d) => d.into(),
+    }
+}
+
+/// `complete` found its upload gone: the store either assembled it before a crash (finish the
+/// message) or lost it (reopen; the client sends its parts again).
+async fn after_lost_upload(
+    state: &AppState,
+    row: &MessageRow,
+    duration_ms: Option<i64>,
+) -> AppResult<Json<Message>> {
+    let outcome = reconcile::reconcile(&state.db, &state.store, row)
+        .await
+        .map_err(reconcile_error)?;
+    let outcome = match (outcome, &row.object_key) {
+        // The listing raced a concurrent complete: the object may be there now.
+        (Outcome::StillOpen, _) => {
+            return Err(AppError::Conflict(
+                "the upload is being completed by another request; try again".into(),
+            ));
+        }
+        (o, _) => o,
+    };
+    match outcome {
+        Outcome::Finished | Outcome::NotUploading => {
+            if duration_ms.is_some() {
+                tracing::debug!(
+                    message = row.id,
+                    "finished after a lost upload; the worker measures the length"
+                );
+            }
+            let row = state
+                .db
+                .message(row.id)
+                .await?
+                .ok_or(AppError::NotFound("message"))?;
+            Ok(Json(to_api(state, row).await?))
+        }
+        Outcome::Reopened => Err(AppError::Conflict(
+            "the server lost this upload's parts (it was interrupted while assembling them); \
+             send every part again from your local copy, then complete again"
+                .into(),
+        )),
+        Outcome::Refused(reason) => Err(AppError::Unprocessable(reason)),
+        Outcome::StillOpen => Err(AppError::Conflict("try again".into())),
+    }
 }
 
 /// Discards an unfinished upload and its message.
@@ -239,9 +329,11 @@ pub async fn abort_upload(
     let (_, key, upload) = open_upload(&state, &user, id).await?;
     match state.store.abort(&key, &upload).await {
         Ok(()) => {}
+        // Already gone (completed or lost in a crash): aborting it is done.
         Err(StorageError::Rejected { code, .. }) if code == "NoSuchUpload" => {}
         Err(e) => return Err(storage_error(e)),
     }
-    state.db.delete_message(id).await?;
+    let removed = state.db.delete_message(id).await?;
+    super::messages::discard_media(&state, &removed).await;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -22,8 +22,10 @@ pub struct S3Settings {
     pub region: String,
     pub access_key: String,
     pub secret_key: String,
-    /// How long presigned URLs stay valid.
+    /// How long presigned upload-part URLs stay valid.
     pub presign_ttl: Duration,
+    /// How long presigned playback URLs stay valid (short: a saved link dies soon).
+    pub media_url_ttl: Duration,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,6 +79,36 @@ pub struct Store {
     client: aws_sdk_s3::Client,
     bucket: String,
     presign_ttl: Duration,
+    media_url_ttl: Duration,
+}
+
+/// A part of an open upload as the store lists it.
+#[derive(Debug, Clone)]
+pub struct StoredPart {
+    pub part_number: i32,
+    pub etag: String,
+    pub size: i64,
+    pub last_modified_ms: Option<i64>,
+}
+
+/// A multipart upload the store holds open.
+#[derive(Debug, Clone)]
+pub struct OpenUpload {
+    pub key: String,
+    pub upload_id: String,
+    /// When it was started, if the store says.
+    pub initiated_ms: Option<i64>,
+}
+
+/// How a stored video is served: its exact type and a download name.
+#[derive(Debug, Clone)]
+pub struct Served<'a> {
+    pub content_type: &'a str,
+    pub file_name: &'a str,
+}
+
+fn millis(t: &aws_smithy_types::DateTime) -> Option<i64> {
+    t.to_millis().ok()
 }
 
 impl Store {
@@ -95,7 +127,13 @@ impl Store {
             client: aws_sdk_s3::Client::from_conf(config),
             bucket: s.bucket.clone(),
             presign_ttl: s.presign_ttl,
+            media_url_ttl: s.media_url_ttl,
         }
+    }
+
+    /// How long playback URLs stay valid.
+    pub fn media_url_ttl(&self) -> Duration {
+        self.media_url_ttl
     }
 
     pub fn bucket(&self) -> &str {
@@ -181,7 +219,30 @@ impl Store {
         Ok(req.uri().to_string())
     }
 
-    /// A URL that serves the object with `GET` (and HTTP Range).
+    /// A short-lived URL that serves the object with `GET` (and HTTP Range), with `served`'s
+    /// exact type and an attachment-safe disposition whatever the object's stored metadata says.
+    pub async fn presign_playback(
+        &self,
+        key: &str,
+        served: &Served<'_>,
+    ) -> Result<String, StorageError> {
+        let ttl = PresigningConfig::expires_in(self.media_url_ttl)
+            .map_err(|e| StorageError::Presign(e.to_string()))?;
+        let req = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .response_content_type(served.content_type)
+            .response_content_disposition(format!("inline; filename=\"{}\"", served.file_name))
+            .presigned(ttl)
+            .await
+            .map_err(|e| StorageError::Presign(e.to_string()))?;
+        Ok(req.uri().to_string())
+    }
+
+    /// A URL for the server's own readers (the transcription worker's decoder): valid as long as
+    /// upload URLs, since decoding a long clip can take longer than a playback URL lives.
     pub async fn presign_get(&self, key: &str) -> Result<String, StorageError> {
         let req = self
             .client
@@ -194,12 +255,122 @@ impl Store {
         Ok(req.uri().to_string())
     }
 
+    /// The first `len` bytes of an object (fewer if it is shorter).
+    pub async fn read_prefix(&self, key: &str, len: u64) -> Result<Vec<u8>, StorageError> {
+        let out = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .range(format!("bytes=0-{}", len.saturating_sub(1)))
+            .send()
+            .await
+            .map_err(sdk_err("GetObject"))?;
+        let body = out
+            .body
+            .collect()
+            .await
+            .map_err(|e| StorageError::Unavailable(format!("GetObject: {e}")))?;
+        let mut bytes = body.into_bytes().to_vec();
+        bytes.truncate(usize::try_from(len).unwrap_or(usize::MAX));
+        Ok(bytes)
+    }
+
+    /// Every multipart upload the store holds open in the bucket.
+    pub async fn list_uploads(&self) -> Result<Vec<OpenUpload>, StorageError> {
+        let mut uploads = Vec::new();
+        let (mut key_marker, mut id_marker): (Option<String>, Option<String>) = (None, None);
+        loop {
+            let out = self
+                .client
+                .list_multipart_uploads()
+                .bucket(&self.bucket)
+                .set_key_marker(key_marker.clone())
+                .set_upload_id_marker(id_marker.clone())
+                .send()
+                .await
+                .map_err(sdk_err("ListMultipartUploads"))?;
+            for u in out.uploads() {
+                if let (Some(key), Some(id)) = (u.key(), u.upload_id()) {
+                    uploads.push(OpenUpload {
+                        key: key.to_string(),
+                        upload_id: id.to_string(),
+                        initiated_ms: u.initiated().and_then(millis),
+                    });
+                }
+            }
+            let next = (
+                out.next_key_marker().map(str::to_string),
+                out.next_upload_id_marker().map(str::to_string),
+            );
+            if out.is_truncated() == Some(true)
+                && next.0.is_some()
+                && next != (key_marker.clone(), id_marker.clone())
+            {
+                (key_marker, id_marker) = next;
+            } else {
+                break;
+            }
+        }
+        Ok(uploads)
+    }
+
+    /// Keys under `prefix` with their last-modified times.
+    pub async fn list_keys(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(String, Option<i64>)>, StorageError> {
+        let mut keys = Vec::new();
+        let mut token: Option<String> = None;
+        loop {
+            let out = self
+                .client
+                .list_objects_v2()
+                .bucket(&self.bucket)
+                .prefix(prefix)
+                .set_continuation_token(token.clone())
+                .send()
+                .await
+                .map_err(sdk_err("ListObjectsV2"))?;
+            for o in out.contents() {
+                if let Some(k) = o.key() {
+                    keys.push((k.to_string(), o.last_modified().and_then(millis)));
+                }
+            }
+            match out.next_continuation_token() {
+                Some(t) if out.is_truncated() == Some(true) && Some(t) != token.as_deref() => {
+                    token = Some(t.to_string())
+                }
+                _ => break,
+            }
+        }
+        Ok(keys)
+    }
+
     /// Every part the store holds for an open upload, by part number.
     pub async fn list_parts(
         &self,
         key: &str,
         upload_id: &str,
     ) -> Result<Vec<UploadedPart>, StorageError> {
+        Ok(self
+            .list_stored_parts(key, upload_id)
+            .await?
+            .into_iter()
+            .map(|p| UploadedPart {
+                part_number: p.part_number,
+                etag: p.etag,
+                size: p.size,
+            })
+            .collect())
+    }
+
+    /// Like [`Store::list_parts`], with each part's time.
+    pub async fn list_stored_parts(
+        &self,
+        key: &str,
+        upload_id: &str,
+    ) -> Result<Vec<StoredPart>, StorageError> {
         let mut parts = Vec::new();
         let mut marker: Option<String> = None;
         loop {
@@ -214,10 +385,11 @@ impl Store {
                 .await
                 .map_err(sdk_err("ListParts"))?;
             for p in out.parts() {
-                parts.push(UploadedPart {
+                parts.push(StoredPart {
                     part_number: p.part_number().unwrap_or_default(),
                     etag: p.e_tag().map(normalize_etag).unwrap_or_default(),
                     size: p.size().unwrap_or_default(),
+                    last_modified_ms: p.last_modified().and_then(millis),
                 });
             }
             match (out.is_truncated(), out.next_part_number_marker()) {

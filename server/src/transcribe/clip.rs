@@ -1,20 +1,23 @@
-//! One clip, end to end: stream its audio from a URL (or file) through GStreamer, cut it into
-//! pieces, skip the silent ones, run whisper on the rest. Memory stays bounded by one piece.
+//! One clip, end to end: decode its audio from a URL (or file) in a child process (see
+//! [`super::decoder_process`]), cut it into pieces, skip the silent ones, run whisper on the
+//! rest. Memory stays bounded by one piece; a clip that crashes or hangs the decoder costs the
+//! child, not the worker.
 
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use vidmsg_api::Segment;
-use vidmsg_media::{AudioDecoder, MediaError, SAMPLE_RATE};
+use vidmsg_media::SAMPLE_RATE;
 
 use super::chunker::{Chunker, Piece, SILENCE_RMS, rms};
+use super::decode_wire::FailureKind;
+use super::decoder_process::{DecodeError, DecoderProcess, DecoderSettings};
 use super::whisper::{Engine, WhisperError};
 use crate::db::TranscriptResult;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClipError {
     #[error(transparent)]
-    Media(#[from] MediaError),
+    Decode(#[from] DecodeError),
     #[error(transparent)]
     Whisper(#[from] WhisperError),
     #[error("cancelled: the job was taken over by another worker")]
@@ -22,14 +25,27 @@ pub enum ClipError {
 }
 
 impl ClipError {
-    /// Whether trying again could help (the store was unreachable, a plugin crashed…) as
+    /// Whether trying again could help (the store was unreachable, the decoder crashed…) as
     /// opposed to a clip that will never decode.
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            ClipError::Media(MediaError::Source(_) | MediaError::Timeout(_))
-                | ClipError::Whisper(WhisperError::Run(_))
-        )
+        match self {
+            ClipError::Decode(e) => e.is_transient(),
+            ClipError::Whisper(WhisperError::Run(_)) => true,
+            ClipError::Whisper(_) | ClipError::Cancelled => false,
+        }
+    }
+
+    /// The decoder crashed, hung or ran out of time.
+    pub fn is_crash_or_hang(&self) -> bool {
+        matches!(self, ClipError::Decode(e) if e.is_crash_or_hang())
+    }
+
+    /// Everything known about the failure, for logs.
+    pub fn detail(&self) -> String {
+        match self {
+            ClipError::Decode(e) => e.detail(),
+            e => e.to_string(),
+        }
     }
 }
 
@@ -40,14 +56,21 @@ fn ms_of(samples: u64) -> i64 {
     i64::try_from(samples * 1000 / u64::from(SAMPLE_RATE)).unwrap_or(i64::MAX)
 }
 
-/// Transcribes the clip at `uri`.
+fn duration_ms(decoder: &DecoderProcess) -> Option<i64> {
+    decoder
+        .duration()
+        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// Transcribes the clip at `uri`, decoded by a child process run with `decoding`.
 pub fn transcribe(
     engine: &Engine,
     uri: &str,
+    decoding: &DecoderSettings,
     on_progress: OnProgress<'_>,
     cancel: &AtomicBool,
 ) -> Result<TranscriptResult, ClipError> {
-    let mut decoder = AudioDecoder::open(uri)?;
+    let mut decoder = DecoderProcess::spawn(decoding, uri)?;
     let mut state = engine.new_state()?;
     let mut chunker = Chunker::new();
     let mut segments: Vec<Segment> = Vec::new();
@@ -63,16 +86,13 @@ pub fn transcribe(
         Ok(())
     };
     loop {
-        let chunk = match decoder.next_chunk(Duration::from_secs(60)) {
+        let chunk = match decoder.next_chunk() {
             Ok(Some(c)) => c,
             Ok(None) => break,
-            Err(MediaError::NoAudio) => {
-                let duration_ms = decoder
-                    .duration()
-                    .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+            Err(DecodeError::Failed(f)) if f.kind == FailureKind::NoAudio => {
                 return Ok(TranscriptResult {
                     segments: Vec::new(),
-                    duration_ms,
+                    duration_ms: duration_ms(&decoder),
                     note: Some("the clip has no audio track".into()),
                 });
             }
@@ -93,10 +113,7 @@ pub fn transcribe(
     }
     // A fragmented MP4 cut short (a recovered recording) can claim a shorter length in its
     // header than the audio it holds: trust what was decoded when it is longer.
-    let header_ms = decoder
-        .duration()
-        .map(|d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
-    let duration_ms = Some(header_ms.unwrap_or(0).max(ms_of(decoded)));
+    let duration_ms = Some(duration_ms(&decoder).unwrap_or(0).max(ms_of(decoded)));
     let note = segments
         .is_empty()
         .then(|| "no speech was heard".to_string());

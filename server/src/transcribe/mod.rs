@@ -4,6 +4,9 @@
 pub mod chunker;
 pub mod clip;
 pub mod convert;
+pub mod decode_child;
+pub mod decode_wire;
+pub mod decoder_process;
 pub mod mel;
 pub mod model;
 pub mod query;
@@ -11,7 +14,7 @@ pub mod vtt;
 pub mod whisper;
 pub mod worker;
 
-/// Where a message's captions live in the bucket: beside its video.
-pub fn captions_key(message: vidmsg_api::Id) -> String {
-    format!("messages/{message}/captions.vtt")
+/// Where the captions of the video at `video_key` live: beside it, in its random folder.
+pub fn captions_key(video_key: &str) -> String {
+    crate::videos::keys::captions_key(video_key)
 }

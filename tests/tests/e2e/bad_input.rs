@@ -279,7 +279,9 @@ async fn small_parts_before_the_last_are_refused_and_the_upload_stays_resumable(
     assert_eq!(alice.upload_state(msg.id).await?.parts.len(), 2);
 
     // Re-sending part 1 at full size makes the same upload completable.
-    let big = vec![3u8; PART_SIZE];
+    // A part that starts like an MP4 (complete only accepts videos).
+    let mut big = vidmsg_tests::hostile::ftyp_box();
+    big.resize(PART_SIZE, 3);
     let e1 = alice
         .put_part(
             &alice.presign_parts(msg.id, &[1]).await?.parts[0].url,

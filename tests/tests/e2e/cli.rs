@@ -30,6 +30,34 @@ fn admin(data: &std::path::Path, args: &[&str]) -> anyhow::Result<(bool, String,
     ))
 }
 
+/// Runs an admin command with `input` on its stdin.
+fn admin_with_stdin(
+    data: &std::path::Path,
+    args: &[&str],
+    input: &str,
+) -> anyhow::Result<(bool, String, String)> {
+    use std::io::Write as _;
+    let mut child = Command::new(server_binary()?)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    child
+        .stdin
+        .take()
+        .ok_or_else(|| anyhow::anyhow!("no stdin"))?
+        .write_all(format!("{input}\n").as_bytes())?;
+    let out = child.wait_with_output()?;
+    Ok((
+        out.status.success(),
+        String::from_utf8(out.stdout)?,
+        String::from_utf8(out.stderr)?,
+    ))
+}
+
 #[tokio::test]
 async fn accounts_are_managed_from_the_command_line_while_the_server_runs() -> anyhow::Result<()> {
     let data = tempfile::tempdir()?;
@@ -90,10 +118,11 @@ async fn accounts_are_managed_from_the_command_line_while_the_server_runs() -> a
         "token list must never show a token"
     );
 
-    let (ok, _, err) = admin(data.path(), &["token", "revoke", &token])?;
+    // Tokens are read from stdin, never taken as arguments (`ps` would show them).
+    let (ok, _, err) = admin_with_stdin(data.path(), &["token", "revoke"], &token)?;
     assert!(ok, "{err}");
     assert_api_err(carol.me().await, 401, "unauthorized");
-    let (ok, _, _) = admin(data.path(), &["token", "revoke", &token])?;
+    let (ok, _, _) = admin_with_stdin(data.path(), &["token", "revoke"], &token)?;
     assert!(!ok, "revoking twice reports that nothing matched");
     assert_eq!(
         Client::new(&url, Some(second.trim().to_string()))?

@@ -11,6 +11,7 @@ mod player_app;
 mod recorder;
 mod recorder_app;
 mod recorder_controls;
+mod security;
 mod service;
 mod threads_and_messages;
 mod transcription;

@@ -23,6 +23,7 @@ async fn the_spec_lists_every_route_and_every_listed_route_exists() -> anyhow::R
         ("/api/threads/{id}", "get"),
         ("/api/threads/{id}", "delete"),
         ("/api/threads/{id}/members", "post"),
+        ("/api/threads/{id}/members/{name}", "delete"),
         ("/api/threads/{id}/read", "post"),
         ("/api/events", "get"),
         ("/api/threads/{id}/messages", "get"),

@@ -393,13 +393,10 @@ async fn the_player_window_plays_a_clip_under_xvfb() -> anyhow::Result<()> {
 async fn a_video_that_cannot_play_shows_a_message_not_a_crash() -> anyhow::Result<()> {
     let srv = TestServer::spawn().await?;
     let (token, alice) = srv.account("alice").await?;
-    let msg = post_video(
-        &alice,
-        "Broken",
-        "Not a video",
-        b"this is not an mp4 file, just some bytes that no demuxer knows",
-    )
-    .await?;
+    // It starts like an MP4 (so the server takes it), and then no demuxer can read it.
+    let mut broken = vidmsg_tests::hostile::ftyp_box();
+    broken.extend_from_slice(b"this is not an mp4 file, just some bytes that no demuxer knows");
+    let msg = post_video(&alice, "Broken", "Not a video", &broken).await?;
     let dir = tempfile::tempdir()?;
     let settings = dir.path().join("player.json");
     Settings {

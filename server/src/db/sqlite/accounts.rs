@@ -1,26 +1,40 @@
 //! Users and tokens.
 
 use sqlx::SqlitePool;
-use vidmsg_api::{Id, User};
+use vidmsg_api::{Id, Role, User};
 
 use super::conflict_on_unique;
 use crate::db::{DbResult, TokenRow};
 
-type UserTuple = (i64, String, i64);
+type UserTuple = (i64, String, i64, String);
 
-fn user((id, name, created_at_ms): UserTuple) -> User {
+fn user((id, name, created_at_ms, role): UserTuple) -> User {
     User {
         id,
         name,
         created_at_ms,
+        role: if role == "admin" {
+            Role::Admin
+        } else {
+            Role::Member
+        },
     }
 }
 
-pub(super) async fn create_user(pool: &SqlitePool, name: &str, now_ms: i64) -> DbResult<User> {
+/// Creates a user: an admin if asked, or if it is the first account.
+pub(super) async fn create_user(
+    pool: &SqlitePool,
+    name: &str,
+    admin: bool,
+    now_ms: i64,
+) -> DbResult<User> {
     let row: UserTuple = sqlx::query_as(
-        "INSERT INTO users (name, created_at_ms) VALUES (?, ?) RETURNING id, name, created_at_ms",
+        "INSERT INTO users (name, role, created_at_ms)
+         VALUES (?1, CASE WHEN ?2 OR NOT EXISTS (SELECT 1 FROM users) THEN 'admin' ELSE 'member' END, ?3)
+         RETURNING id, name, created_at_ms, role",
     )
     .bind(name)
+    .bind(admin)
     .bind(now_ms)
     .fetch_one(pool)
     .await
@@ -30,7 +44,7 @@ pub(super) async fn create_user(pool: &SqlitePool, name: &str, now_ms: i64) -> D
 
 pub(super) async fn list_users(pool: &SqlitePool) -> DbResult<Vec<User>> {
     let rows: Vec<UserTuple> =
-        sqlx::query_as("SELECT id, name, created_at_ms FROM users ORDER BY name")
+        sqlx::query_as("SELECT id, name, created_at_ms, role FROM users ORDER BY name")
             .fetch_all(pool)
             .await?;
     Ok(rows.into_iter().map(user).collect())
@@ -38,7 +52,7 @@ pub(super) async fn list_users(pool: &SqlitePool) -> DbResult<Vec<User>> {
 
 pub(super) async fn user_by_name(pool: &SqlitePool, name: &str) -> DbResult<Option<User>> {
     let row: Option<UserTuple> =
-        sqlx::query_as("SELECT id, name, created_at_ms FROM users WHERE name = ?")
+        sqlx::query_as("SELECT id, name, created_at_ms, role FROM users WHERE name = ?")
             .bind(name)
             .fetch_optional(pool)
             .await?;
@@ -68,7 +82,7 @@ pub(super) async fn user_by_token_hash(
     token_hash: &str,
 ) -> DbResult<Option<User>> {
     let row: Option<UserTuple> = sqlx::query_as(
-        "SELECT u.id, u.name, u.created_at_ms FROM tokens t JOIN users u ON u.id = t.user_id
+        "SELECT u.id, u.name, u.created_at_ms, u.role FROM tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = ? AND t.revoked_at_ms IS NULL",
     )
     .bind(token_hash)

@@ -3,7 +3,7 @@
 use sqlx::SqlitePool;
 use vidmsg_api::{Id, MessageKind, MessageStatus};
 
-use crate::db::{DbResult, MessageRow, NewMessage};
+use crate::db::{DbResult, FinishedUpload, MessageRow, NewMessage};
 
 const MESSAGE_SELECT: &str =
     "SELECT m.id, m.thread_id, m.author_id, u.name AS author, m.kind, m.title, m.body,
@@ -157,18 +157,19 @@ pub(super) async fn set_upload(
 pub(super) async fn finish_upload(
     pool: &SqlitePool,
     id: Id,
-    size_bytes: i64,
-    duration_ms: Option<i64>,
+    done: &FinishedUpload,
     now_ms: i64,
 ) -> DbResult<bool> {
     let mut tx = pool.begin().await?;
     let r = sqlx::query(
         "UPDATE messages SET status = 'processing', upload_id = NULL, size_bytes = ?,
-            duration_ms = coalesce(?, duration_ms), status_reason = NULL, progress_percent = 0, updated_at_ms = ?
+            duration_ms = coalesce(?, duration_ms), content_type = ?, status_reason = NULL,
+            progress_percent = 0, updated_at_ms = ?
          WHERE id = ? AND status = 'uploading'",
     )
-    .bind(size_bytes)
-    .bind(duration_ms)
+    .bind(done.size_bytes)
+    .bind(done.duration_ms)
+    .bind(&done.content_type)
     .bind(now_ms)
     .bind(id)
     .execute(&mut *tx)
@@ -179,6 +180,16 @@ pub(super) async fn finish_upload(
     super::transcripts::enqueue(&mut tx, id, now_ms).await?;
     tx.commit().await?;
     Ok(true)
+}
+
+pub(super) async fn stored_bytes(pool: &SqlitePool, user: Id) -> DbResult<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT coalesce(sum(size_bytes), 0) FROM messages WHERE author_id = ? AND size_bytes IS NOT NULL",
+    )
+    .bind(user)
+    .fetch_one(pool)
+    .await?;
+    Ok(n)
 }
 
 pub(super) async fn open_uploads(pool: &SqlitePool) -> DbResult<Vec<MessageRow>> {

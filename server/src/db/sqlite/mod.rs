@@ -70,8 +70,8 @@ impl Database for SqliteDb {
     async fn changes_since(&self, user: Id, since_ms: i64) -> DbResult<super::Changes> {
         activity::changes_since(&self.pool, user, since_ms).await
     }
-    async fn create_user(&self, name: &str, now_ms: i64) -> DbResult<User> {
-        accounts::create_user(&self.pool, name, now_ms).await
+    async fn create_user(&self, name: &str, admin: bool, now_ms: i64) -> DbResult<User> {
+        accounts::create_user(&self.pool, name, admin, now_ms).await
     }
     async fn list_users(&self) -> DbResult<Vec<User>> {
         accounts::list_users(&self.pool).await
@@ -127,6 +127,9 @@ impl Database for SqliteDb {
     async fn add_member(&self, thread: Id, user: Id, now_ms: i64) -> DbResult<()> {
         threads::add_member(&self.pool, thread, user, now_ms).await
     }
+    async fn remove_member(&self, thread: Id, user: Id) -> DbResult<bool> {
+        threads::remove_member(&self.pool, thread, user).await
+    }
     async fn delete_thread(&self, id: Id) -> DbResult<()> {
         threads::delete_thread(&self.pool, id).await
     }
@@ -157,11 +160,13 @@ impl Database for SqliteDb {
     async fn finish_upload(
         &self,
         id: Id,
-        size_bytes: i64,
-        duration_ms: Option<i64>,
+        done: &super::FinishedUpload,
         now_ms: i64,
     ) -> DbResult<bool> {
-        messages::finish_upload(&self.pool, id, size_bytes, duration_ms, now_ms).await
+        messages::finish_upload(&self.pool, id, done, now_ms).await
+    }
+    async fn stored_bytes(&self, user: Id) -> DbResult<i64> {
+        messages::stored_bytes(&self.pool, user).await
     }
     async fn open_uploads(&self) -> DbResult<Vec<MessageRow>> {
         messages::open_uploads(&self.pool).await
@@ -178,8 +183,9 @@ impl Database for SqliteDb {
         worker: &str,
         now_ms: i64,
         lease_ms: i64,
+        max_lease_expiries: i64,
     ) -> DbResult<Option<JobRow>> {
-        transcripts::claim_job(&self.pool, worker, now_ms, lease_ms).await
+        transcripts::claim_job(&self.pool, worker, now_ms, lease_ms, max_lease_expiries).await
     }
     async fn heartbeat_job(&self, job: Id, worker: &str, lease_until_ms: i64) -> DbResult<bool> {
         transcripts::heartbeat_job(&self.pool, job, worker, lease_until_ms).await

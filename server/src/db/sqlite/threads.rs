@@ -133,3 +133,12 @@ pub(super) async fn delete_thread(pool: &SqlitePool, id: Id) -> DbResult<()> {
         .await?;
     Ok(())
 }
+
+pub(super) async fn remove_member(pool: &SqlitePool, thread: Id, user: Id) -> DbResult<bool> {
+    let r = sqlx::query("DELETE FROM thread_members WHERE thread_id = ? AND user_id = ?")
+        .bind(thread)
+        .bind(user)
+        .execute(pool)
+        .await?;
+    Ok(r.rows_affected() == 1)
+}

@@ -15,7 +15,7 @@ pub(super) async fn enqueue(
     sqlx::query(
         "INSERT INTO jobs (message_id, state, attempts, run_after_ms, created_at_ms, updated_at_ms)
          VALUES (?1, 'queued', 0, ?2, ?2, ?2)
-         ON CONFLICT (message_id) DO UPDATE SET state = 'queued', attempts = 0, run_after_ms = ?2,
+         ON CONFLICT (message_id) DO UPDATE SET state = 'queued', attempts = 0, lease_expiries = 0, run_after_ms = ?2,
             last_error = NULL, lease_until_ms = NULL, worker = NULL, updated_at_ms = ?2",
     )
     .bind(message)
@@ -30,10 +30,37 @@ pub(super) async fn claim_job(
     worker: &str,
     now_ms: i64,
     lease_ms: i64,
+    max_lease_expiries: i64,
 ) -> DbResult<Option<JobRow>> {
+    let mut tx = pool.begin().await?;
+    // A running job whose lease expired lost its worker (killed, crashed, machine gone). One that
+    // did so too often is what kills workers: it fails for good instead of being claimed again.
+    let given_up: Vec<(i64, String)> = sqlx::query_as(
+        "UPDATE jobs SET state = 'failed', lease_expiries = lease_expiries + 1, lease_until_ms = NULL,
+            worker = NULL, updated_at_ms = ?1,
+            last_error = 'the transcription worker stopped ' || (lease_expiries + 1)
+                || ' times while working on this clip; it will not be tried again'
+         WHERE state = 'running' AND lease_until_ms < ?1 AND lease_expiries + 1 >= ?2
+         RETURNING message_id, last_error",
+    )
+    .bind(now_ms)
+    .bind(max_lease_expiries)
+    .fetch_all(&mut *tx)
+    .await?;
+    for (message, reason) in &given_up {
+        sqlx::query(
+            "UPDATE messages SET status = 'failed', status_reason = ?, updated_at_ms = ? WHERE id = ?",
+        )
+        .bind(reason)
+        .bind(now_ms)
+        .bind(message)
+        .execute(&mut *tx)
+        .await?;
+    }
     // One statement: SQLite serialises writers, so two workers never take the same job.
     let row: Option<(i64, i64, i64)> = sqlx::query_as(
         "UPDATE jobs SET state = 'running', worker = ?1, attempts = attempts + 1,
+            lease_expiries = lease_expiries + (CASE WHEN state = 'running' THEN 1 ELSE 0 END),
             lease_until_ms = ?2 + ?3, updated_at_ms = ?2
          WHERE id = (SELECT id FROM jobs
                      WHERE (state = 'queued' AND run_after_ms <= ?2) OR (state = 'running' AND lease_until_ms < ?2)
@@ -43,8 +70,9 @@ pub(super) async fn claim_job(
     .bind(worker)
     .bind(now_ms)
     .bind(lease_ms)
-    .fetch_optional(pool)
+    .fetch_optional(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(row.map(|(id, message_id, attempts)| JobRow {
         id,
         message_id,
