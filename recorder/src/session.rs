@@ -334,7 +334,7 @@ pub async fn record(
                 }
             }
             if let Some(e) = capture.error() {
-                return Err(anyhow::anyhow!(e));
+                return Err(e.into());
             }
             let now_encoded = capture.encoded();
             if paused || now_encoded != last_encoded {

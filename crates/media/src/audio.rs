@@ -14,9 +14,9 @@ use std::time::Duration;
 use gstreamer as gst;
 use gstreamer::prelude::*;
 use gstreamer_app as gst_app;
-use gstreamer_audio as gst_audio;
 
-use crate::error::{BusError, MediaError};
+use crate::element::{self, make};
+use crate::error::{BusError, MediaError, PipelineKind};
 use crate::front::{self, Containers};
 use crate::location::Location;
 
@@ -63,12 +63,6 @@ pub struct AudioDecoder {
     eos: bool,
 }
 
-fn make(factory: &str) -> Result<gst::Element, MediaError> {
-    gst::ElementFactory::make(factory)
-        .build()
-        .map_err(|_| MediaError::MissingPlugins(factory.to_string()))
-}
-
 impl AudioDecoder {
     /// Opens a path, `file:///…` or `http(s)://…` location; other schemes are refused, and
     /// so is anything but MP4 and WebM.
@@ -80,29 +74,21 @@ impl AudioDecoder {
     pub fn open_with(location: &str, containers: Containers) -> Result<Self, MediaError> {
         crate::init()?;
         let location = Location::parse(location)?;
-        let pipeline = gst::Pipeline::new();
+        let pipeline = gst::Pipeline::with_name("decode-audio");
         let src = location.source()?;
-        let typefind = make("typefind")?;
-        let convert = make("audioconvert")?;
-        let resample = make("audioresample")?;
-        let caps = gst_audio::AudioCapsBuilder::new_interleaved()
-            .format(gst_audio::AudioFormat::F32le)
-            .rate(SAMPLE_RATE as i32)
-            .channels(1)
-            .build();
+        let typefind = make("typefind").name("typefind").build()?;
+        let convert = make("audioconvert").name("convert").build()?;
+        let resample = make("audioresample").name("resample").build()?;
+        let caps = crate::caps::audio_in(crate::caps::AudioFormat::F32le, SAMPLE_RATE, 1);
         let sink = gst_app::AppSink::builder()
+            .name("samples")
             .caps(&caps)
             .sync(false)
             .max_buffers(8)
             .drop(false)
             .build();
-        pipeline
-            .add_many([&src, &typefind, &convert, &resample, sink.upcast_ref()])
-            .map_err(|e| MediaError::Build(e.to_string()))?;
-        src.link(&typefind)
-            .map_err(|e| MediaError::Build(e.to_string()))?;
-        gst::Element::link_many([&convert, &resample, sink.upcast_ref()])
-            .map_err(|e| MediaError::Build(e.to_string()))?;
+        element::add_chain(&pipeline, &[&src, &typefind])?;
+        element::add_chain(&pipeline, &[&convert, &resample, sink.upcast_ref()])?;
 
         let front = Arc::new(Front::default());
         let (pipeline_weak, convert_weak, front_tf) =
@@ -127,13 +113,20 @@ impl AudioDecoder {
             None
         });
 
-        pipeline.set_state(gst::State::Playing).map_err(|_| {
-            MediaError::Source(BusError {
-                src: "pipeline".into(),
-                error: "could not start".into(),
-                debug: location.redacted(),
-            })
-        })?;
+        if pipeline.set_state(gst::State::Playing).is_err() {
+            // What the bus says about it (a file that cannot be opened), else the refusal.
+            let bus = crate::bus::first_error(&pipeline, PipelineKind::Decode)
+                .and_then(|e| e.bus().cloned())
+                .unwrap_or_else(|| {
+                    BusError::new(
+                        pipeline.path_string(),
+                        gst::glib::Error::new(gst::CoreError::StateChange, "could not start"),
+                        location.redacted(),
+                    )
+                });
+            let _ = pipeline.set_state(gst::State::Null);
+            return Err(MediaError::Source(bus));
+        }
         Ok(Self {
             pipeline,
             source: src,
@@ -156,38 +149,27 @@ impl AudioDecoder {
         if let Some(e) = self.front.take_failure() {
             return Some(e);
         }
-        let bus = self.pipeline.bus()?;
-        while let Some(msg) = bus.pop() {
-            match msg.view() {
-                gst::MessageView::Error(err) => {
-                    // The bus error may be the consequence of a refusal made meanwhile.
-                    let e = self
-                        .front
-                        .take_failure()
-                        .unwrap_or_else(|| MediaError::from_bus(err));
-                    // A source that stops (souphttpsrc refused a connection says only
-                    // "Internal data stream error") failed to read: that may work later.
-                    let from_source = err
-                        .src()
-                        .is_some_and(|s| s == self.source.upcast_ref::<gst::Object>());
-                    return Some(match e {
-                        MediaError::Damaged(b) if from_source => MediaError::Source(b),
-                        e => e,
-                    });
-                }
-                gst::MessageView::Element(e)
-                    if e.structure().is_some_and(|s| s.name() == "missing-plugin") =>
-                {
-                    let detail = e
-                        .structure()
-                        .and_then(|s| s.get::<String>("name").ok())
-                        .unwrap_or_default();
-                    return Some(MediaError::MissingPlugins(detail));
-                }
-                _ => {}
+        let mut missing_plugin = None;
+        let error = crate::bus::drain(&self.pipeline, PipelineKind::Decode, |s| {
+            if s.name() == "missing-plugin" && missing_plugin.is_none() {
+                missing_plugin = Some(s.get::<String>("name").unwrap_or_default());
             }
+        });
+        if let Some(detail) = missing_plugin {
+            return Some(MediaError::MissingPlugins(detail));
         }
-        None
+        let error = error?;
+        // The bus error may be the consequence of a refusal made meanwhile.
+        if let Some(refused) = self.front.take_failure() {
+            return Some(refused);
+        }
+        // A source that stops (souphttpsrc refused a connection says only "Internal data
+        // stream error") failed to read: that may work later.
+        let source = self.source.path_string();
+        Some(match error {
+            MediaError::Damaged(b) if b.src == source.as_str() => MediaError::Source(b),
+            e => e,
+        })
     }
 
     /// Next decoded buffer; `Ok(None)` at the end of the clip. Waits at most `timeout` for data.
@@ -212,11 +194,11 @@ impl AudioDecoder {
                     continue;
                 };
                 let map = buffer.map_readable().map_err(|e| {
-                    MediaError::Damaged(BusError {
-                        src: "appsink".into(),
-                        error: e.to_string(),
-                        debug: String::new(),
-                    })
+                    MediaError::Damaged(BusError::new(
+                        self.sink.path_string(),
+                        gst::glib::Error::new(gst::StreamError::Decode, &e.to_string()),
+                        "",
+                    ))
                 })?;
                 let samples: Vec<f32> = map
                     .as_slice()
@@ -255,9 +237,7 @@ fn plug_demuxer(
     front: &Arc<Front>,
 ) -> Result<(), MediaError> {
     let demux = front::make_demuxer(caps, containers)?;
-    pipeline
-        .add(&demux)
-        .map_err(|e| MediaError::Build(e.to_string()))?;
+    element::add(pipeline, &[&demux])?;
     let bin: gst::Bin = pipeline.clone().upcast();
     let (bin_weak, convert_weak, front_pad) = (bin.downgrade(), convert.downgrade(), front.clone());
     demux.connect_pad_added(move |_, pad| {
@@ -287,10 +267,8 @@ fn plug_demuxer(
     }
     demux
         .sync_state_with_parent()
-        .map_err(|e| MediaError::Build(e.to_string()))?;
-    typefind
-        .link(&demux)
-        .map_err(|e| MediaError::Build(e.to_string()))
+        .map_err(|e| MediaError::Build(format!("starting {}: {e}", demux.name())))?;
+    element::link(typefind, &demux)
 }
 
 /// The first audio pad goes to a decoder and `convert`; any other into a `fakesink`.

@@ -89,7 +89,7 @@ pub fn h264_encoders() -> Vec<String> {
         "qsvh264enc",
         "v4l2h264enc",
     ] {
-        let Ok(el) = gst::ElementFactory::make(name).build() else {
+        let Ok(el) = crate::element::make(name).build() else {
             continue;
         };
         let usable = el.set_state(gst::State::Ready).is_ok();

@@ -70,12 +70,11 @@ impl FrameMailbox {
     /// An `appsink` (caps `video/x-raw,format=RGBA`) feeding this mailbox. `sync` decides whether
     /// frames are shown on the pipeline clock (playback) or as soon as they arrive (previews).
     pub fn appsink(&self, sync: bool) -> gst_app::AppSink {
-        let caps = gst::Caps::builder("video/x-raw")
-            .field("format", "RGBA")
-            .build();
+        let caps = crate::caps::video(crate::caps::VideoFormat::Rgba);
         let mailbox = self.clone();
         let preroll_box = self.clone();
         gst_app::AppSink::builder()
+            .name("frames")
             .caps(&caps)
             .sync(sync)
             .max_buffers(1)

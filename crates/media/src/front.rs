@@ -7,6 +7,7 @@
 use gstreamer as gst;
 use gstreamer::prelude::*;
 
+use crate::element;
 use crate::error::MediaError;
 
 /// The containers a decoder accepts.
@@ -41,9 +42,7 @@ pub(crate) fn make_demuxer(
     containers: Containers,
 ) -> Result<gst::Element, MediaError> {
     let factory = demuxer_for(caps, containers)?;
-    gst::ElementFactory::make(factory)
-        .build()
-        .map_err(|_| MediaError::MissingPlugins(format!("{factory} (gstreamer1.0-plugins-good)")))
+    element::make(factory).build()
 }
 
 /// Audio decoders that accept `caps`, best rank first.
@@ -80,13 +79,14 @@ pub(crate) fn link_audio(
 ) -> Result<(), MediaError> {
     if caps.structure(0).is_some_and(|s| s.name() == "audio/x-raw") {
         // PCM (WAV): nothing to decode.
-        let sink = downstream
-            .static_pad("sink")
-            .ok_or_else(|| MediaError::Build("audioconvert has no sink pad".into()))?;
-        return pad
-            .link(&sink)
-            .map(|_| ())
-            .map_err(|e| MediaError::Build(format!("{e:?}")));
+        let sink = element::static_pad(downstream, "sink")?;
+        return pad.link(&sink).map(|_| ()).map_err(|e| {
+            MediaError::Build(format!(
+                "linking {} to {}: {e:?}",
+                pad.name(),
+                downstream.name()
+            ))
+        });
     }
     let candidates = audio_decoders_for(caps);
     if candidates.is_empty() {
@@ -126,21 +126,17 @@ pub(crate) fn link_audio(
 
 /// Sends a pad nobody needs (video, subtitles) into a `fakesink`, so the demuxer keeps going.
 pub(crate) fn discard(bin: &gst::Bin, pad: &gst::Pad) -> Result<(), MediaError> {
-    let sink = gst::ElementFactory::make("fakesink")
+    let sink = element::make("fakesink")
         .property("sync", false)
         .property("async", false)
-        .build()
-        .map_err(|_| MediaError::MissingPlugins("fakesink (gstreamer1.0 core)".into()))?;
-    bin.add(&sink)
-        .map_err(|e| MediaError::Build(e.to_string()))?;
+        .build()?;
+    element::add(bin, &[&sink])?;
     sink.sync_state_with_parent()
-        .map_err(|e| MediaError::Build(e.to_string()))?;
-    let sinkpad = sink
-        .static_pad("sink")
-        .ok_or_else(|| MediaError::Build("fakesink has no sink pad".into()))?;
+        .map_err(|e| MediaError::Build(format!("starting {}: {e}", sink.name())))?;
+    let sinkpad = element::static_pad(&sink, "sink")?;
     pad.link(&sinkpad)
         .map(|_| ())
-        .map_err(|e| MediaError::Build(format!("{e:?}")))
+        .map_err(|e| MediaError::Build(format!("linking {} to {}: {e:?}", pad.name(), sink.name())))
 }
 
 #[cfg(test)]

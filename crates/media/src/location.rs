@@ -34,11 +34,14 @@ impl Location {
             Location::Http(url) => Ok(url.clone()),
             Location::File(path) => {
                 let abs = path.canonicalize().map_err(|e| {
-                    MediaError::Source(crate::error::BusError {
-                        src: "filesystem".into(),
-                        error: e.to_string(),
-                        debug: path.display().to_string(),
-                    })
+                    MediaError::Source(crate::error::BusError::new(
+                        "filesystem",
+                        gstreamer::glib::Error::new(
+                            gstreamer::ResourceError::NotFound,
+                            &e.to_string(),
+                        ),
+                        path.display().to_string(),
+                    ))
                 })?;
                 gstreamer::glib::filename_to_uri(&abs, None)
                     .map(|u| u.to_string())
@@ -50,16 +53,14 @@ impl Location {
     /// The source element that reads this location.
     pub(crate) fn source(&self) -> Result<gstreamer::Element, MediaError> {
         match self {
-            Location::File(path) => gstreamer::ElementFactory::make("filesrc")
+            Location::File(path) => crate::element::make("filesrc")
+                .name("source")
                 .property("location", path.to_string_lossy().as_ref())
-                .build()
-                .map_err(|_| MediaError::MissingPlugins("filesrc (gstreamer1.0 core)".into())),
-            Location::Http(url) => gstreamer::ElementFactory::make("souphttpsrc")
+                .build(),
+            Location::Http(url) => crate::element::make("souphttpsrc")
+                .name("source")
                 .property("location", url.as_str())
-                .build()
-                .map_err(|_| {
-                    MediaError::MissingPlugins("souphttpsrc (gstreamer1.0-plugins-good)".into())
-                }),
+                .build(),
         }
     }
 

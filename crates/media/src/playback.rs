@@ -1,7 +1,8 @@
 //! Playback of a clip (file or presigned HTTP URL, read with Range requests) through `playbin`:
 //! video as RGBA frames into a [`FrameMailbox`] (on the pipeline clock, so frames show when due),
 //! audio to the default output through `scaletempo` (speed changes keep the pitch). Errors come
-//! back from [`Playback::poll`] as messages for the UI, never as panics.
+//! back from [`Playback::poll`] as messages for the UI (the typed [`MediaError`] behind the last
+//! one from [`Playback::last_error`]), never as panics.
 //!
 //! Hostile input: `playbin` keeps its progressive download (which lets `qtdemux` seek in the
 //! recorder's fragmented MP4), so rather than a hand-built front the registry is locked down
@@ -14,14 +15,16 @@ use std::time::Duration;
 use gstreamer as gst;
 use gstreamer::prelude::*;
 
-use crate::error::MediaError;
+use crate::element::{self, make};
+use crate::error::{BusError, MediaError, PipelineKind};
 use crate::frames::FrameMailbox;
 use crate::location::Location;
 
 /// What the bus said since the last poll.
 #[derive(Debug, Clone, PartialEq)]
 pub enum PlaybackEvent {
-    /// The clip cannot be played (unreachable, 404, undecodable): a message for a person.
+    /// The clip cannot be played (unreachable, 404, undecodable, the audio output busy): a
+    /// message for a person; [`Playback::last_error`] has the typed error.
     Error(String),
     EndOfStream,
     /// Network buffering, in percent.
@@ -36,6 +39,7 @@ pub struct Playback {
     rate: f64,
     playing: bool,
     ended: bool,
+    last_error: Option<MediaError>,
 }
 
 impl Playback {
@@ -47,40 +51,28 @@ impl Playback {
         crate::lockdown::lock_down_registry();
         let location = Location::parse(uri)?;
         let uri = location.to_uri()?;
-        let playbin = gst::ElementFactory::make("playbin")
+        let playbin = make("playbin")
+            .name("playback")
             .property("uri", &uri)
-            .build()
-            .map_err(|_| {
-                MediaError::MissingPlugins("playbin (gstreamer1.0-plugins-base)".into())
-            })?;
+            .build()?;
         let frames = FrameMailbox::default();
-        let video = gst::Bin::new();
-        let convert = gst::ElementFactory::make("videoconvert")
-            .build()
-            .map_err(|_| MediaError::MissingPlugins("videoconvert".into()))?;
+        let video = gst::Bin::with_name("video-out");
+        let convert = make("videoconvert").name("video-convert").build()?;
         let sink = frames.appsink(true);
-        video
-            .add_many([&convert, sink.upcast_ref()])
-            .map_err(|e| MediaError::Build(e.to_string()))?;
-        convert
-            .link(&sink)
-            .map_err(|e| MediaError::Build(e.to_string()))?;
-        let pad = convert
-            .static_pad("sink")
-            .ok_or_else(|| MediaError::Build("videoconvert has no sink pad".into()))?;
-        let ghost =
-            gst::GhostPad::with_target(&pad).map_err(|e| MediaError::Build(e.to_string()))?;
+        element::add_chain(&video, &[&convert, sink.upcast_ref()])?;
+        let pad = element::static_pad(&convert, "sink")?;
+        let ghost = gst::GhostPad::with_target(&pad)
+            .map_err(|e| MediaError::Build(format!("ghost pad for video-out: {e}")))?;
         video
             .add_pad(&ghost)
-            .map_err(|e| MediaError::Build(e.to_string()))?;
+            .map_err(|e| MediaError::Build(format!("ghost pad for video-out: {e}")))?;
         playbin.set_property("video-sink", &video);
-        if let Ok(tempo) = gst::ElementFactory::make("scaletempo").build() {
+        // Without scaletempo, speeds other than 1 change the pitch: worse, but playable.
+        if let Ok(tempo) = make("scaletempo").name("tempo").build() {
             playbin.set_property("audio-filter", &tempo);
         }
         if let Some(name) = audio_sink {
-            let sink = gst::ElementFactory::make(name)
-                .build()
-                .map_err(|_| MediaError::MissingPlugins(format!("{name} (audio output)")))?;
+            let sink = make(name).name("audio-out").build()?;
             if sink.find_property("sync").is_some() {
                 sink.set_property("sync", true);
             }
@@ -94,19 +86,26 @@ impl Playback {
             "flags",
             "video+audio+soft-volume+deinterlace+soft-colorbalance+download",
         );
-        playbin.set_state(gst::State::Paused).map_err(|_| {
-            MediaError::Source(crate::error::BusError {
-                src: "playbin".into(),
-                error: "could not start".into(),
-                debug: location.redacted(),
-            })
-        })?;
+        if playbin.set_state(gst::State::Paused).is_err() {
+            let bus = crate::bus::first_error(&playbin, PipelineKind::Decode)
+                .and_then(|e| e.bus().cloned())
+                .unwrap_or_else(|| {
+                    BusError::new(
+                        playbin.path_string(),
+                        gst::glib::Error::new(gst::CoreError::StateChange, "could not start"),
+                        location.redacted(),
+                    )
+                });
+            let _ = playbin.set_state(gst::State::Null);
+            return Err(MediaError::Source(bus));
+        }
         Ok(Self {
             playbin,
             frames,
             rate: 1.0,
             playing: false,
             ended: false,
+            last_error: None,
         })
     }
 
@@ -189,6 +188,11 @@ impl Playback {
             .map(|t| Duration::from_nanos(t.nseconds()))
     }
 
+    /// Why the clip stopped playing, the last time it did.
+    pub fn last_error(&self) -> Option<&MediaError> {
+        self.last_error.as_ref()
+    }
+
     /// Reads the bus; what happened since the last call.
     pub fn poll(&mut self) -> Vec<PlaybackEvent> {
         let mut out = Vec::new();
@@ -200,10 +204,11 @@ impl Playback {
                 gst::MessageView::Error(e) => {
                     self.playing = false;
                     let _ = self.playbin.set_state(gst::State::Null);
-                    out.push(PlaybackEvent::Error(describe_error(
-                        &e.error(),
-                        e.debug().as_deref(),
-                    )));
+                    let error = MediaError::from_bus(e, PipelineKind::Decode);
+                    tracing::warn!(error = %error.detail(), "playback stopped");
+                    let said = describe_error(&error, &BusError::from_message(e));
+                    out.push(PlaybackEvent::Error(said));
+                    self.last_error = Some(error);
                 }
                 gst::MessageView::Eos(_) => {
                     self.playing = false;
@@ -239,9 +244,13 @@ impl Drop for Playback {
     }
 }
 
-/// A short reason for a person: the store's 404, a network failure, or an undecodable clip.
-fn describe_error(err: &gst::glib::Error, debug: Option<&str>) -> String {
-    let debug = debug.unwrap_or_default();
+/// A short reason for a person: the store's 404, a network failure, an undecodable clip, or a
+/// busy or missing audio output.
+fn describe_error(error: &MediaError, bus: &BusError) -> String {
+    if let MediaError::DeviceBusy { .. } | MediaError::DeviceUnavailable { .. } = error {
+        return error.to_string();
+    }
+    let (err, debug) = (&bus.error, bus.debug.as_str());
     if debug.contains("404") || err.message().contains("Not Found") {
         "the video is not on the server (404)".into()
     } else if err.matches(gst::ResourceError::NotFound)

@@ -2,34 +2,36 @@
 //! stereo, through a `level` element (the meter and the silent-mic warning read its messages).
 
 use gstreamer as gst;
-use gstreamer::prelude::*;
+use vidmsg_media::caps;
+use vidmsg_media::element::make;
 
-use super::elements::{caps_filter, chain, link, make, make_or};
+use super::elements::{add, add_chain, caps_filter, link};
 use super::{CaptureError, Mic};
 
 fn raw_caps() -> gst::Caps {
-    gst::Caps::builder("audio/x-raw")
-        .field("rate", 48_000i32)
-        .field("channels", 2i32)
-        .build()
+    caps::audio(48_000, 2)
 }
 
+/// A PulseAudio source named `role` (`microphone`, `system-audio`: a failure names the device
+/// by it) up to 48 kHz stereo; returns the branch's last element.
 fn pulse_source(
     pipeline: &gst::Pipeline,
+    role: &str,
     device: Option<&str>,
 ) -> Result<gst::Element, CaptureError> {
-    let src = make_or("pulsesrc", "pulsesrc (gstreamer1.0-pulseaudio)")?;
-    if let Some(d) = device {
-        src.set_property("device", d);
-    }
-    let els = [
-        src,
-        make("audioconvert")?,
-        make("audioresample")?,
-        caps_filter(raw_caps())?,
-    ];
-    chain(pipeline, &els)?;
-    Ok(els[3].clone())
+    let src = make("pulsesrc")
+        .name(role)
+        .property_if_some("device", device)
+        .build()?;
+    let convert = make("audioconvert")
+        .name(&format!("{role}-convert"))
+        .build()?;
+    let resample = make("audioresample")
+        .name(&format!("{role}-resample"))
+        .build()?;
+    let format = caps_filter(&format!("{role}-caps"), raw_caps())?;
+    add_chain(pipeline, &[&src, &convert, &resample, &format])?;
+    Ok(format)
 }
 
 /// The PulseAudio source name for system audio: `default` means the default output's monitor.
@@ -50,57 +52,56 @@ pub fn build(
 ) -> Result<Option<gst::Element>, CaptureError> {
     let mic_out = match mic {
         Mic::None => None,
-        Mic::Default => Some(pulse_source(pipeline, None)?),
-        Mic::Source(name) => Some(pulse_source(pipeline, Some(name))?),
+        Mic::Default => Some(pulse_source(pipeline, "microphone", None)?),
+        Mic::Source(name) => Some(pulse_source(pipeline, "microphone", Some(name))?),
     };
     let sys_out = match system_audio {
-        Some(name) => Some(pulse_source(pipeline, Some(&system_audio_source(name)))?),
+        Some(name) => Some(pulse_source(
+            pipeline,
+            "system-audio",
+            Some(&system_audio_source(name)),
+        )?),
         None => None,
     };
     let mixed = match (mic_out, sys_out) {
         (None, None) => return Ok(None),
         (Some(one), None) | (None, Some(one)) => one,
         (Some(a), Some(b)) => {
-            let mixer = make_or("audiomixer", "audiomixer (gstreamer1.0-plugins-base)")?;
-            pipeline
-                .add(&mixer)
-                .map_err(|e| CaptureError::Build(e.to_string()))?;
+            let mixer = make("audiomixer").name("audio-mixer").build()?;
+            add(pipeline, &[&mixer])?;
             link(&a, &mixer)?;
             link(&b, &mixer)?;
             mixer
         }
     };
-    let level = gst::ElementFactory::make("level")
+    let format = caps_filter("audio-caps", raw_caps())?;
+    let level = make("level")
+        .name("audio-level")
         .property("interval", 100_000_000u64)
         .property("post-messages", true)
-        .build()
-        .map_err(|_| CaptureError::MissingPlugins("level (gstreamer1.0-plugins-good)".into()))?;
-    let tail = [caps_filter(raw_caps())?, level, make("queue")?];
-    chain(pipeline, &tail)?;
-    link(&mixed, &tail[0])?;
-    Ok(Some(tail[2].clone()))
+        .build()?;
+    let queue = make("queue").name("audio-queue").build()?;
+    add_chain(pipeline, &[&format, &level, &queue])?;
+    link(&mixed, &format)?;
+    Ok(Some(queue))
 }
 
-/// The audio encoder and parser for `codec` (`opus` or `aac`).
+/// The audio encoder and parser for `codec` (`opus` or `aac`), not yet in a pipeline.
 pub fn encoder(codec: &str) -> Result<(gst::Element, gst::Element), CaptureError> {
     match codec {
         "aac" => Ok((
-            gst::ElementFactory::make("avenc_aac")
+            make("avenc_aac")
+                .name("audio-encoder")
                 .property("bitrate", 128_000i32)
-                .build()
-                .map_err(|_| {
-                    CaptureError::MissingPlugins("avenc_aac (gstreamer1.0-libav)".into())
-                })?,
-            make_or("aacparse", "aacparse (gstreamer1.0-plugins-good)")?,
+                .build()?,
+            make("aacparse").name("audio-parse").build()?,
         )),
         "opus" => Ok((
-            gst::ElementFactory::make("opusenc")
+            make("opusenc")
+                .name("audio-encoder")
                 .property("bitrate", 96_000i32)
-                .build()
-                .map_err(|_| {
-                    CaptureError::MissingPlugins("opusenc (gstreamer1.0-plugins-base)".into())
-                })?,
-            make_or("opusparse", "opusparse (gstreamer1.0-plugins-bad)")?,
+                .build()?,
+            make("opusparse").name("audio-parse").build()?,
         )),
         other => Err(CaptureError::Build(format!(
             "unknown audio codec {other:?}: use opus or aac"

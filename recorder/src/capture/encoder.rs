@@ -3,9 +3,15 @@
 
 use gstreamer as gst;
 use gstreamer::prelude::*;
+use vidmsg_media::caps::{self, VideoFormat};
+use vidmsg_media::element::make;
 
 use super::CaptureError;
-use super::elements::{caps_filter, make};
+use super::elements::{add_chain, caps_filter};
+
+/// Name of the queue in front of the encoder: the pause gate and the timestamp guard sit on
+/// its sink pad.
+pub const QUEUE: &str = "video-encoder-queue";
 
 /// The encoder to use for `choice` (`auto`, `x264enc`, or an element name).
 pub fn pick(choice: &str) -> String {
@@ -18,13 +24,21 @@ pub fn pick(choice: &str) -> String {
     }
 }
 
-/// The elements from raw video to H.264 (parsed), for encoder `name`.
-pub fn build(name: &str, kbps: u32, fps: u32) -> Result<Vec<gst::Element>, CaptureError> {
-    let encoder = gst::ElementFactory::make(name).build().map_err(|_| {
-        CaptureError::MissingPlugins(format!(
-            "{name} (no such encoder; x264enc is in gstreamer1.0-plugins-ugly)"
-        ))
-    })?;
+/// The encoding branch, added to its pipeline and linked: raw video in at `input`, parsed
+/// H.264 (byte-stream, access units, as mp4mux wants) out at `output`.
+pub struct Encoding {
+    pub input: gst::Element,
+    pub output: gst::Element,
+}
+
+/// Adds the elements from raw video to parsed H.264 for encoder `name` to `pipeline`.
+pub fn build(
+    pipeline: &gst::Pipeline,
+    name: &str,
+    kbps: u32,
+    fps: u32,
+) -> Result<Encoding, CaptureError> {
+    let encoder = make(name).name("video-encoder").build()?;
     if name == "x264enc" {
         encoder.set_property_from_str("tune", "zerolatency");
         encoder.set_property_from_str("speed-preset", "veryfast");
@@ -46,16 +60,18 @@ pub fn build(name: &str, kbps: u32, fps: u32) -> Result<Vec<gst::Element>, Captu
             encoder.set_property("gop-size", (fps * 2) as i32);
         }
     }
-    let raw = if name == "x264enc" { "I420" } else { "NV12" };
-    let caps = gst::Caps::builder("video/x-raw")
-        .field("format", raw)
-        .build();
-    // Baseline-compatible, byte-stream H.264 with access units, as mp4mux wants.
-    Ok(vec![
-        make("videoconvert")?,
-        caps_filter(caps)?,
-        make("queue")?,
-        encoder,
-        make("h264parse")?,
-    ])
+    let raw = if name == "x264enc" {
+        VideoFormat::I420
+    } else {
+        VideoFormat::Nv12
+    };
+    let convert = make("videoconvert").name("video-encoder-convert").build()?;
+    let format = caps_filter("video-encoder-caps", caps::video(raw))?;
+    let queue = make("queue").name(QUEUE).build()?;
+    let parse = make("h264parse").name("video-parse").build()?;
+    add_chain(pipeline, &[&convert, &format, &queue, &encoder, &parse])?;
+    Ok(Encoding {
+        input: convert,
+        output: parse,
+    })
 }

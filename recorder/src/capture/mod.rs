@@ -1,11 +1,14 @@
 //! The capture pipeline: screen (or a test pattern) with a round camera bubble composited in a
-//! corner, plus the microphone, encoded H.264 (x264, tuned for live) + AAC into fragmented MP4
-//! written to the spool file as it is produced.
+//! corner, plus the microphone, encoded H.264 (x264, tuned for live) + Opus or AAC into
+//! fragmented MP4 written to the spool file as it is produced. Elements, caps and bus errors
+//! come from the one GStreamer toolkit, `vidmsg_media`.
 
 mod audio;
 mod bubble;
 mod elements;
 mod encoder;
+mod error;
+mod meters;
 pub mod monitors;
 pub mod pause;
 mod pipeline;
@@ -14,7 +17,9 @@ mod video;
 
 pub use audio::system_audio_source;
 pub use encoder::pick as pick_encoder;
-pub use pipeline::{Capture, CaptureError, InputStatus};
+pub use error::CaptureError;
+pub use meters::InputStatus;
+pub use pipeline::Capture;
 pub use preview::Preview;
 
 /// What to capture the screen from.

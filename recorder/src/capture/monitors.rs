@@ -22,16 +22,46 @@ impl Monitor {
     }
 }
 
+/// Why the monitors of a display could not be listed; each names the display.
+#[derive(Debug, thiserror::Error)]
+pub enum MonitorError {
+    #[error("cannot open display {display}: {source}")]
+    Connect {
+        display: String,
+        #[source]
+        source: x11rb::errors::ConnectError,
+    },
+    #[error("display {0} has no such screen")]
+    NoScreen(String),
+    #[error("display {display} did not list its monitors (RandR): {source}")]
+    RandR {
+        display: String,
+        #[source]
+        source: x11rb::errors::ReplyError,
+    },
+}
+
 /// Monitors of `display` (`:0`), primary first. An error names what failed (no display, no RandR).
-pub fn list(display: &str) -> Result<Vec<Monitor>, String> {
-    let (conn, screen) =
-        x11rb::connect(Some(display)).map_err(|e| format!("cannot open display {display}: {e}"))?;
-    let root = conn.setup().roots.get(screen).ok_or("no such screen")?.root;
+pub fn list(display: &str) -> Result<Vec<Monitor>, MonitorError> {
+    let (conn, screen) = x11rb::connect(Some(display)).map_err(|source| MonitorError::Connect {
+        display: display.to_string(),
+        source,
+    })?;
+    let root = conn
+        .setup()
+        .roots
+        .get(screen)
+        .ok_or_else(|| MonitorError::NoScreen(display.to_string()))?
+        .root;
+    let randr = |source: x11rb::errors::ReplyError| MonitorError::RandR {
+        display: display.to_string(),
+        source,
+    };
     let reply = conn
         .randr_get_monitors(root, true)
-        .map_err(|e| e.to_string())?
+        .map_err(|e| randr(e.into()))?
         .reply()
-        .map_err(|e| format!("RandR monitors: {e}"))?;
+        .map_err(randr)?;
     let mut out = Vec::new();
     for m in reply.monitors {
         let name = conn

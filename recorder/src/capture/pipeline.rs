@@ -1,29 +1,21 @@
-//! Builds and runs the capture pipeline. Everything is built element by element (no parsed
-//! strings), missing plugins are named, and errors come back as [`CaptureError`].
+//! Builds and runs the capture pipeline. Everything is built element by element through
+//! [`vidmsg_media::element`] (named, no parsed strings, a missing plugin names its package),
+//! and failures come back typed ([`CaptureError`], [`MediaError`]).
 
 use std::path::Path;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use gstreamer as gst;
 use gstreamer::prelude::*;
+use vidmsg_media::element::{make, static_pad};
+use vidmsg_media::{MediaError, PipelineKind};
 
-use super::elements::{bgra, caps_filter, link};
+use super::elements::{add, add_chain, bgra, caps_filter, link};
+use super::meters::{InputStatus, Meters};
 use super::pause::{PauseGate, Verdict};
-use super::{CaptureSpec, audio, encoder, video};
-
-#[derive(Debug, thiserror::Error)]
-pub enum CaptureError {
-    #[error(transparent)]
-    Media(#[from] vidmsg_media::MediaError),
-    #[error("GStreamer plugins missing: {0}")]
-    MissingPlugins(String),
-    #[error("could not build the capture pipeline: {0}")]
-    Build(String),
-    #[error("capture failed: {0}")]
-    Runtime(String),
-}
+use super::{CaptureError, CaptureSpec, audio, encoder, video};
 
 /// A running capture. Stop it with [`Capture::stop`], which finishes the MP4 cleanly.
 pub struct Capture {
@@ -33,81 +25,6 @@ pub struct Capture {
     meters: Meters,
     gate: Arc<PauseGate>,
     encoder: String,
-}
-
-/// What the inputs are doing, for meters and warnings.
-#[derive(Debug, Clone, Copy)]
-pub struct InputStatus {
-    /// Sound level in dBFS (RMS over 100 ms), once measured.
-    pub mic_db: Option<f64>,
-    pub camera_frames: Option<u64>,
-}
-
-/// Input readings shared by a capture and a preview: the latest sound level (from the bus) and
-/// the camera's frame counter (from a probe).
-pub(super) struct Meters {
-    /// dBFS × 100; i64::MIN before the first measurement.
-    centi_db: AtomicI64,
-    has_audio: bool,
-    camera_frames: Option<Arc<AtomicU64>>,
-}
-
-impl Meters {
-    pub(super) fn new(has_audio: bool, camera_frames: Option<Arc<AtomicU64>>) -> Self {
-        Self {
-            centi_db: AtomicI64::new(i64::MIN),
-            has_audio,
-            camera_frames,
-        }
-    }
-
-    pub(super) fn status(&self) -> InputStatus {
-        let c = self.centi_db.load(Ordering::Relaxed);
-        InputStatus {
-            mic_db: (self.has_audio && c != i64::MIN).then(|| c as f64 / 100.0),
-            camera_frames: self
-                .camera_frames
-                .as_ref()
-                .map(|f| f.load(Ordering::Relaxed)),
-        }
-    }
-
-    /// Reads the bus: keeps the latest sound level, returns the first error if any.
-    pub(super) fn drain_bus(&self, pipeline: &gst::Pipeline) -> Option<String> {
-        let bus = pipeline.bus()?;
-        while let Some(msg) = bus.pop() {
-            match msg.view() {
-                gst::MessageView::Error(e) => {
-                    let debug = e.debug().map(|d| d.to_string()).unwrap_or_default();
-                    return Some(format!(
-                        "{} ({})",
-                        e.error(),
-                        debug.lines().last().unwrap_or_default()
-                    ));
-                }
-                gst::MessageView::Element(el) => {
-                    let Some(st) = el.structure().filter(|s| s.name() == "level") else {
-                        continue;
-                    };
-                    if let Ok(rms) = st.get::<gst::glib::ValueArray>("rms") {
-                        let loudest = rms
-                            .iter()
-                            .filter_map(|v| v.get::<f64>().ok())
-                            .fold(f64::NEG_INFINITY, f64::max);
-                        // Digital silence reads as −700 dB or −inf: report it as −100 dBFS.
-                        let centi = if loudest.is_finite() {
-                            (loudest.max(-100.0) * 100.0) as i64
-                        } else {
-                            -10_000
-                        };
-                        self.centi_db.store(centi, Ordering::Relaxed);
-                    }
-                }
-                _ => {}
-            }
-        }
-        None
-    }
 }
 
 /// Drops buffers inside a pause and moves later ones back by the time paused.
@@ -144,61 +61,69 @@ fn gate_probe(
     });
 }
 
+/// Starts `pipeline`; if it will not, what its bus says why (a busy camera, a missing display).
+pub(super) fn start(pipeline: &gst::Pipeline, what: &str) -> Result<(), CaptureError> {
+    if pipeline.set_state(gst::State::Playing).is_ok() {
+        return Ok(());
+    }
+    let error = match vidmsg_media::bus::first_error(pipeline, PipelineKind::Capture) {
+        Some(e) => CaptureError::Media(e),
+        None => CaptureError::Runtime(format!("the {what} would not start")),
+    };
+    let _ = pipeline.set_state(gst::State::Null);
+    Err(error)
+}
+
 impl Capture {
     /// Builds the pipeline and starts writing fragmented MP4 to `out`.
     pub fn start(spec: &CaptureSpec, out: &Path) -> Result<Self, CaptureError> {
         vidmsg_media::init()?;
-        let pipeline = gst::Pipeline::new();
+        let pipeline = gst::Pipeline::with_name("capture");
         let (w, h, fps) = (spec.width, spec.height, spec.fps);
 
         // Muxer → spool file. One fragment per second bounds what a crash can lose. At EOS
         // mp4mux appends an `mfra` index (which gives players the duration) and updates a few
         // duration fields in the header it wrote first; the upload keeps the header as first
         // written, which plays the same (the index carries the duration).
-        let mux = gst::ElementFactory::make("mp4mux")
+        let mux = make("mp4mux")
+            .name("mux")
             .property("fragment-duration", 1000u32)
             .property("streamable", true)
-            .build()
-            .map_err(|_| {
-                CaptureError::MissingPlugins("mp4mux (gstreamer1.0-plugins-good)".into())
-            })?;
+            .build()?;
         // Unbuffered: what the muxer wrote is in the file even if the recorder is killed.
-        let sink = gst::ElementFactory::make("filesink")
-            .property("location", out.to_string_lossy().to_string())
+        let location = out.to_string_lossy();
+        let sink = make("filesink")
+            .name("spool")
+            .property("location", location.as_ref())
             .property("sync", false)
             .property_from_str("buffer-mode", "unbuffered")
-            .build()
-            .map_err(|_| CaptureError::MissingPlugins("filesink".into()))?;
-        pipeline
-            .add_many([&mux, &sink])
-            .map_err(|e| CaptureError::Build(e.to_string()))?;
-        link(&mux, &sink)?;
+            .build()?;
+        add_chain(&pipeline, &[&mux, &sink])?;
 
         let composed = video::compose(&pipeline, spec, w, h, fps, spec.bubble)?;
 
         // Encode: an explicit BGRA stage first (an open format renegotiates and breaks
         // timestamps), then the encoder's own raw format.
         let encoder_name = encoder::pick(&spec.encoder);
-        let mut venc = vec![caps_filter(bgra(w, h, fps))?];
-        venc.extend(encoder::build(&encoder_name, spec.video_kbps, fps)?);
-        pipeline
-            .add_many(&venc)
-            .map_err(|e| CaptureError::Build(e.to_string()))?;
-        link(&composed.output, &venc[0])?;
-        gst::Element::link_many(&venc).map_err(|e| CaptureError::Build(e.to_string()))?;
-        if let Some(last) = venc.last() {
-            link(last, &mux)?;
-        }
+        let composed_caps = caps_filter("video-caps", bgra(w, h, fps))?;
+        add(&pipeline, &[&composed_caps])?;
+        let encoding = encoder::build(&pipeline, &encoder_name, spec.video_kbps, fps)?;
+        link(&composed.output, &composed_caps)?;
+        link(&composed_caps, &encoding.input)?;
+        link(&encoding.output, &mux)?;
 
         // Before the encoder: the pause gate, then a guard. compositor can emit its first frame
         // twice with one timestamp; x264 then outputs a buffer without PTS and mp4mux fails, so
         // frames whose time does not advance are dropped.
         let gate = Arc::new(PauseGate::default());
         let encoded_ns = Arc::new(AtomicU64::new(0));
-        if let Some(pad) = venc[3].static_pad("sink") {
+        let queue = pipeline
+            .by_name(encoder::QUEUE)
+            .ok_or_else(|| CaptureError::Build(format!("no {} in the pipeline", encoder::QUEUE)))?;
+        {
             let last = AtomicU64::new(u64::MAX);
             let encoded = encoded_ns.clone();
-            gate_probe(&pad, gate.clone(), move |pts| {
+            gate_probe(&static_pad(&queue, "sink")?, gate.clone(), move |pts| {
                 let prev = last.swap(pts, Ordering::SeqCst);
                 if prev != u64::MAX && pts <= prev {
                     last.store(prev, Ordering::SeqCst);
@@ -212,23 +137,14 @@ impl Capture {
         // Audio.
         let audio_out = audio::build(&pipeline, &spec.mic, spec.system_audio.as_deref())?;
         if let Some(raw) = &audio_out {
-            if let Some(pad) = raw.static_pad("sink") {
-                gate_probe(&pad, gate.clone(), |_| true);
-            }
+            gate_probe(&static_pad(raw, "sink")?, gate.clone(), |_| true);
             let (aenc, parse) = audio::encoder(&spec.audio_codec)?;
-            pipeline
-                .add_many([&aenc, &parse])
-                .map_err(|e| CaptureError::Build(e.to_string()))?;
+            add_chain(&pipeline, &[&aenc, &parse])?;
             link(raw, &aenc)?;
-            link(&aenc, &parse)?;
             link(&parse, &mux)?;
         }
 
-        pipeline.set_state(gst::State::Playing).map_err(|_| {
-            CaptureError::Runtime(
-                first_error(&pipeline).unwrap_or_else(|| "the pipeline would not start".into()),
-            )
-        })?;
+        start(&pipeline, "pipeline")?;
         let meters = Meters::new(audio_out.is_some(), composed.camera_frames);
         tracing::info!(encoder = %encoder_name, "capture started");
         Ok(Self {
@@ -276,40 +192,26 @@ impl Capture {
         self.gate.is_paused()
     }
 
-    /// Reads the bus: keeps the latest sound level, returns the first error if any.
-    pub fn error(&self) -> Option<String> {
+    /// Reads the bus without blocking: keeps the latest sound level, returns the first error.
+    pub fn error(&self) -> Option<MediaError> {
         self.meters.drain_bus(&self.pipeline)
     }
 
-    /// Sends end-of-stream so the muxer writes its last fragment, waits for it (at most
-    /// `timeout`), and stops the pipeline.
+    /// Sends end-of-stream so the muxer writes its last fragment, waits for it (blocking, at
+    /// most `timeout`), and stops the pipeline.
     pub fn stop(self, timeout: Duration) -> Result<Duration, CaptureError> {
         self.pipeline.send_event(gst::event::Eos::new());
-        let bus = self
-            .pipeline
-            .bus()
-            .ok_or_else(|| CaptureError::Runtime("no bus".into()))?;
-        let mut result = Ok(());
-        let deadline = std::time::Instant::now() + timeout;
-        while std::time::Instant::now() < deadline {
-            let Some(msg) = bus.timed_pop(gst::ClockTime::from_mseconds(100)) else {
-                continue;
-            };
-            match msg.view() {
-                gst::MessageView::Eos(_) => break,
-                gst::MessageView::Error(e) => {
-                    result = Err(CaptureError::Runtime(format!(
-                        "{} ({:?})",
-                        e.error(),
-                        e.debug()
-                    )));
-                    break;
-                }
-                _ => {}
-            }
-        }
+        let finished =
+            vidmsg_media::bus::wait_for_eos(&self.pipeline, PipelineKind::Capture, timeout);
         let _ = self.pipeline.set_state(gst::State::Null);
-        result.map(|()| self.encoded())
+        match finished? {
+            true => {}
+            false => tracing::warn!(
+                ?timeout,
+                "the muxer did not finish in time; the file may lack its index"
+            ),
+        }
+        Ok(self.encoded())
     }
 }
 
@@ -319,17 +221,38 @@ impl Drop for Capture {
     }
 }
 
-pub(super) fn first_error(pipeline: &gst::Pipeline) -> Option<String> {
-    let bus = pipeline.bus()?;
-    while let Some(msg) = bus.pop() {
-        if let gst::MessageView::Error(e) = msg.view() {
-            let debug = e.debug().map(|d| d.to_string()).unwrap_or_default();
-            return Some(format!(
-                "{} ({})",
-                e.error(),
-                debug.lines().last().unwrap_or_default()
-            ));
-        }
+#[cfg(test)]
+mod tests {
+    use super::super::{Camera, CaptureSpec, Mic, Screen};
+    use super::{Capture, CaptureError};
+    use vidmsg_media::MediaError;
+
+    #[test]
+    fn a_missing_camera_is_named() {
+        let dir = std::env::temp_dir().join(format!("vidmsg-capture-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let spec = CaptureSpec {
+            screen: Screen::Test,
+            camera: Camera::Device("/dev/vidmsg-no-such-camera".into()),
+            mic: Mic::None,
+            encoder: "x264enc".into(),
+            width: 320,
+            height: 240,
+            ..CaptureSpec::default()
+        };
+        let started = Capture::start(&spec, &dir.join("out.mp4"));
+        let _ = std::fs::remove_dir_all(&dir);
+        let Err(e) = started else {
+            panic!("a capture from a camera that does not exist started");
+        };
+        assert!(
+            matches!(
+                &e,
+                CaptureError::Media(MediaError::DeviceUnavailable { device, .. })
+                    if device == "the camera /dev/vidmsg-no-such-camera"
+            ),
+            "{e:?}"
+        );
+        assert!(e.to_string().contains("check that it is connected"), "{e}");
     }
-    None
 }

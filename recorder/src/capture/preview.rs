@@ -4,10 +4,11 @@
 
 use gstreamer as gst;
 use gstreamer::prelude::*;
-use vidmsg_media::FrameMailbox;
+use vidmsg_media::element::make;
+use vidmsg_media::{FrameMailbox, MediaError};
 
-use super::elements::{link, make};
-use super::pipeline::{InputStatus, Meters, first_error};
+use super::elements::{add, add_chain, link};
+use super::meters::{InputStatus, Meters};
 use super::{CaptureError, CaptureSpec, audio, video};
 
 pub struct Preview {
@@ -20,7 +21,7 @@ impl Preview {
     /// Starts a preview `width` pixels wide (height from the recording's aspect) at `fps`.
     pub fn start(spec: &CaptureSpec, width: u32, fps: u32) -> Result<Self, CaptureError> {
         vidmsg_media::init()?;
-        let pipeline = gst::Pipeline::new();
+        let pipeline = gst::Pipeline::with_name("preview");
         let w = width.max(32) & !1;
         let h = ((u64::from(spec.height) * u64::from(w) / u64::from(spec.width.max(1))) as u32)
             .max(16)
@@ -29,29 +30,20 @@ impl Preview {
             ((u64::from(spec.bubble) * u64::from(w) / u64::from(spec.width.max(1))) as u32).max(16);
         let composed = video::compose(&pipeline, spec, w, h, fps, bubble)?;
         let frames = FrameMailbox::default();
-        let convert = make("videoconvert")?;
+        let convert = make("videoconvert").name("preview-convert").build()?;
         let sink = frames.appsink(false);
-        pipeline
-            .add_many([&convert, sink.upcast_ref()])
-            .map_err(|e| CaptureError::Build(e.to_string()))?;
+        add_chain(&pipeline, &[&convert, sink.upcast_ref()])?;
         link(&composed.output, &convert)?;
-        link(&convert, sink.upcast_ref())?;
         let audio_out = audio::build(&pipeline, &spec.mic, spec.system_audio.as_deref())?;
         if let Some(raw) = &audio_out {
-            let fake = gst::ElementFactory::make("fakesink")
+            let fake = make("fakesink")
+                .name("audio-sink")
                 .property("sync", false)
-                .build()
-                .map_err(|_| CaptureError::MissingPlugins("fakesink".into()))?;
-            pipeline
-                .add(&fake)
-                .map_err(|e| CaptureError::Build(e.to_string()))?;
+                .build()?;
+            add(&pipeline, &[&fake])?;
             link(raw, &fake)?;
         }
-        pipeline.set_state(gst::State::Playing).map_err(|_| {
-            CaptureError::Runtime(
-                first_error(&pipeline).unwrap_or_else(|| "the preview would not start".into()),
-            )
-        })?;
+        super::pipeline::start(&pipeline, "preview")?;
         Ok(Self {
             pipeline,
             meters: Meters::new(audio_out.is_some(), composed.camera_frames),
@@ -63,8 +55,8 @@ impl Preview {
         self.meters.status()
     }
 
-    /// Reads the bus (keeps the level meter current); the first error, if any.
-    pub fn error(&self) -> Option<String> {
+    /// Reads the bus without blocking (keeps the level meter current); the first error, if any.
+    pub fn error(&self) -> Option<MediaError> {
         self.meters.drain_bus(&self.pipeline)
     }
 }

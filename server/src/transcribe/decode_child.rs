@@ -103,8 +103,15 @@ fn fail(out: &mut impl Write, e: &MediaError) -> io::Result<()> {
         MediaError::NoAudio => FailureKind::NoAudio,
         MediaError::Source(_) => FailureKind::Source,
         MediaError::Timeout(_) => FailureKind::Timeout,
-        MediaError::MissingPlugins(_) => FailureKind::MissingPlugins,
-        MediaError::Init(_) | MediaError::Build(_) => FailureKind::Setup,
+        MediaError::MissingPlugins(_) | MediaError::MissingElement { .. } => {
+            FailureKind::MissingPlugins
+        }
+        // A decoder opens no devices; a failure of one (or of a pipeline) is the machine's.
+        MediaError::Init(_)
+        | MediaError::Build(_)
+        | MediaError::DeviceBusy { .. }
+        | MediaError::DeviceUnavailable { .. }
+        | MediaError::Failed(_) => FailureKind::Setup,
         MediaError::UnsupportedLocation(_)
         | MediaError::NotAVideo { .. }
         | MediaError::Damaged(_) => FailureKind::Decode,
