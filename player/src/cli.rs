@@ -6,6 +6,7 @@ use vidmsg_api::{Client, PageQuery, SearchQuery};
 
 use crate::app::settings::Settings;
 use crate::app::{AppOptions, PlayerApp};
+use vidmsg_desktop::clock;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -46,10 +47,6 @@ pub enum Command {
         #[arg(long)]
         start: Option<f64>,
     },
-}
-
-fn clock(ms: i64) -> String {
-    format!("{}:{:02}", ms / 60_000, (ms / 1000) % 60)
 }
 
 pub fn run(cli: Cli) -> anyhow::Result<()> {

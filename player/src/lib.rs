@@ -4,8 +4,13 @@
 //! reactions as marks on the seek bar, views) kept current by the server's event feed; and
 //! terminal commands (`inbox`, `search`) for scripts.
 //!
-//! Layout: `app` holds the state and talks to the server (`app::library`) off the UI thread;
-//! `ui` draws it; `cli` parses the command line. Playback itself is `vidmsg_media::Playback`.
+//! Layout: `app` holds the state (`app::State`), applies the UI's actions in one place
+//! (`PlayerApp::apply`) and talks to the server (`app::library`) off the UI thread, whose typed
+//! answers it applies too; `ui` draws `&State` and returns actions, importing no app machinery;
+//! `cli` parses the command line. Playback itself is `vidmsg_media::Playback`; the sign-in form,
+//! labelled fields and clock formatting are the apps' shared shell, `vidmsg_desktop`.
+//!
+//! Must not depend on the server.
 
 pub mod app;
 pub mod cli;

@@ -7,28 +7,28 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use vidmsg_api::{
-    Client, Comment, CreateComment, CreateMessage, CreateReaction, Id, Message, MessageKind,
-    PageQuery, Reaction, SearchHit, SearchQuery, Segment, ServerEvent, Thread,
+    Client, ClientError, Comment, CreateComment, CreateMessage, CreateReaction, Id, Message,
+    MessageKind, PageQuery, Reaction, SearchHit, SearchQuery, Segment, ServerEvent, Thread,
 };
 
 use super::vtt::{self, Cue};
 
-/// An answer from the server (errors as text for the UI).
+/// An answer from the server; errors stay typed until they are drawn.
 #[derive(Debug)]
 pub enum Loaded {
-    SignedIn(Result<String, String>),
-    Threads(Result<Vec<Thread>, String>),
-    Messages(Id, Result<Vec<Message>, String>),
-    Transcript(Id, Result<Vec<Segment>, String>),
-    Captions(Id, Result<Vec<Cue>, String>),
-    Comments(Id, Result<Vec<Comment>, String>),
-    Reactions(Id, Result<Vec<Reaction>, String>),
-    Search(String, Result<Vec<SearchHit>, String>),
+    SignedIn(Result<String, ClientError>),
+    Threads(Result<Vec<Thread>, ClientError>),
+    Messages(Id, Result<Vec<Message>, ClientError>),
+    Transcript(Id, Result<Vec<Segment>, ClientError>),
+    Captions(Id, Result<Vec<Cue>, ClientError>),
+    Comments(Id, Result<Vec<Comment>, ClientError>),
+    Reactions(Id, Result<Vec<Reaction>, ClientError>),
+    Search(String, Result<Vec<SearchHit>, ClientError>),
     /// A message to open (from `--open` or a link).
-    Open(Result<Message, String>),
-    Posted(Result<Message, String>),
-    CommentPosted(Result<Comment, String>),
-    ReactionPosted(Result<Reaction, String>),
+    Open(Result<Message, ClientError>),
+    Posted(Result<Message, ClientError>),
+    CommentPosted(Result<Comment, ClientError>),
+    ReactionPosted(Result<Reaction, ClientError>),
     Event(ServerEvent),
     /// The event feed connected (true) or dropped (false).
     Feed(bool),
@@ -44,10 +44,6 @@ pub struct Library {
     wake: Wake,
 }
 
-fn text<E: std::fmt::Display>(e: E) -> String {
-    e.to_string()
-}
-
 impl Library {
     pub fn new(
         rt: tokio::runtime::Handle,
@@ -55,12 +51,11 @@ impl Library {
         token: &str,
         tx: mpsc::Sender<Loaded>,
         wake: Wake,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, ClientError> {
         let client = Client::new(
             server.trim().trim_end_matches('/'),
             Some(token.trim().to_string()),
-        )
-        .map_err(text)?;
+        )?;
         Ok(Self {
             rt,
             client,
@@ -82,7 +77,7 @@ impl Library {
     }
 
     pub fn sign_in(&self) {
-        self.spawn(|c| async move { Loaded::SignedIn(c.me().await.map(|u| u.name).map_err(text)) });
+        self.spawn(|c| async move { Loaded::SignedIn(c.me().await.map(|u| u.name)) });
     }
 
     pub fn threads(&self) {
@@ -101,7 +96,7 @@ impl Library {
                             _ => return Loaded::Threads(Ok(all)),
                         }
                     }
-                    Err(e) => return Loaded::Threads(Err(text(e))),
+                    Err(e) => return Loaded::Threads(Err(e)),
                 }
             }
         });
@@ -123,7 +118,7 @@ impl Library {
                             None => return Loaded::Messages(thread, Ok(all)),
                         }
                     }
-                    Err(e) => return Loaded::Messages(thread, Err(text(e))),
+                    Err(e) => return Loaded::Messages(thread, Err(e)),
                 }
             }
         });
@@ -139,39 +134,28 @@ impl Library {
     }
 
     pub fn open(&self, message: Id) {
-        self.spawn(
-            move |c| async move { Loaded::Open(c.get_message(message).await.map_err(text)) },
-        );
+        self.spawn(move |c| async move { Loaded::Open(c.get_message(message).await) });
     }
 
     /// Transcript, captions, comments and reactions of a message.
     pub fn details(&self, message: Id, transcribed: bool) {
         if transcribed {
             self.spawn(move |c| async move {
-                Loaded::Transcript(
-                    message,
-                    c.transcript(message)
-                        .await
-                        .map(|t| t.segments)
-                        .map_err(text),
-                )
+                Loaded::Transcript(message, c.transcript(message).await.map(|t| t.segments))
             });
             self.spawn(move |c| async move {
                 Loaded::Captions(
                     message,
-                    c.captions_vtt(message)
-                        .await
-                        .map(|v| vtt::parse(&v))
-                        .map_err(text),
+                    c.captions_vtt(message).await.map(|v| vtt::parse(&v)),
                 )
             });
         }
-        self.spawn(move |c| async move {
-            Loaded::Comments(message, c.list_comments(message).await.map_err(text))
-        });
-        self.spawn(move |c| async move {
-            Loaded::Reactions(message, c.list_reactions(message).await.map_err(text))
-        });
+        self.spawn(
+            move |c| async move { Loaded::Comments(message, c.list_comments(message).await) },
+        );
+        self.spawn(
+            move |c| async move { Loaded::Reactions(message, c.list_reactions(message).await) },
+        );
     }
 
     pub fn search(&self, q: String) {
@@ -183,8 +167,7 @@ impl Library {
                     ..Default::default()
                 })
                 .await
-                .map(|r| r.hits)
-                .map_err(text);
+                .map(|r| r.hits);
             Loaded::Search(q, r)
         });
     }
@@ -205,7 +188,7 @@ impl Library {
                 parent_id: parent,
                 content_type: None,
             };
-            Loaded::Posted(c.create_message(thread, &new).await.map_err(text))
+            Loaded::Posted(c.create_message(thread, &new).await)
         });
     }
 
@@ -213,8 +196,7 @@ impl Library {
         self.spawn(move |c| async move {
             Loaded::CommentPosted(
                 c.create_comment(message, &CreateComment { at_ms, body })
-                    .await
-                    .map_err(text),
+                    .await,
             )
         });
     }
@@ -223,8 +205,7 @@ impl Library {
         self.spawn(move |c| async move {
             Loaded::ReactionPosted(
                 c.create_reaction(message, &CreateReaction { at_ms, emoji })
-                    .await
-                    .map_err(text),
+                    .await,
             )
         });
     }

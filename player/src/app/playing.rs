@@ -1,5 +1,5 @@
-//! Playback of the open message: starting it, play/pause, seeking, speed, volume, mute, the
-//! position, and moving decoded frames into the texture.
+//! Playback of the open message: starting it, play/pause, seeking, speed, volume, mute, and
+//! moving decoded frames into the texture.
 
 use std::time::Duration;
 
@@ -22,8 +22,8 @@ impl PlayerApp {
             Ok(p) => {
                 let ctx_wake = self.wake.clone();
                 p.frames.set_waker(move || ctx_wake());
-                p.set_volume(self.settings.volume);
-                p.set_muted(self.muted);
+                p.set_volume(self.state.settings.volume);
+                p.set_muted(self.state.muted);
                 c.playback = Some(p);
                 c.error = None;
             }
@@ -31,9 +31,14 @@ impl PlayerApp {
         }
     }
 
-    pub fn toggle_play(&mut self) {
+    pub(super) fn toggle_play(&mut self) {
         let mut paused = false;
-        if let Some(p) = self.current.as_mut().and_then(|c| c.playback.as_mut()) {
+        if let Some(p) = self
+            .state
+            .current
+            .as_mut()
+            .and_then(|c| c.playback.as_mut())
+        {
             if p.is_playing() {
                 p.pause();
                 paused = true;
@@ -46,8 +51,10 @@ impl PlayerApp {
         }
     }
 
+    /// Seeks the open message to `pos` (once it is ready, if it is not yet), playing from there
+    /// if `play`. The same as [`Action::Seek`](super::Action::Seek).
     pub fn seek_to(&mut self, pos: Duration, play: bool) {
-        if let Some(c) = self.current.as_mut()
+        if let Some(c) = self.state.current.as_mut()
             && let Some(p) = c.playback.as_mut()
         {
             if c.prerolled {
@@ -63,72 +70,69 @@ impl PlayerApp {
     }
 
     /// Seeks by `delta_ms` from the current position.
-    pub fn skip(&mut self, delta_ms: i64) {
-        let pos = self.position_ms().unwrap_or(0);
-        let len = self
-            .current
-            .as_ref()
-            .and_then(|c| c.playback.as_ref())
-            .and_then(|p| p.duration())
-            .map_or(i64::MAX, |d| d.as_millis() as i64);
+    pub(super) fn skip(&mut self, delta_ms: i64) {
+        let Some(c) = self.state.current.as_ref() else {
+            return;
+        };
+        let pos = c.position_ms().unwrap_or(0);
+        let len = c.duration_ms().unwrap_or(i64::MAX);
         let to = (pos + delta_ms).clamp(0, len.max(0));
-        let playing = self
-            .current
-            .as_ref()
-            .and_then(|c| c.playback.as_ref())
-            .is_some_and(|p| p.is_playing());
+        let playing = c.is_playing();
         self.seek_to(Duration::from_millis(to as u64), playing);
     }
 
-    pub fn set_speed(&mut self, speed: f64) {
-        self.settings.speed = speed;
-        if let Some(p) = self.current.as_mut().and_then(|c| c.playback.as_mut()) {
+    pub(super) fn set_speed(&mut self, speed: f64) {
+        self.state.settings.speed = speed;
+        if let Some(p) = self
+            .state
+            .current
+            .as_mut()
+            .and_then(|c| c.playback.as_mut())
+        {
             p.set_rate(speed);
         }
         self.save_settings();
     }
 
-    pub fn set_volume(&mut self, v: f64) {
-        self.settings.volume = v.clamp(0.0, 1.0);
-        if let Some(p) = self.current.as_ref().and_then(|c| c.playback.as_ref()) {
-            p.set_volume(self.settings.volume);
-        }
-    }
-
-    pub fn toggle_mute(&mut self) {
-        self.muted = !self.muted;
-        if let Some(p) = self.current.as_ref().and_then(|c| c.playback.as_ref()) {
-            p.set_muted(self.muted);
-        }
-    }
-
-    pub fn position_ms(&self) -> Option<i64> {
-        self.current
+    pub(super) fn set_volume(&mut self, v: f64) {
+        self.state.settings.volume = v.clamp(0.0, 1.0);
+        if let Some(p) = self
+            .state
+            .current
             .as_ref()
             .and_then(|c| c.playback.as_ref())
-            .and_then(|p| p.position())
-            .map(|d| d.as_millis() as i64)
+        {
+            p.set_volume(self.state.settings.volume);
+        }
+    }
+
+    pub(super) fn toggle_mute(&mut self) {
+        self.state.muted = !self.state.muted;
+        if let Some(p) = self
+            .state
+            .current
+            .as_ref()
+            .and_then(|c| c.playback.as_ref())
+        {
+            p.set_muted(self.state.muted);
+        }
     }
 
     /// Takes the newest decoded frame into the texture.
-    pub fn update_texture(&mut self, ctx: &egui::Context) {
-        let Some(c) = self.current.as_mut() else {
+    pub(super) fn update_texture(&mut self, ctx: &egui::Context) {
+        let Some(c) = self.state.current.as_mut() else {
             return;
         };
         let Some(frame) = c.playback.as_ref().and_then(|p| p.frames.take()) else {
             return;
         };
-        // Decoded video is opaque (alpha 255), so it is already premultiplied: no per-pixel pass.
-        let image = egui::ColorImage::from_rgba_premultiplied(
+        vidmsg_desktop::widgets::show_rgba_frame(
+            ctx,
+            &mut c.texture,
+            "video",
             [frame.width as usize, frame.height as usize],
             &frame.rgba,
         );
-        match &mut c.texture {
-            Some(t) => t.set(image, egui::TextureOptions::LINEAR),
-            None => {
-                c.texture = Some(ctx.load_texture("video", image, egui::TextureOptions::LINEAR))
-            }
-        }
         c.frames_shown += 1;
         if c.first_frame_after.is_none() {
             c.first_frame_after = Some(c.opened_at.elapsed());

@@ -1,5 +1,6 @@
-//! Applying what arrived since the last frame: server answers, pushed events, and the playback
-//! pipeline's bus messages; and the views and status reports that follow from them.
+//! Applying what arrived since the last frame: server answers (typed [`Loaded`] messages, their
+//! errors turned into text only here, where they become notices), pushed events, and the
+//! playback pipeline's bus messages; and the views and status reports that follow from them.
 
 use std::time::{Duration, Instant};
 
@@ -11,17 +12,17 @@ use super::{PlayerApp, View};
 
 impl PlayerApp {
     /// Applies answers and events, and watches playback.
-    pub fn poll(&mut self) {
+    pub(super) fn poll(&mut self) {
         while let Ok(loaded) = self.rx.try_recv() {
-            self.apply(loaded);
+            self.apply_loaded(loaded);
         }
-        if let Some(c) = self.current.as_mut()
+        if let Some(c) = self.state.current.as_mut()
             && let Some(p) = c.playback.as_mut()
         {
             for ev in p.poll() {
                 match ev {
                     PlaybackEvent::Error(e) => {
-                        c.error = Some(e);
+                        c.error = Some(e.to_string());
                     }
                     PlaybackEvent::Prerolled => {
                         if !c.prerolled {
@@ -29,8 +30,8 @@ impl PlayerApp {
                             if let Some(pos) = c.pending_seek.take() {
                                 p.seek(pos);
                             }
-                            if (self.settings.speed - 1.0).abs() > 1e-3 {
-                                p.set_rate(self.settings.speed);
+                            if (self.state.settings.speed - 1.0).abs() > 1e-3 {
+                                p.set_rate(self.state.settings.speed);
                             }
                             if c.autoplay {
                                 p.play();
@@ -45,6 +46,7 @@ impl PlayerApp {
             }
         }
         if self
+            .state
             .current
             .as_ref()
             .is_some_and(|c| c.last_view_report.elapsed() > Duration::from_secs(5))
@@ -53,14 +55,14 @@ impl PlayerApp {
         }
         if self.report && self.last_report.elapsed() >= Duration::from_secs(1) {
             self.last_report = Instant::now();
-            let c = self.current.as_ref();
+            let c = self.state.current.as_ref();
             eprintln!(
                 "{}",
                 serde_json::json!({
                     "event": "player",
                     "message_id": c.map(|c| c.message.id),
                     "frames_shown": c.map_or(0, |c| c.frames_shown),
-                    "position_ms": self.position_ms(),
+                    "position_ms": self.state.position_ms(),
                     "first_frame_ms": c.and_then(|c| c.first_frame_after).map(|d| d.as_millis() as u64),
                     "first_frame_since_start_ms": self.first_frame_since_start.map(|d| d.as_millis() as u64),
                     "error": c.and_then(|c| c.error.clone()),
@@ -69,18 +71,22 @@ impl PlayerApp {
         }
     }
 
-    fn apply(&mut self, loaded: Loaded) {
+    fn apply_loaded(&mut self, loaded: Loaded) {
         match loaded {
             Loaded::SignedIn(r) => {
-                self.signing_in = false;
+                self.state.signing_in = false;
                 match r {
                     Ok(name) => {
-                        self.settings.server =
-                            self.draft_server.trim().trim_end_matches('/').to_string();
-                        self.settings.token = self.draft_token.trim().to_string();
+                        self.state.settings.server = self
+                            .state
+                            .draft_server
+                            .trim()
+                            .trim_end_matches('/')
+                            .to_string();
+                        self.state.settings.token = self.state.draft_token.trim().to_string();
                         self.save_settings();
-                        self.signed_in_as = Some(name);
-                        self.view = View::Library;
+                        self.state.signed_in_as = Some(name);
+                        self.state.view = View::Library;
                         if let Some(lib) = &self.lib {
                             lib.threads();
                             lib.follow_events();
@@ -92,28 +98,28 @@ impl PlayerApp {
                     }
                     Err(e) => {
                         self.lib = None;
-                        self.view = View::SignIn;
-                        self.notice = Some(format!("Could not sign in: {e}"));
+                        self.state.view = View::SignIn;
+                        self.state.notice = Some(format!("Could not sign in: {e}"));
                     }
                 }
             }
             Loaded::Threads(Ok(t)) => {
-                self.threads = t;
-                self.threads_error = None;
+                self.state.threads = t;
+                self.state.threads_error = None;
             }
-            Loaded::Threads(Err(e)) => self.threads_error = Some(e),
-            Loaded::Messages(thread, Ok(m)) if Some(thread) == self.selected_thread => {
-                if let Some(c) = self.current.as_mut()
+            Loaded::Threads(Err(e)) => self.state.threads_error = Some(e),
+            Loaded::Messages(thread, Ok(m)) if Some(thread) == self.state.selected_thread => {
+                if let Some(c) = self.state.current.as_mut()
                     && let Some(fresh) = m.iter().find(|x| x.id == c.message.id)
                 {
                     c.message.status = fresh.status;
                     c.message.status_reason = fresh.status_reason.clone();
                 }
-                self.messages = m;
+                self.state.messages = m;
             }
             Loaded::Messages(_, Ok(_)) => {}
             Loaded::Messages(_, Err(e)) => {
-                self.notice = Some(format!("Could not load messages: {e}"))
+                self.state.notice = Some(format!("Could not load messages: {e}"))
             }
             Loaded::Open(Ok(m)) => {
                 let start = self
@@ -123,9 +129,11 @@ impl PlayerApp {
                     .map(|(_, s)| s);
                 self.open_fetched_message(m, start, true);
             }
-            Loaded::Open(Err(e)) => self.notice = Some(format!("Could not open the message: {e}")),
+            Loaded::Open(Err(e)) => {
+                self.state.notice = Some(format!("Could not open the message: {e}"))
+            }
             Loaded::Transcript(id, r) => {
-                if let Some(c) = self.current.as_mut().filter(|c| c.message.id == id) {
+                if let Some(c) = self.state.current.as_mut().filter(|c| c.message.id == id) {
                     match r {
                         Ok(s) => c.transcript = s,
                         Err(e) => tracing::debug!(error = %e, "no transcript"),
@@ -133,64 +141,70 @@ impl PlayerApp {
                 }
             }
             Loaded::Captions(id, r) => {
-                if let (Some(c), Ok(cues)) =
-                    (self.current.as_mut().filter(|c| c.message.id == id), r)
-                {
+                if let (Some(c), Ok(cues)) = (
+                    self.state.current.as_mut().filter(|c| c.message.id == id),
+                    r,
+                ) {
                     c.cues = cues;
                 }
             }
             Loaded::Comments(id, r) => {
-                if let (Some(c), Ok(list)) =
-                    (self.current.as_mut().filter(|c| c.message.id == id), r)
-                {
+                if let (Some(c), Ok(list)) = (
+                    self.state.current.as_mut().filter(|c| c.message.id == id),
+                    r,
+                ) {
                     c.comments = list;
                 }
             }
             Loaded::Reactions(id, r) => {
-                if let (Some(c), Ok(list)) =
-                    (self.current.as_mut().filter(|c| c.message.id == id), r)
-                {
+                if let (Some(c), Ok(list)) = (
+                    self.state.current.as_mut().filter(|c| c.message.id == id),
+                    r,
+                ) {
                     c.reactions = list;
                 }
             }
             Loaded::Search(q, r) => {
-                if q == self.search_query.trim() {
+                if q == self.state.search_query.trim() {
                     match r {
-                        Ok(h) => self.search_hits = Some(h),
-                        Err(e) => self.notice = Some(format!("Search failed: {e}")),
+                        Ok(h) => self.state.search_hits = Some(h),
+                        Err(e) => self.state.notice = Some(format!("Search failed: {e}")),
                     }
                 }
             }
             Loaded::Posted(Ok(m)) => {
-                self.reply_text.clear();
+                self.state.reply_text.clear();
                 self.upsert_message(m);
             }
-            Loaded::Posted(Err(e)) => self.notice = Some(format!("Could not send the reply: {e}")),
+            Loaded::Posted(Err(e)) => {
+                self.state.notice = Some(format!("Could not send the reply: {e}"))
+            }
             Loaded::CommentPosted(Ok(cm)) => {
-                self.comment_text.clear();
+                self.state.comment_text.clear();
                 self.add_comment(cm);
             }
             Loaded::ReactionPosted(Ok(r)) => self.add_reaction(r),
             Loaded::CommentPosted(Err(e)) | Loaded::ReactionPosted(Err(e)) => {
-                self.notice = Some(format!("Could not post: {e}"))
+                self.state.notice = Some(format!("Could not post: {e}"))
             }
             Loaded::Event(ev) => self.apply_event(ev),
-            Loaded::Feed(up) => self.feed_connected = up,
+            Loaded::Feed(up) => self.state.feed_connected = up,
         }
     }
 
     fn apply_event(&mut self, ev: ServerEvent) {
         match ev {
             ServerEvent::Thread { mut thread } => {
-                if self.selected_thread == Some(thread.id) {
+                if self.state.selected_thread == Some(thread.id) {
                     thread.unread_count = 0;
                     if let Some(lib) = &self.lib {
                         lib.mark_read(thread.id);
                     }
                 }
-                self.threads.retain(|t| t.id != thread.id);
-                self.threads.push(thread);
-                self.threads
+                self.state.threads.retain(|t| t.id != thread.id);
+                self.state.threads.push(thread);
+                self.state
+                    .threads
                     .sort_by_key(|t| std::cmp::Reverse((t.updated_at_ms, t.id)));
             }
             ServerEvent::Message { message } => self.upsert_message(*message),
@@ -200,28 +214,28 @@ impl PlayerApp {
     }
 
     fn upsert_message(&mut self, m: Message) {
-        if let Some(c) = self.current.as_mut().filter(|c| c.message.id == m.id) {
+        if let Some(c) = self.state.current.as_mut().filter(|c| c.message.id == m.id) {
             let became_ready =
                 c.message.status != MessageStatus::Ready && m.status == MessageStatus::Ready;
             let got_video = c.message.video_url.is_none() && m.video_url.is_some();
             c.message = m.clone();
             if got_video && c.playback.is_none() {
-                let mut cur = self.current.take();
+                let mut cur = self.state.current.take();
                 if let Some(cur) = cur.as_mut() {
                     self.start_playback(cur);
                 }
-                self.current = cur;
+                self.state.current = cur;
             }
             if became_ready && let Some(lib) = &self.lib {
                 lib.details(m.id, true);
             }
         }
-        if Some(m.thread_id) == self.selected_thread {
-            match self.messages.iter_mut().find(|x| x.id == m.id) {
+        if Some(m.thread_id) == self.state.selected_thread {
+            match self.state.messages.iter_mut().find(|x| x.id == m.id) {
                 Some(x) => *x = m,
                 None => {
-                    self.messages.push(m);
-                    self.messages.sort_by_key(|x| x.id);
+                    self.state.messages.push(m);
+                    self.state.messages.sort_by_key(|x| x.id);
                 }
             }
         }
@@ -229,6 +243,7 @@ impl PlayerApp {
 
     fn add_comment(&mut self, cm: Comment) {
         if let Some(c) = self
+            .state
             .current
             .as_mut()
             .filter(|c| c.message.id == cm.message_id)
@@ -241,6 +256,7 @@ impl PlayerApp {
 
     fn add_reaction(&mut self, r: Reaction) {
         if let Some(c) = self
+            .state
             .current
             .as_mut()
             .filter(|c| c.message.id == r.message_id)

@@ -2,36 +2,42 @@
 
 use eframe::egui;
 
-use super::clock;
-use crate::app::PlayerApp;
+use vidmsg_desktop::clock;
+use vidmsg_desktop::widgets::submitted;
 
-pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
+use crate::app::{Action, State};
+
+pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         let l = ui.label("Search");
+        let mut query = state.search_query.clone();
         let r = ui
             .add(
-                egui::TextEdit::singleline(&mut app.search_query)
+                egui::TextEdit::singleline(&mut query)
                     .hint_text("words said in any video")
                     .desired_width(180.0),
             )
             .labelled_by(l.id);
+        if r.changed() {
+            actions.push(Action::EditSearch(query));
+        }
         let go = ui.button("Go").clicked();
-        if go || (r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter))) {
-            app.run_search();
+        if go || submitted(ui, &r) {
+            actions.push(Action::Search);
         }
     });
-    if let Some(hits) = app.search_hits.clone() {
+    if let Some(hits) = &state.search_hits {
         ui.horizontal(|ui| {
             ui.label(format!("{} results", hits.len()));
             if ui.small_button("Clear").clicked() {
-                app.search_hits = None;
+                actions.push(Action::ClearSearch);
             }
         });
         egui::ScrollArea::vertical()
             .id_salt("hits")
             .max_height(260.0)
             .show(ui, |ui| {
-                for h in &hits {
+                for h in hits {
                     let snippet = h.snippet.replace("<mark>", "[").replace("</mark>", "]");
                     let text = format!(
                         "{} › {} at {}\n{}",
@@ -45,24 +51,23 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
                         .on_hover_text("Play from here")
                         .clicked()
                     {
-                        app.open_hit(h);
+                        actions.push(Action::OpenHit(h.clone()));
                     }
                 }
             });
         ui.separator();
     }
     ui.heading("Threads");
-    if let Some(e) = &app.threads_error {
+    if let Some(e) = &state.threads_error {
         ui.colored_label(
             ui.visuals().error_fg_color,
             format!("Could not load threads: {e}"),
         );
     }
-    let mut pick = None;
     egui::ScrollArea::vertical()
         .id_salt("threads")
         .show(ui, |ui| {
-            for t in &app.threads {
+            for t in &state.threads {
                 let label = if t.unread_count > 0 {
                     format!("{} ({} new)", t.title, t.unread_count)
                 } else {
@@ -75,19 +80,16 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
                 };
                 if ui
                     .add(egui::Button::selectable(
-                        app.selected_thread == Some(t.id),
+                        state.selected_thread == Some(t.id),
                         text,
                     ))
                     .clicked()
                 {
-                    pick = Some(t.id);
+                    actions.push(Action::SelectThread(t.id));
                 }
             }
-            if app.threads.is_empty() {
+            if state.threads.is_empty() {
                 ui.label(egui::RichText::new("No threads yet.").weak());
             }
         });
-    if let Some(id) = pick {
-        app.select_thread(id);
-    }
 }

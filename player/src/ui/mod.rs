@@ -1,5 +1,7 @@
 //! Drawing the player: inbox and search on the left, the thread and the video in the middle,
-//! the transcript on the right; keyboard shortcuts. State and background work live in `app`.
+//! the transcript on the right; keyboard shortcuts. Every view reads `&State` and pushes
+//! [`Action`]s; none changes state or does blocking work (the app applies the actions after the
+//! frame). Imports state and action types from `app`, never the app itself.
 
 mod inbox;
 mod signin;
@@ -9,28 +11,19 @@ mod video;
 
 use eframe::egui;
 
-use crate::app::{PlayerApp, View};
+use crate::app::{Action, State, View};
 
-/// `m:ss` (or `h:mm:ss`).
-pub fn clock(ms: i64) -> String {
-    let s = ms.max(0) / 1000;
-    if s >= 3600 {
-        format!("{}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
-    } else {
-        format!("{}:{:02}", s / 60, s % 60)
-    }
-}
-
-pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
-    if app.view == View::SignIn {
-        egui::CentralPanel::default().show(ui, |ui| signin::show(app, ui));
+/// Draws the whole window for `state`; what the user asked for lands in `actions`.
+pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
+    if state.view == View::SignIn {
+        egui::CentralPanel::default().show(ui, |ui| signin::show(ui, state, actions));
         return;
     }
-    shortcuts(app, ui.ctx());
-    if app.fullscreen {
+    shortcuts(ui.ctx(), state, actions);
+    if state.fullscreen {
         egui::CentralPanel::default()
             .frame(egui::Frame::NONE.fill(egui::Color32::BLACK))
-            .show(ui, |ui| video::show(app, ui));
+            .show(ui, |ui| video::show(ui, state, actions));
         return;
     }
     egui::Panel::top("top").show(ui, |ui| {
@@ -38,12 +31,12 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
             ui.heading("vidmsg");
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 if ui.button("Sign out").clicked() {
-                    app.sign_out();
+                    actions.push(Action::SignOut);
                 }
-                if let Some(name) = &app.signed_in_as {
+                if let Some(name) = &state.signed_in_as {
                     ui.label(format!("signed in as {name}"));
                 }
-                ui.label(if app.feed_connected {
+                ui.label(if state.feed_connected {
                     "live"
                 } else {
                     "offline: reconnecting"
@@ -51,42 +44,35 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
             });
         });
     });
-    if let Some(n) = app.notice.clone() {
-        egui::Panel::bottom("notice").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.label(n);
-                if ui.small_button("Dismiss").clicked() {
-                    app.notice = None;
-                }
-            });
-        });
+    if vidmsg_desktop::widgets::notice_bar(ui, state.notice.as_deref()) {
+        actions.push(Action::DismissNotice);
     }
     egui::Panel::left("inbox")
         .default_size(300.0)
-        .show(ui, |ui| inbox::show(app, ui));
-    if app
+        .show(ui, |ui| inbox::show(ui, state, actions));
+    if state
         .current
         .as_ref()
         .is_some_and(|c| !c.transcript.is_empty())
     {
         egui::Panel::right("transcript")
             .default_size(320.0)
-            .show(ui, |ui| transcript::show(app, ui));
+            .show(ui, |ui| transcript::show(ui, state, actions));
     }
     egui::CentralPanel::default().show(ui, |ui| {
         egui::ScrollArea::vertical().show(ui, |ui| {
-            if app.current.is_some() {
-                video::show(app, ui);
+            if state.current.is_some() {
+                video::show(ui, state, actions);
                 ui.separator();
             }
-            thread::show(app, ui);
+            thread::show(ui, state, actions);
         });
     });
 }
 
 /// Space / K play-pause, J / L ±10 s, ←/→ ±5 s, ↑/↓ volume, F fullscreen, C captions, M mute.
-fn shortcuts(app: &mut PlayerApp, ctx: &egui::Context) {
-    if ctx.egui_wants_keyboard_input() || app.current.is_none() {
+fn shortcuts(ctx: &egui::Context, state: &State, actions: &mut Vec<Action>) {
+    if ctx.egui_wants_keyboard_input() || state.current.is_none() {
         return;
     }
     let keys = ctx.input(|i| {
@@ -108,47 +94,25 @@ fn shortcuts(app: &mut PlayerApp, ctx: &egui::Context) {
         .filter(|k| i.key_pressed(*k))
         .collect::<Vec<_>>()
     });
+    // Volume keys step from the volume as of this frame, each one after the other.
+    let mut volume = state.settings.volume;
     for k in keys {
-        match k {
-            egui::Key::Space | egui::Key::K => app.toggle_play(),
-            egui::Key::J => app.skip(-10_000),
-            egui::Key::L => app.skip(10_000),
-            egui::Key::ArrowLeft => app.skip(-5_000),
-            egui::Key::ArrowRight => app.skip(5_000),
-            egui::Key::ArrowUp => app.set_volume(app.settings.volume + 0.1),
-            egui::Key::ArrowDown => app.set_volume(app.settings.volume - 0.1),
-            egui::Key::F => toggle_fullscreen(app, ctx),
-            egui::Key::Escape if app.fullscreen => toggle_fullscreen(app, ctx),
-            egui::Key::C => {
-                app.settings.captions = !app.settings.captions;
-                app.save_settings();
+        actions.push(match k {
+            egui::Key::Space | egui::Key::K => Action::TogglePlay,
+            egui::Key::J => Action::Skip(-10_000),
+            egui::Key::L => Action::Skip(10_000),
+            egui::Key::ArrowLeft => Action::Skip(-5_000),
+            egui::Key::ArrowRight => Action::Skip(5_000),
+            egui::Key::ArrowUp | egui::Key::ArrowDown => {
+                let step = if k == egui::Key::ArrowUp { 0.1 } else { -0.1 };
+                volume = (volume + step).clamp(0.0, 1.0);
+                Action::SetVolume(volume)
             }
-            egui::Key::M => app.toggle_mute(),
-            _ => {}
-        }
+            egui::Key::F => Action::ToggleFullscreen,
+            egui::Key::Escape if state.fullscreen => Action::ToggleFullscreen,
+            egui::Key::C => Action::ToggleCaptions,
+            egui::Key::M => Action::ToggleMute,
+            _ => continue,
+        });
     }
-}
-
-pub fn toggle_fullscreen(app: &mut PlayerApp, ctx: &egui::Context) {
-    app.fullscreen = !app.fullscreen;
-    ctx.send_viewport_cmd(egui::ViewportCommand::Fullscreen(app.fullscreen));
-}
-
-/// A text field with a label a screen reader (and kittest) can find it by.
-pub(crate) fn labelled_field(
-    ui: &mut egui::Ui,
-    label: &str,
-    value: &mut String,
-    secret: bool,
-) -> egui::Response {
-    ui.horizontal(|ui| {
-        let l = ui.label(label);
-        ui.add(
-            egui::TextEdit::singleline(value)
-                .password(secret)
-                .desired_width(320.0),
-        )
-        .labelled_by(l.id)
-    })
-    .inner
 }

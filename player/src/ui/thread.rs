@@ -6,8 +6,10 @@ use std::collections::HashMap;
 use eframe::egui;
 use vidmsg_api::{Id, Message, MessageKind, MessageStatus};
 
-use super::clock;
-use crate::app::PlayerApp;
+use vidmsg_desktop::clock;
+use vidmsg_desktop::widgets::submitted;
+
+use crate::app::{Action, State};
 
 fn status_text(m: &Message) -> Option<(String, bool)> {
     match m.status {
@@ -33,14 +35,14 @@ fn status_text(m: &Message) -> Option<(String, bool)> {
     }
 }
 
-pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
-    let Some(thread_id) = app.selected_thread else {
+pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
+    let Some(thread_id) = state.selected_thread else {
         ui.label(
             egui::RichText::new("Choose a thread on the left, or search what was said.").weak(),
         );
         return;
     };
-    let title = app
+    let title = state
         .threads
         .iter()
         .find(|t| t.id == thread_id)
@@ -48,14 +50,14 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
         .unwrap_or_default();
     ui.heading(title);
     let mut children: HashMap<Option<Id>, Vec<&Message>> = HashMap::new();
-    let ids: std::collections::HashSet<Id> = app.messages.iter().map(|m| m.id).collect();
-    for m in &app.messages {
+    let ids: std::collections::HashSet<Id> = state.messages.iter().map(|m| m.id).collect();
+    for m in &state.messages {
         // A reply whose parent is not listed shows at the top level rather than vanishing.
         let parent = m.parent_id.filter(|p| ids.contains(p));
         children.entry(parent).or_default().push(m);
     }
     let mut open = None;
-    let current = app.current.as_ref().map(|c| c.message.id);
+    let current = state.current.as_ref().map(|c| c.message.id);
     fn rows(
         ui: &mut egui::Ui,
         children: &HashMap<Option<Id>, Vec<&Message>>,
@@ -108,14 +110,14 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
         }
     }
     rows(ui, &children, None, 0, current, &mut open);
-    if app.messages.is_empty() {
+    if state.messages.is_empty() {
         ui.label(egui::RichText::new("No messages yet.").weak());
     }
     if let Some(m) = open {
-        app.open_message(m, None, true);
+        actions.push(Action::OpenMessage(m));
     }
     ui.separator();
-    let replying_to = app
+    let replying_to = state
         .current
         .as_ref()
         .filter(|c| c.message.thread_id == thread_id)
@@ -125,19 +127,23 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
     }
     ui.horizontal(|ui| {
         let l = ui.label("Reply");
+        let mut reply = state.reply_text.clone();
         let r = ui
             .add(
-                egui::TextEdit::singleline(&mut app.reply_text)
+                egui::TextEdit::singleline(&mut reply)
                     .hint_text("Write a reply")
                     .desired_width(320.0),
             )
             .labelled_by(l.id);
-        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if r.changed() {
+            actions.push(Action::EditReply(reply));
+        }
+        let enter = submitted(ui, &r);
         if ui.button("Send").clicked() || enter {
-            app.send_reply();
+            actions.push(Action::SendReply);
         }
         if ui.button("Record video reply").clicked() {
-            app.record_video_reply();
+            actions.push(Action::RecordVideoReply);
         }
     });
 }

@@ -5,17 +5,18 @@ use std::time::Duration;
 
 use eframe::egui;
 
-use super::clock;
-use crate::app::PlayerApp;
+use vidmsg_desktop::clock;
 
-pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
+use crate::app::{Action, State};
+
+pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
     ui.heading("Transcript");
-    let pos = app.position_ms().unwrap_or(-1);
+    let pos = state.position_ms().unwrap_or(-1);
     let mut seek = None;
     egui::ScrollArea::vertical()
         .id_salt("transcript")
         .show(ui, |ui| {
-            let Some(c) = &app.current else { return };
+            let Some(c) = &state.current else { return };
             for s in &c.transcript {
                 let now = s.start_ms <= pos && pos < s.end_ms;
                 let text = format!("{}  {}", clock(s.start_ms), s.text.trim());
@@ -29,6 +30,9 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
             }
         });
     if let Some(ms) = seek {
-        app.seek_to(Duration::from_millis(ms.max(0) as u64), true);
+        actions.push(Action::Seek {
+            to: Duration::from_millis(ms.max(0) as u64),
+            play: true,
+        });
     }
 }

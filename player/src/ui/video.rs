@@ -7,16 +7,18 @@ use std::time::Duration;
 use eframe::egui;
 use vidmsg_api::{MessageKind, MessageStatus};
 
-use super::clock;
-use crate::app::{PlayerApp, vtt};
+use vidmsg_desktop::clock;
+use vidmsg_desktop::widgets::submitted;
+
+use crate::app::{Action, State, vtt};
 
 pub const SPEEDS: [f64; 7] = [0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0];
 pub const REACTIONS: [&str; 5] = ["👍", "❤", "😂", "🎉", "👀"];
 
-pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
-    let Some(c) = &app.current else { return };
+pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
+    let Some(c) = &state.current else { return };
     let m = &c.message;
-    if !app.fullscreen {
+    if !state.fullscreen {
         ui.horizontal(|ui| {
             ui.heading(&m.title);
             ui.label(egui::RichText::new(format!("by {}", m.author)).weak());
@@ -47,21 +49,17 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
         ui.label(why);
         return;
     }
-    let pos = app.position_ms().unwrap_or(0);
-    let len = c
-        .playback
-        .as_ref()
-        .and_then(|p| p.duration())
-        .map(|d| d.as_millis() as i64)
-        .or(m.duration_ms)
-        .unwrap_or(0);
+    let pos = c.position_ms().unwrap_or(0);
+    let len = c.duration_ms().or(m.duration_ms).unwrap_or(0);
     // The picture, as large as fits, aspect kept; captions over its lower part.
     if let Some(t) = &c.texture {
         let size = t.size_vec2();
-        let avail = ui
-            .available_width()
-            .min(if app.fullscreen { f32::INFINITY } else { 960.0 });
-        let max_h = if app.fullscreen {
+        let avail = ui.available_width().min(if state.fullscreen {
+            f32::INFINITY
+        } else {
+            960.0
+        });
+        let max_h = if state.fullscreen {
             ui.available_height() - 60.0
         } else {
             540.0
@@ -69,13 +67,12 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
         let scale = (avail / size.x).min(max_h / size.y).max(0.05);
         let r = ui.add(egui::Image::new((t.id(), size * scale)).sense(egui::Sense::click()));
         if r.clicked() {
-            app.toggle_play();
+            actions.push(Action::TogglePlay);
         }
         if r.double_clicked() {
-            super::toggle_fullscreen(app, ui.ctx());
+            actions.push(Action::ToggleFullscreen);
         }
-        let Some(c) = &app.current else { return };
-        if app.settings.captions
+        if state.settings.captions
             && let Some(cue) = vtt::at(&c.cues, pos)
         {
             let painter = ui.painter_at(r.rect);
@@ -100,15 +97,15 @@ pub fn show(app: &mut PlayerApp, ui: &mut egui::Ui) {
     } else {
         ui.add_sized([480.0, 270.0], egui::Spinner::new());
     }
-    seek_bar(app, ui, pos, len);
-    controls(app, ui, pos, len);
-    if !app.fullscreen {
-        feedback(app, ui, pos);
+    seek_bar(ui, state, actions, pos, len);
+    controls(ui, state, actions, pos, len);
+    if !state.fullscreen {
+        feedback(ui, state, actions, pos);
     }
 }
 
 /// The seek bar: click or drag to seek; comments and reactions are marks on it.
-fn seek_bar(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64, len: i64) {
+fn seek_bar(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>, pos: i64, len: i64) {
     let width = ui.available_width().min(960.0);
     let (rect, resp) =
         ui.allocate_exact_size(egui::vec2(width, 18.0), egui::Sense::click_and_drag());
@@ -136,15 +133,13 @@ fn seek_bar(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64, len: i64) {
         && let Some(p) = resp.interact_pointer_pos()
     {
         let to = (((p.x - track.min.x) / track.width()).clamp(0.0, 1.0) * len as f32) as u64;
-        let playing = app
-            .current
-            .as_ref()
-            .and_then(|c| c.playback.as_ref())
-            .is_some_and(|p| p.is_playing());
-        app.seek_to(Duration::from_millis(to), playing);
+        actions.push(Action::Seek {
+            to: Duration::from_millis(to),
+            play: state.is_playing(),
+        });
     }
     // Marks: a tick per comment and reaction, each a widget (hover shows it, click seeks there).
-    let Some(c) = &app.current else { return };
+    let Some(c) = &state.current else { return };
     let marks: Vec<(i64, String)> = c
         .comments
         .iter()
@@ -190,22 +185,21 @@ fn seek_bar(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64, len: i64) {
         }
     }
     if let Some(at) = seek {
-        app.seek_to(Duration::from_millis(at.max(0) as u64), true);
+        actions.push(Action::Seek {
+            to: Duration::from_millis(at.max(0) as u64),
+            play: true,
+        });
     }
 }
 
-fn controls(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64, len: i64) {
-    let playing = app
-        .current
-        .as_ref()
-        .and_then(|c| c.playback.as_ref())
-        .is_some_and(|p| p.is_playing());
+fn controls(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>, pos: i64, len: i64) {
+    let playing = state.is_playing();
     ui.horizontal(|ui| {
         if ui.button(if playing { "Pause" } else { "Play" }).clicked() {
-            app.toggle_play();
+            actions.push(Action::TogglePlay);
         }
         ui.monospace(format!("{} / {}", clock(pos), clock(len)));
-        let speed = app.settings.speed;
+        let speed = state.settings.speed;
         let mut chosen = speed;
         egui::ComboBox::from_label("Speed")
             .selected_text(format!("{speed}×"))
@@ -215,9 +209,9 @@ fn controls(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64, len: i64) {
                 }
             });
         if (chosen - speed).abs() > 1e-6 {
-            app.set_speed(chosen);
+            actions.push(Action::SetSpeed(chosen));
         }
-        let mut vol = app.settings.volume;
+        let mut vol = state.settings.volume;
         if ui
             .add(
                 egui::Slider::new(&mut vol, 0.0..=1.0)
@@ -226,45 +220,48 @@ fn controls(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64, len: i64) {
             )
             .changed()
         {
-            app.set_volume(vol);
+            actions.push(Action::SetVolume(vol));
         }
-        if ui.selectable_label(app.muted, "Mute").clicked() {
-            app.toggle_mute();
+        if ui.selectable_label(state.muted, "Mute").clicked() {
+            actions.push(Action::ToggleMute);
         }
         if ui
-            .selectable_label(app.settings.captions, "Captions")
+            .selectable_label(state.settings.captions, "Captions")
             .clicked()
         {
-            app.settings.captions = !app.settings.captions;
-            app.save_settings();
+            actions.push(Action::ToggleCaptions);
         }
         if ui
-            .button(if app.fullscreen {
+            .button(if state.fullscreen {
                 "Exit fullscreen"
             } else {
                 "Fullscreen"
             })
             .clicked()
         {
-            super::toggle_fullscreen(app, ui.ctx());
+            actions.push(Action::ToggleFullscreen);
         }
     });
 }
 
-fn feedback(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64) {
+fn feedback(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>, pos: i64) {
     ui.horizontal(|ui| {
         ui.monospace(clock(pos));
         let l = ui.label("Comment");
+        let mut comment = state.comment_text.clone();
         let r = ui
             .add(
-                egui::TextEdit::singleline(&mut app.comment_text)
+                egui::TextEdit::singleline(&mut comment)
                     .hint_text("say something about this moment")
                     .desired_width(280.0),
             )
             .labelled_by(l.id);
-        let enter = r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+        if r.changed() {
+            actions.push(Action::EditComment(comment));
+        }
+        let enter = submitted(ui, &r);
         if ui.button("Post comment").clicked() || enter {
-            app.post_comment();
+            actions.push(Action::PostComment);
         }
         for e in REACTIONS {
             if ui
@@ -272,11 +269,11 @@ fn feedback(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64) {
                 .on_hover_text(format!("React {e} at {}", clock(pos)))
                 .clicked()
             {
-                app.react(e);
+                actions.push(Action::React(e));
             }
         }
     });
-    let Some(c) = &app.current else { return };
+    let Some(c) = &state.current else { return };
     let mut seek = None;
     for cm in &c.comments {
         ui.horizontal(|ui| {
@@ -303,6 +300,9 @@ fn feedback(app: &mut PlayerApp, ui: &mut egui::Ui, pos: i64) {
         );
     }
     if let Some(at) = seek {
-        app.seek_to(Duration::from_millis(at.max(0) as u64), true);
+        actions.push(Action::Seek {
+            to: Duration::from_millis(at.max(0) as u64),
+            play: true,
+        });
     }
 }
