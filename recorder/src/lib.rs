@@ -5,8 +5,12 @@
 //!
 //! Layout: `capture` builds and runs the pipeline; `upload` tails the spool file and runs the
 //! upload protocol with saved state (so it resumes); `session` ties one recording together;
-//! `cli` is the headless command line; `app` (state and background work) and `ui` (drawing) are
-//! the eframe app.
+//! `cli` is the headless command line; `app` (state, actions and the one `apply`, background work
+//! answering with typed messages) and `ui` (views drawing a read-only `app::State` and sending
+//! `app::Action`s, never touching the app itself) are the eframe app, with the shell both apps
+//! share from `vidmsg-desktop`.
+//!
+//! Must not depend on the server (`vidmsg-server`); talks to it only through `vidmsg-api`.
 
 pub mod app;
 pub mod capture;

@@ -1,16 +1,25 @@
 //! Runs a recording for the app: the session on the app's tokio runtime, controlled through
-//! channels (pause toggles, stop), its events forwarded to the UI with a repaint request.
+//! channels (pause toggles, stop), its events forwarded to the UI with a repaint request. When
+//! it ends, the recordings folder is listed again (off the UI thread) and sent with the outcome.
 
 use std::sync::Arc;
 use std::sync::mpsc;
 
+use vidmsg_desktop::AppError;
+
+use super::background::list_recent;
+use super::recent::Recent;
 use crate::session::{self, Event, Outcome, SessionSpec};
 
 /// What the UI hears from a running recording.
 #[derive(Debug)]
 pub enum Update {
     Event(Event),
-    Done(Result<Outcome, String>),
+    /// The recording ended: its outcome, and the recent recordings after it.
+    Done {
+        result: Result<Outcome, AppError>,
+        recent: Vec<Recent>,
+    },
 }
 
 pub struct Running {
@@ -37,6 +46,7 @@ impl Running {
                 wake();
             })
         };
+        let recordings_dir = spec.recordings_dir.clone();
         rt.spawn(async move {
             let stop = async {
                 // A dropped sender (the app closed) stops too: finish, never abandon.
@@ -44,8 +54,9 @@ impl Running {
             };
             let result = session::record(spec, stop, pause_rx, events)
                 .await
-                .map_err(|e| format!("{e:#}"));
-            let _ = tx.send(Update::Done(result));
+                .map_err(AppError::local);
+            let recent = list_recent(recordings_dir).await;
+            let _ = tx.send(Update::Done { result, recent });
             wake();
         });
         Self {

@@ -1,71 +1,75 @@
 //! The main view: title, source pickers, the live preview with the mic meter, and the record
 //! button; while recording, the recording panel instead.
 
+use std::time::Duration;
+
 use eframe::egui;
-use vidmsg_media::devices::DeviceKind;
+use vidmsg_desktop::format::{clock, clock_of};
+use vidmsg_media::devices::{Device, DeviceKind};
 
-use super::format;
-use crate::app::{Phase, RecorderApp};
+use crate::app::action::Action;
+use crate::app::state::{Phase, State};
+use crate::capture::monitors::Monitor;
 
-pub fn show(app: &mut RecorderApp, ui: &mut egui::Ui) {
-    if app.is_recording() {
-        super::recording::show(app, ui);
+pub fn show(state: &State, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    if state.is_recording() {
+        super::recording::show(state, ui, actions);
         return;
     }
-    match &app.phase {
+    match &state.phase {
         Phase::Done {
             url,
             message_id,
             stop_to_link_s,
             duration_ms,
         } => {
-            let (url, message_id) = (url.clone(), *message_id);
             ui.heading("Link ready");
             ui.label(format!(
                 "Message {message_id}, {} long — link ready {:.2} s after stop, copied to the clipboard.",
-                format::duration_ms(*duration_ms as u64),
+                clock(*duration_ms),
                 stop_to_link_s
             ));
             ui.horizontal(|ui| {
-                ui.monospace(&url);
+                ui.monospace(url);
                 if ui.button("Copy link").clicked() {
-                    ui.ctx().copy_text(url.clone());
+                    actions.push(Action::CopyLink(url.clone()));
                 }
             });
             if ui.button("New recording").clicked() {
-                app.phase = Phase::Idle;
-                app.title.clear();
+                actions.push(Action::NewRecording);
             }
             ui.separator();
+            return;
         }
         Phase::Failed(e) => {
-            let e = e.clone();
             ui.colored_label(
                 ui.visuals().error_fg_color,
                 format!("Recording failed: {e}"),
             );
             ui.label("Whatever was captured is kept in the recordings folder; unfinished recordings can be recovered below.");
             if ui.button("Dismiss").clicked() {
-                app.phase = Phase::Idle;
+                actions.push(Action::DismissFailure);
             }
             ui.separator();
         }
-        _ => {}
-    }
-    if matches!(app.phase, Phase::Done { .. }) {
-        return;
+        Phase::Idle | Phase::Recording(_) => {}
     }
     ui.horizontal(|ui| {
         let l = ui.label("Title");
-        ui.add(
-            egui::TextEdit::singleline(&mut app.title)
-                .hint_text("What is this about?")
-                .desired_width(420.0),
-        )
-        .labelled_by(l.id);
+        let mut title = state.title.clone();
+        let edit = ui
+            .add(
+                egui::TextEdit::singleline(&mut title)
+                    .hint_text("What is this about?")
+                    .desired_width(420.0),
+            )
+            .labelled_by(l.id);
+        if edit.changed() {
+            actions.push(Action::SetTitle(title));
+        }
     });
-    sources(app, ui);
-    preview(app, ui);
+    sources(state, ui, actions);
+    preview(state, ui);
     ui.add_space(6.0);
     let record = egui::Button::new(
         egui::RichText::new("Record")
@@ -75,23 +79,23 @@ pub fn show(app: &mut RecorderApp, ui: &mut egui::Ui) {
     .fill(egui::Color32::from_rgb(196, 43, 43))
     .min_size(egui::vec2(140.0, 36.0));
     if ui.add(record).clicked() {
-        app.start_recording();
+        actions.push(Action::StartRecording);
     }
-    let max = app.max_recording_secs();
-    let limit = match app.server_max_secs {
-        Some(server) if server <= u64::from(app.settings.max_minutes) * 60 => {
+    let max = state.max_recording_secs();
+    let limit = match state.server_max_secs {
+        Some(server) if server <= u64::from(state.settings.max_minutes) * 60 => {
             format!(
                 "up to {} (the server's limit).",
-                super::format::duration_ms(server * 1000)
+                clock_of(Duration::from_secs(server))
             )
         }
-        _ => format!("up to {}.", super::format::duration_ms(max * 1000)),
+        _ => format!("up to {}.", clock_of(Duration::from_secs(max))),
     };
-    if app.settings.countdown > 0 {
+    if state.settings.countdown > 0 {
         ui.label(
             egui::RichText::new(format!(
                 "{} s countdown, then recording starts; {limit}",
-                app.settings.countdown
+                state.settings.countdown
             ))
             .weak(),
         );
@@ -100,114 +104,112 @@ pub fn show(app: &mut RecorderApp, ui: &mut egui::Ui) {
     }
 }
 
-fn sources(app: &mut RecorderApp, ui: &mut egui::Ui) {
-    let before = app.settings.clone();
+/// Screen, camera and microphone pickers; a pick is an action (saved at once when applied).
+fn sources(state: &State, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    let settings = &state.settings;
+    let devices = &state.sources.devices;
     egui::Grid::new("sources")
         .num_columns(2)
         .spacing([12.0, 6.0])
         .show(ui, |ui| {
             let label = ui.label("Screen");
+            let mut screen = settings.screen.clone();
             egui::ComboBox::from_id_salt("screen")
-                .selected_text(screen_label(&app.settings.screen, &app.monitors))
+                .selected_text(screen_label(&settings.screen, &state.sources.monitors))
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(
-                        &mut app.settings.screen,
-                        "default".to_string(),
-                        "Whole screen",
-                    );
-                    ui.selectable_value(
-                        &mut app.settings.screen,
-                        "none".to_string(),
-                        "No screen (camera only)",
-                    );
-                    ui.selectable_value(
-                        &mut app.settings.screen,
-                        "test".to_string(),
-                        "Test pattern",
-                    );
+                    ui.selectable_value(&mut screen, "default".to_string(), "Whole screen");
+                    ui.selectable_value(&mut screen, "none".to_string(), "No screen (camera only)");
+                    ui.selectable_value(&mut screen, "test".to_string(), "Test pattern");
                 })
                 .response
                 .labelled_by(label.id);
+            if screen != settings.screen {
+                actions.push(Action::PickScreen(screen));
+            }
             ui.end_row();
 
             let label = ui.label("Camera");
-            let cams: Vec<_> = app
-                .devices
-                .iter()
-                .filter(|d| d.kind == DeviceKind::Camera)
-                .cloned()
-                .collect();
-            let cam_label = match app.settings.camera.as_str() {
+            let cams = of_kind(devices, DeviceKind::Camera);
+            let cam_label = match settings.camera.as_str() {
                 "none" => "No camera".to_string(),
                 "test" => "Test camera".to_string(),
-                id => cams
-                    .iter()
-                    .find(|d| d.id == id)
-                    .map_or(id.to_string(), |d| d.name.clone()),
+                id => device_name(&cams, id),
             };
+            let mut camera = settings.camera.clone();
             egui::ComboBox::from_id_salt("camera")
                 .selected_text(cam_label)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut app.settings.camera, "none".to_string(), "No camera");
+                    ui.selectable_value(&mut camera, "none".to_string(), "No camera");
                     for d in &cams {
-                        ui.selectable_value(&mut app.settings.camera, d.id.clone(), &d.name);
+                        ui.selectable_value(&mut camera, d.id.clone(), &d.name);
                     }
-                    ui.selectable_value(
-                        &mut app.settings.camera,
-                        "test".to_string(),
-                        "Test camera",
-                    );
+                    ui.selectable_value(&mut camera, "test".to_string(), "Test camera");
                 })
                 .response
                 .labelled_by(label.id);
+            if camera != settings.camera {
+                actions.push(Action::PickCamera(camera));
+            }
             ui.end_row();
 
             let label = ui.label("Microphone");
-            let mics: Vec<_> = app
-                .devices
-                .iter()
-                .filter(|d| d.kind == DeviceKind::Microphone)
-                .cloned()
-                .collect();
-            let mic_label = match app.settings.mic.as_str() {
+            let mics = of_kind(devices, DeviceKind::Microphone);
+            let mic_label = match settings.mic.as_str() {
                 "none" => "No microphone".to_string(),
                 "default" => "Default microphone".to_string(),
-                id => mics
-                    .iter()
-                    .find(|d| d.id == id)
-                    .map_or(id.to_string(), |d| d.name.clone()),
+                id => device_name(&mics, id),
             };
+            let mut mic = settings.mic.clone();
             egui::ComboBox::from_id_salt("mic")
                 .selected_text(mic_label)
                 .show_ui(ui, |ui| {
-                    ui.selectable_value(
-                        &mut app.settings.mic,
-                        "default".to_string(),
-                        "Default microphone",
-                    );
+                    ui.selectable_value(&mut mic, "default".to_string(), "Default microphone");
                     for d in &mics {
-                        ui.selectable_value(&mut app.settings.mic, d.id.clone(), &d.name);
+                        ui.selectable_value(&mut mic, d.id.clone(), &d.name);
                     }
-                    ui.selectable_value(&mut app.settings.mic, "none".to_string(), "No microphone");
+                    ui.selectable_value(&mut mic, "none".to_string(), "No microphone");
                 })
                 .response
                 .labelled_by(label.id);
+            if mic != settings.mic {
+                actions.push(Action::PickMic(mic));
+            }
             ui.end_row();
 
             ui.label("");
-            ui.checkbox(&mut app.settings.system_audio, "Record system audio");
+            let mut system_audio = settings.system_audio;
+            if ui
+                .checkbox(&mut system_audio, "Record system audio")
+                .changed()
+            {
+                actions.push(Action::SetSystemAudio(system_audio));
+            }
             ui.end_row();
         });
-    if ui.small_button("Refresh devices").clicked() {
-        app.devices = vidmsg_media::devices::list().unwrap_or_default();
-    }
-    if app.settings != before {
-        app.draft = app.settings.clone();
-        app.save_settings();
-    }
+    ui.horizontal(|ui| {
+        if ui.small_button("Refresh devices").clicked() {
+            actions.push(Action::RefreshDevices);
+        }
+        if state.sources.looking {
+            ui.spinner();
+            ui.label(egui::RichText::new("Looking for devices…").weak());
+        }
+    });
 }
 
-fn screen_label(s: &str, monitors: &[crate::capture::monitors::Monitor]) -> String {
+fn of_kind(devices: &[Device], kind: DeviceKind) -> Vec<&Device> {
+    devices.iter().filter(|d| d.kind == kind).collect()
+}
+
+/// The device's name, or its id when it is not (or not yet) listed.
+fn device_name(devices: &[&Device], id: &str) -> String {
+    devices
+        .iter()
+        .find(|d| d.id == id)
+        .map_or(id.to_string(), |d| d.name.clone())
+}
+
+fn screen_label(s: &str, monitors: &[Monitor]) -> String {
     let display = std::env::var("DISPLAY").unwrap_or_default();
     if let Some(m) = monitors.iter().find(|m| m.screen_spec(&display) == s) {
         return format!("Monitor {}", m.name);
@@ -220,35 +222,17 @@ fn screen_label(s: &str, monitors: &[crate::capture::monitors::Monitor]) -> Stri
     }
 }
 
-fn preview(app: &mut RecorderApp, ui: &mut egui::Ui) {
-    if let Some(p) = &app.preview {
-        if let Some(frame) = p.frames.take() {
-            let image = egui::ColorImage::from_rgba_premultiplied(
-                [frame.width as usize, frame.height as usize],
-                &frame.rgba,
-            );
-            match &mut app.preview_texture {
-                Some(t) => t.set(image, egui::TextureOptions::LINEAR),
-                None => {
-                    app.preview_texture = Some(ui.ctx().load_texture(
-                        "preview",
-                        image,
-                        egui::TextureOptions::LINEAR,
-                    ))
-                }
-            }
-        }
-        if let Some(t) = &app.preview_texture {
+/// The live preview's latest frame and mic meter, or why there is none.
+fn preview(state: &State, ui: &mut egui::Ui) {
+    let p = &state.preview;
+    if p.running {
+        if let Some(t) = &p.texture {
             let size = t.size_vec2();
             ui.add(egui::Image::new((t.id(), size)).max_width(480.0))
                 .on_hover_text("Preview: what the recording will show");
         }
-        level_meter(
-            ui,
-            p.inputs().mic_db,
-            app.settings.mic != "none" || app.settings.system_audio,
-        );
-    } else if let Some(e) = &app.preview_error {
+        level_meter(ui, p.mic_db, state.has_audio());
+    } else if let Some(e) = &p.error {
         ui.colored_label(
             ui.visuals().warn_fg_color,
             format!("Preview unavailable: {e}"),

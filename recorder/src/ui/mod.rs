@@ -1,7 +1,8 @@
-//! Drawing the recorder app: one file per view. Everything here reads and edits
-//! [`RecorderApp`](crate::app::RecorderApp); background work lives in `app`.
+//! Drawing the recorder app: one file per view. Views read the app's [`State`] and push
+//! [`Action`]s; they never change state or do slow work (that is `app`'s). Depends on the state
+//! and action types only, never on the app itself; the shell both apps share (sign-in form,
+//! labelled fields, notice bar, clock) comes from `vidmsg-desktop`.
 
-pub mod format;
 mod main_view;
 mod recent;
 mod recording;
@@ -10,65 +11,42 @@ mod signin;
 
 use eframe::egui;
 
-use crate::app::{RecorderApp, View};
+use crate::app::action::Action;
+use crate::app::state::{State, View};
 
-pub fn show(app: &mut RecorderApp, ui: &mut egui::Ui) {
+/// Draws `state`; what the person asks for goes to `actions`.
+pub fn show(state: &State, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     egui::Panel::top("top_bar").show(ui, |ui| {
         ui.horizontal(|ui| {
             ui.heading("vidmsg recorder");
-            if let Some(m) = app.reply_to {
+            if let Some(m) = state.reply_to {
                 ui.label(format!("— replying to message {m}"));
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                if app.view == View::Main && !app.is_recording() && ui.button("Settings").clicked()
+                if state.view == View::Main
+                    && !state.is_recording()
+                    && ui.button("Settings").clicked()
                 {
-                    app.draft = app.settings.clone();
-                    app.view = View::Settings;
+                    actions.push(Action::OpenSettings);
                 }
-                if let Some(name) = &app.signed_in_as {
+                if let Some(name) = &state.signed_in_as {
                     ui.label(format!("signed in as {name}"));
                 }
             });
         });
     });
-    if let Some(n) = app.notice.clone() {
-        egui::Panel::bottom("notice").show(ui, |ui| {
-            ui.horizontal(|ui| {
-                ui.label(n);
-                if ui.small_button("Dismiss").clicked() {
-                    app.notice = None;
-                }
-            });
-        });
+    if vidmsg_desktop::widgets::notice_bar(ui, state.notice.as_deref()) {
+        actions.push(Action::DismissNotice);
     }
-    egui::CentralPanel::default().show(ui, |ui| match app.view {
-        View::SignIn => signin::show(app, ui),
-        View::Settings => settings::show(app, ui),
+    egui::CentralPanel::default().show(ui, |ui| match state.view {
+        View::SignIn => signin::show(state, ui, actions),
+        View::Settings => settings::show(state, ui, actions),
         View::Main => {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                main_view::show(app, ui);
+                main_view::show(state, ui, actions);
                 ui.separator();
-                recent::show(app, ui);
+                recent::show(state, ui, actions);
             });
         }
     });
-}
-
-/// A text field with a label a screen reader (and kittest) can find it by.
-pub(crate) fn labelled_field(
-    ui: &mut egui::Ui,
-    label: &str,
-    value: &mut String,
-    secret: bool,
-) -> egui::Response {
-    ui.horizontal(|ui| {
-        let l = ui.label(label);
-        ui.add(
-            egui::TextEdit::singleline(value)
-                .password(secret)
-                .desired_width(360.0),
-        )
-        .labelled_by(l.id)
-    })
-    .inner
 }

@@ -11,12 +11,12 @@ use crate::kit::{step_until, type_into};
 use egui_kittest::kittest::Queryable as _;
 use vidmsg_api::MessageStatus;
 use vidmsg_recorder::app::settings::{Quality, Settings};
-use vidmsg_recorder::app::{AppOptions, Phase, RecorderApp, View};
+use vidmsg_recorder::app::{Action, AppOptions, Phase, RecorderApp, View};
 use vidmsg_tests::TestServer;
 use vidmsg_tests::desktop::Desktop;
 
 fn recorded_ms(h: &Harness<'_, RecorderApp>) -> u64 {
-    match &h.state().phase {
+    match &h.state().state().phase {
         Phase::Recording(r) => r.recorded_ms,
         _ => 0,
     }
@@ -60,7 +60,7 @@ async fn the_recorder_app_signs_in_records_with_a_pause_and_saves_settings() -> 
                 .build_eframe(|cc| RecorderApp::new(&cc.egui_ctx, options).expect("app"));
 
             // First run: sign in. A wrong token is refused with a message.
-            assert_eq!(h.state().view, View::SignIn);
+            assert_eq!(h.state().state().view, View::SignIn);
             type_into(&mut h, "Server URL", &url);
             type_into(&mut h, "API token", "vm_wrong");
             h.run_steps(2);
@@ -68,23 +68,22 @@ async fn the_recorder_app_signs_in_records_with_a_pause_and_saves_settings() -> 
             step_until(&mut h, Duration::from_secs(10), "the sign-in error", |h| {
                 h.query_by_label_contains("Could not sign in").is_some()
             });
-            assert_eq!(h.state().view, View::SignIn);
-            h.state_mut().draft.token = token.clone();
+            assert_eq!(h.state().state().view, View::SignIn);
+            let mut draft = h.state().state().draft.clone();
+            draft.token = token.clone();
+            h.state_mut().apply(Action::EditDraft(Box::new(draft)));
             h.run_steps(2);
             h.get_by_label("Sign in").click();
             step_until(&mut h, Duration::from_secs(10), "the main view", |h| {
-                h.state().view == View::Main
+                h.state().state().view == View::Main
             });
             assert!(h.query_by_label_contains("signed in as alice").is_some());
             assert_eq!(Settings::load(&path)?.token, token, "the token is saved");
 
             // The preview shows the composition (test screen + bubble) before recording.
             step_until(&mut h, Duration::from_secs(20), "preview frames", |h| {
-                h.state()
-                    .preview
-                    .as_ref()
-                    .is_some_and(|p| p.frames.frames() >= 3)
-                    && h.state().preview_texture.is_some()
+                h.state().preview().is_some_and(|p| p.frames.frames() >= 3)
+                    && h.state().state().preview.texture.is_some()
             });
 
             // Record, pause 2 s, resume, stop.
@@ -98,7 +97,7 @@ async fn the_recorder_app_signs_in_records_with_a_pause_and_saves_settings() -> 
                 recorded_ms(h) >= 2_000
             });
             assert!(
-                h.state().preview.is_none(),
+                h.state().preview().is_none(),
                 "the preview gives the sources to the recording"
             );
             h.get_by_label("Pause").click();
@@ -125,7 +124,7 @@ async fn the_recorder_app_signs_in_records_with_a_pause_and_saves_settings() -> 
                 message_id,
                 url: link,
                 ..
-            } = &h.state().phase
+            } = &h.state().state().phase
             else {
                 anyhow::bail!("not done")
             };
@@ -153,7 +152,7 @@ async fn the_recorder_app_signs_in_records_with_a_pause_and_saves_settings() -> 
             h.run_steps(2);
             h.get_by_label("Save").click();
             h.run_steps(2);
-            assert_eq!(h.state().view, View::Main);
+            assert_eq!(h.state().state().view, View::Main);
             drop(h);
             assert_eq!(Settings::load(&path)?.quality, Quality::P1080x60);
             let options = AppOptions {
@@ -163,8 +162,8 @@ async fn the_recorder_app_signs_in_records_with_a_pause_and_saves_settings() -> 
             };
             let h2 = Harness::builder()
                 .build_eframe(|cc| RecorderApp::new(&cc.egui_ctx, options).expect("app"));
-            assert_eq!(h2.state().view, View::Main, "still signed in");
-            assert_eq!(h2.state().settings.quality, Quality::P1080x60);
+            assert_eq!(h2.state().state().view, View::Main, "still signed in");
+            assert_eq!(h2.state().state().settings.quality, Quality::P1080x60);
             Ok((message_id, paused_ms + after_ms))
         })
         .await??;
@@ -262,7 +261,7 @@ async fn the_app_in_reply_mode_records_a_reply_and_a_close_mid_recording_finishe
         let mut h = Harness::builder()
             .with_size([960.0, 720.0])
             .build_eframe(|cc| RecorderApp::new(&cc.egui_ctx, options).expect("app"));
-        assert_eq!(h.state().view, View::Main);
+        assert_eq!(h.state().state().view, View::Main);
         assert!(h.query_by_label_contains("replying to message").is_some());
         h.get_by_label("Record").click();
         step_until(&mut h, Duration::from_secs(30), "1 s recorded", |h| {
@@ -277,7 +276,7 @@ async fn the_app_in_reply_mode_records_a_reply_and_a_close_mid_recording_finishe
             .events
             .push(egui::ViewportEvent::Close);
         h.step();
-        assert!(h.state().close_when_done, "the close was held back");
+        assert!(h.state().state().close_when_done, "the close was held back");
         step_until(
             &mut h,
             Duration::from_secs(30),
@@ -290,7 +289,7 @@ async fn the_app_in_reply_mode_records_a_reply_and_a_close_mid_recording_finishe
                         .is_some_and(|v| v.commands.contains(&egui::ViewportCommand::Close))
             },
         );
-        let Phase::Done { message_id, .. } = h.state().phase else {
+        let Phase::Done { message_id, .. } = h.state().state().phase else {
             anyhow::bail!("not done")
         };
         Ok(message_id)

@@ -1,0 +1,40 @@
+//! What the UI asks for. Views push these; [`RecorderApp::apply`](super::RecorderApp::apply)
+//! carries them out after the frame is drawn, the one place where a person's intent changes
+//! state.
+
+use std::path::PathBuf;
+
+use super::settings::Settings;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    /// The sign-in or settings form changed (kept as a draft until saved).
+    EditDraft(Box<Settings>),
+    /// Check the draft's server and token; saved when the server accepts them.
+    SignIn,
+    SignOut,
+    OpenSettings,
+    /// Save the settings form and go back to the main view.
+    SaveSettings,
+    /// Drop the settings form's changes and go back.
+    CancelSettings,
+    DismissNotice,
+    SetTitle(String),
+    PickScreen(String),
+    PickCamera(String),
+    PickMic(String),
+    SetSystemAudio(bool),
+    /// List cameras and microphones again (in the background).
+    RefreshDevices,
+    StartRecording,
+    TogglePause,
+    StopRecording,
+    /// The window is closing: a recording is stopped and finished first.
+    CloseRequested,
+    /// Leave the link (or the failure) for a new recording.
+    NewRecording,
+    DismissFailure,
+    CopyLink(String),
+    /// Finish an unfinished recording in this folder and upload it.
+    Recover(PathBuf),
+}

@@ -1,0 +1,177 @@
+//! [`RecorderApp::apply`]: the one place where what the UI asks for changes state (recording,
+//! the forms and settings, sign-in and out, sources, recovery, the clipboard). Slow parts are
+//! handed to [`background`](super::background).
+
+use std::time::Duration;
+
+use super::RecorderApp;
+use super::action::Action;
+use super::settings::Settings;
+use super::state::{Phase, View};
+use crate::session::{Destination, SessionSpec};
+
+impl RecorderApp {
+    /// Carries out `action`.
+    pub fn apply(&mut self, action: Action) {
+        let state = &mut self.state;
+        match action {
+            Action::EditDraft(draft) => state.draft = *draft,
+            Action::SignIn => self.sign_in(),
+            Action::SignOut => {
+                state.settings.token.clear();
+                state.draft = state.settings.clone();
+                self.save_settings();
+                self.state.signed_in_as = None;
+                self.state.view = View::SignIn;
+            }
+            Action::OpenSettings => {
+                state.draft = state.settings.clone();
+                state.view = View::Settings;
+            }
+            Action::SaveSettings => self.save_draft(),
+            Action::CancelSettings => {
+                state.draft = state.settings.clone();
+                state.view = View::Main;
+            }
+            Action::DismissNotice => state.notice = None,
+            Action::SetTitle(title) => state.title = title,
+            Action::PickScreen(screen) => self.pick(|s| s.screen = screen),
+            Action::PickCamera(camera) => self.pick(|s| s.camera = camera),
+            Action::PickMic(mic) => self.pick(|s| s.mic = mic),
+            Action::SetSystemAudio(on) => self.pick(|s| s.system_audio = on),
+            Action::RefreshDevices => {
+                state.sources.looking = true;
+                self.background.list_sources(false);
+            }
+            Action::StartRecording => self.start_recording(),
+            Action::TogglePause => {
+                if let (Phase::Recording(r), Some(running)) = (&state.phase, &self.running)
+                    && !r.finishing
+                {
+                    running.toggle_pause();
+                }
+            }
+            Action::StopRecording => self.stop_recording(),
+            Action::CloseRequested => {
+                if state.is_recording() {
+                    // Closing mid-recording stops it properly: the tail is uploaded and the link
+                    // made.
+                    self.ctx
+                        .send_viewport_cmd(eframe::egui::ViewportCommand::CancelClose);
+                    self.stop_recording();
+                    self.state.close_when_done = true;
+                }
+            }
+            Action::NewRecording => {
+                state.phase = Phase::Idle;
+                state.title.clear();
+            }
+            Action::DismissFailure => state.phase = Phase::Idle,
+            Action::CopyLink(url) => self.ctx.copy_text(url),
+            Action::Recover(folder) => {
+                let Ok(upload) = crate::upload::UploadState::load(&folder.join("upload.json"))
+                else {
+                    return;
+                };
+                state.recovering = true;
+                self.background.recover(
+                    folder,
+                    upload,
+                    state.settings.token.clone(),
+                    state.settings.recordings_dir(),
+                );
+            }
+        }
+    }
+
+    /// Checks the server and token in the draft; on success they are saved.
+    fn sign_in(&mut self) {
+        let draft = &self.state.draft;
+        let server = draft.server.trim().trim_end_matches('/').to_string();
+        let token = draft.token.trim().to_string();
+        self.background.sign_in(server, token);
+        self.state.signing_in = true;
+        self.state.notice = None;
+    }
+
+    pub(super) fn save_settings(&mut self) {
+        if let Err(e) = self.state.settings.save(&self.settings_path) {
+            self.state.notice = Some(format!("Could not save settings: {e:#}"));
+        }
+    }
+
+    /// Applies the settings form.
+    fn save_draft(&mut self) {
+        let state = &mut self.state;
+        state.draft.server = state.draft.server.trim().trim_end_matches('/').to_string();
+        if let Err(e) = state.draft.capture_spec() {
+            state.notice = Some(format!("Screen: {e}"));
+            return;
+        }
+        state.settings = state.draft.clone();
+        self.save_settings();
+        self.background
+            .list_recent(self.state.settings.recordings_dir());
+        self.state.view = View::Main;
+    }
+
+    /// Changes a source on the main view; a change is saved at once.
+    fn pick(&mut self, change: impl FnOnce(&mut Settings)) {
+        let before = self.state.settings.clone();
+        change(&mut self.state.settings);
+        if self.state.settings != before {
+            self.state.draft = self.state.settings.clone();
+            self.save_settings();
+        }
+    }
+
+    /// Starts recording with the current settings.
+    fn start_recording(&mut self) {
+        let state = &mut self.state;
+        let capture = match state.settings.capture_spec() {
+            Ok(c) => c,
+            Err(e) => {
+                state.phase = Phase::Failed(format!("Screen: {e}"));
+                return;
+            }
+        };
+        // The preview holds the camera and the screen: let the recording have them.
+        self.preview.stop();
+        let title = if state.title.trim().is_empty() {
+            default_title()
+        } else {
+            state.title.trim().to_string()
+        };
+        let spec = SessionSpec {
+            server: state.settings.server.clone(),
+            token: state.settings.token.clone(),
+            title,
+            destination: match state.reply_to {
+                Some(m) => Destination::ReplyTo(m),
+                None => Destination::NewThread,
+            },
+            max_duration: Some(Duration::from_secs(state.max_recording_secs())),
+            capture,
+            recordings_dir: state.settings.recordings_dir(),
+            countdown: state.settings.countdown.min(10),
+        };
+        self.running = Some(self.background.record(spec));
+        self.state.phase = Phase::Recording(Box::default());
+    }
+
+    fn stop_recording(&mut self) {
+        if let (Phase::Recording(r), Some(running)) = (&mut self.state.phase, &mut self.running) {
+            running.stop();
+            r.finishing = true;
+        }
+    }
+}
+
+/// `Recording YYYY-MM-DD HH:MM` (UTC).
+fn default_title() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    format!("Recording {}", vidmsg_desktop::format::date_time(secs))
+}

@@ -1,0 +1,92 @@
+//! Applying what background work answered since the last frame: a sign-in checked, a recovery
+//! done, lists of recordings and sources, a recording's events and its end (the link goes to the
+//! clipboard). Then the preview is kept in step with the view.
+
+use super::RecorderApp;
+use super::background::Answer;
+use super::runner::Update;
+use super::state::{Phase, View};
+
+impl RecorderApp {
+    /// Applies what background work reported since the last frame.
+    pub fn poll(&mut self) {
+        let answers: Vec<Answer> = self.background.answers().collect();
+        for answer in answers {
+            self.on_answer(answer);
+        }
+        self.poll_recording();
+        self.preview.keep(&self.ctx, &mut self.state);
+    }
+
+    fn on_answer(&mut self, answer: Answer) {
+        let state = &mut self.state;
+        match answer {
+            Answer::SignedIn {
+                server,
+                token,
+                result,
+            } => {
+                state.signing_in = false;
+                match result {
+                    Ok((name, max_secs)) => {
+                        state.server_max_secs = Some(max_secs);
+                        state.settings.server = server;
+                        state.settings.token = token;
+                        state.draft = state.settings.clone();
+                        self.save_settings();
+                        self.state.signed_in_as = Some(name);
+                        self.state.view = View::Main;
+                    }
+                    Err(e) => state.notice = Some(format!("Could not sign in: {e}")),
+                }
+            }
+            Answer::Recovered { result, recent } => {
+                state.recovering = false;
+                state.notice = Some(match result {
+                    Ok(id) => format!("Recovered and uploaded message {id}"),
+                    Err(e) => format!("Could not recover: {}", e.chain()),
+                });
+                state.recent = recent;
+            }
+            Answer::Recent(recent) => state.recent = recent,
+            Answer::Devices(devices) => {
+                state.sources.devices = devices;
+                state.sources.looking = false;
+            }
+            Answer::Encoders(encoders) => state.sources.encoders = encoders,
+            Answer::Monitors(monitors) => state.sources.monitors = monitors,
+        }
+    }
+
+    /// Takes in the running recording's events, and its end.
+    fn poll_recording(&mut self) {
+        let (Phase::Recording(r), Some(running)) = (&mut self.state.phase, &self.running) else {
+            return;
+        };
+        let mut finished = None;
+        while let Ok(update) = running.updates.try_recv() {
+            match update {
+                Update::Event(e) => r.on_event(e),
+                Update::Done { result, recent } => finished = Some((result, recent)),
+            }
+        }
+        let Some((result, recent)) = finished else {
+            return;
+        };
+        self.running = None;
+        self.state.phase = match result {
+            Ok(o) => {
+                // The link goes to the clipboard, as Loom and Cap do.
+                self.ctx.copy_text(o.url.clone());
+                Phase::Done {
+                    url: o.url,
+                    message_id: o.message_id,
+                    stop_to_link_s: o.stop_to_link_s,
+                    duration_ms: o.duration_ms,
+                }
+            }
+            Err(e) => Phase::Failed(e.chain()),
+        };
+        self.state.recent = recent;
+    }
+}
