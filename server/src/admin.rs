@@ -17,7 +17,7 @@ pub async fn add_user(db: &Db, name: &str) -> anyhow::Result<String> {
 
 /// Creates a user, an admin if `admin` (or if it is the first), and returns its first token.
 pub async fn add_user_with_role(db: &Db, name: &str, admin: bool) -> anyhow::Result<String> {
-    accounts::validate_user_name(name).map_err(anyhow::Error::msg)?;
+    crate::domain::UserName::parse(name)?;
     let user = db.create_user(name, admin, now_ms()).await?;
     issue_token(db, user.id).await
 }

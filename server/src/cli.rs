@@ -21,9 +21,12 @@ pub struct Cli {
 /// Options every command takes.
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
-    /// TOML file with defaults for any option (keys: data_dir, database_url, listen, public_url,
-    /// presign_ttl_secs, media_url_ttl_secs, max_body_bytes, max_part_mib, max_message_mib,
-    /// user_quota_mib, max_recording_secs, abandoned_upload_secs, auth_failures_per_minute, [s3] endpoint/bucket/region/access_key/secret_key).
+    /// TOML file with defaults for any option, flags and VIDMSG_* variables winning (keys:
+    /// data_dir, database_url, listen, public_url, presign_ttl_secs, media_url_ttl_secs,
+    /// max_body_bytes, max_part_mib, max_message_mib, user_quota_mib, max_recording_secs,
+    /// abandoned_upload_secs, auth_failures_per_minute; [s3] endpoint/bucket/region/access_key/
+    /// secret_key; [worker] enabled/model/whisper_threads/job_lease_secs/job_max_attempts/
+    /// decode_timeout_secs/decode_total_secs/decode_memory_mb/decoder_program).
     #[arg(long, global = true, env = "VIDMSG_CONFIG")]
     pub config: Option<PathBuf>,
     /// Folder for the database, the embedded object store and models
@@ -164,6 +167,9 @@ pub struct ServeArgs {
     /// [default: http://LISTEN-ADDRESS].
     #[arg(long, env = "VIDMSG_PUBLIC_URL")]
     pub public_url: Option<String>,
+    /// Largest JSON request body in bytes [default: 1048576].
+    #[arg(long, env = "VIDMSG_MAX_BODY_BYTES")]
+    pub max_body_bytes: Option<usize>,
     /// Seconds presigned upload-part URLs stay valid [default: 21600].
     #[arg(long, env = "VIDMSG_PRESIGN_TTL_SECS")]
     pub presign_ttl_secs: Option<u64>,

@@ -7,7 +7,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 
 use crate::cli::{ModelCmd, TranscribeCmd};
-use crate::config::{Config, Transcription};
+use crate::config::Config;
 use crate::transcribe::decoder_process::DecoderSettings;
 use crate::transcribe::{clip, convert, model, whisper::Engine};
 
@@ -69,7 +69,7 @@ pub async fn transcribe(
     cmd: &TranscribeCmd,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
-    let t = Transcription::from_args(&cmd.worker);
+    let t = &config.transcription;
     let path = model::find_model(&config.data_dir, t.model.as_deref())
         .context("no whisper model: run `vidmsg-server model install tiny.en` or pass --model")?;
     let input = cmd.input.clone();

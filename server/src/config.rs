@@ -8,7 +8,7 @@ use std::time::Duration;
 use anyhow::Context as _;
 use serde::Deserialize;
 
-use crate::cli::{GlobalArgs, ServeArgs, StorageArgs};
+use crate::cli::{GlobalArgs, ServeArgs, StorageArgs, WorkerArgs};
 
 /// Everything `serve` (and the admin commands, which use the database part) needs.
 #[derive(Debug, Clone)]
@@ -127,24 +127,44 @@ pub fn default_threads() -> usize {
 }
 
 impl Transcription {
-    pub fn from_args(a: &crate::cli::WorkerArgs) -> Self {
+    /// Flags (and their `VIDMSG_*` variables) over the TOML file's `[worker]` table over
+    /// defaults.
+    fn merge(a: &crate::cli::WorkerArgs, f: &FileWorker) -> Self {
         let d = Self::default();
         Self {
-            model: a.model.clone(),
-            threads: a.whisper_threads.unwrap_or(d.threads).max(1),
+            model: a.model.clone().or_else(|| f.model.clone()),
+            threads: a
+                .whisper_threads
+                .or(f.whisper_threads)
+                .unwrap_or(d.threads)
+                .max(1),
             lease: a
                 .job_lease_secs
+                .or(f.job_lease_secs)
                 .map_or(d.lease, |s| Duration::from_secs(s.max(2))),
-            max_attempts: a.job_max_attempts.unwrap_or(d.max_attempts).max(1),
+            max_attempts: a
+                .job_max_attempts
+                .or(f.job_max_attempts)
+                .unwrap_or(d.max_attempts)
+                .max(1),
             decoding: crate::transcribe::decoder_process::DecoderSettings {
-                program: a.decoder_program.clone().unwrap_or(d.decoding.program),
+                program: a
+                    .decoder_program
+                    .clone()
+                    .or_else(|| f.decoder_program.clone())
+                    .unwrap_or(d.decoding.program),
                 idle_timeout: a
                     .decode_timeout_secs
+                    .or(f.decode_timeout_secs)
                     .map_or(d.decoding.idle_timeout, |s| Duration::from_secs(s.max(1))),
                 total_timeout: a
                     .decode_total_secs
+                    .or(f.decode_total_secs)
                     .map_or(d.decoding.total_timeout, |s| Duration::from_secs(s.max(1))),
-                memory_mb: a.decode_memory_mb.unwrap_or(d.decoding.memory_mb),
+                memory_mb: a
+                    .decode_memory_mb
+                    .or(f.decode_memory_mb)
+                    .unwrap_or(d.decoding.memory_mb),
                 accept_wav: false,
             },
         }
@@ -200,6 +220,24 @@ struct FileConfig {
     abandoned_upload_secs: Option<u64>,
     #[serde(default)]
     s3: FileS3,
+    #[serde(default)]
+    worker: FileWorker,
+}
+
+/// The TOML file's `[worker]` table: the transcription worker's settings.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FileWorker {
+    /// `false`: `serve` runs no worker (as `--no-worker`).
+    enabled: Option<bool>,
+    model: Option<PathBuf>,
+    whisper_threads: Option<usize>,
+    job_lease_secs: Option<u64>,
+    job_max_attempts: Option<i64>,
+    decode_timeout_secs: Option<u64>,
+    decode_total_secs: Option<u64>,
+    decode_memory_mb: Option<u64>,
+    decoder_program: Option<PathBuf>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -249,8 +287,12 @@ impl Config {
         global: &GlobalArgs,
         serve: Option<&ServeArgs>,
         storage: Option<&StorageArgs>,
+        worker: Option<&WorkerArgs>,
     ) -> anyhow::Result<Self> {
         let file = read_file(global.config.as_deref())?;
+        let transcription =
+            Transcription::merge(&worker.cloned().unwrap_or_default(), &file.worker);
+        let run_worker = file.worker.enabled.unwrap_or(true);
         let limits = Limits::merge(serve, &file);
         let data_dir = global
             .data_dir
@@ -287,7 +329,10 @@ impl Config {
                 .unwrap_or(24 * 3600)
                 .max(60),
         );
-        let max_body_bytes = file.max_body_bytes.unwrap_or(1024 * 1024);
+        let max_body_bytes = serve
+            .and_then(|s| s.max_body_bytes)
+            .or(file.max_body_bytes)
+            .unwrap_or(1024 * 1024);
         let auth_failures_per_minute = serve
             .and_then(|s| s.auth_failures_per_minute)
             .or(file.auth_failures_per_minute)
@@ -332,8 +377,8 @@ impl Config {
             auth_failures_per_minute,
             limits,
             abandoned_upload_after,
-            worker: true,
-            transcription: Transcription::default(),
+            worker: run_worker,
+            transcription,
         })
     }
 

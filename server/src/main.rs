@@ -2,7 +2,6 @@
 
 use clap::Parser;
 use vidmsg_server::cli::{Cli, Command};
-use vidmsg_server::config::Transcription;
 use vidmsg_server::{Application, Config, admin, commands, db, startup};
 
 #[tokio::main]
@@ -11,9 +10,13 @@ async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     match cli.command {
         Command::Serve(cmd) => {
-            let mut config = Config::load(&cli.global, Some(&cmd.serve), Some(&cmd.storage))?;
-            config.worker = !cmd.no_worker;
-            config.transcription = Transcription::from_args(&cmd.worker);
+            let mut config = Config::load(
+                &cli.global,
+                Some(&cmd.serve),
+                Some(&cmd.storage),
+                Some(&cmd.worker),
+            )?;
+            config.worker = config.worker && !cmd.no_worker;
             let app = Application::build(config.clone()).await?;
             let store = match &config.s3 {
                 Some(s3) => format!("S3 at {} bucket {}", s3.endpoint, config.bucket),
@@ -30,20 +33,19 @@ async fn main() -> anyhow::Result<()> {
             running.run_until_signal().await
         }
         Command::Worker(cmd) => {
-            let mut config = Config::load(&cli.global, None, Some(&cmd.storage))?;
-            config.transcription = Transcription::from_args(&cmd.worker);
+            let config = Config::load(&cli.global, None, Some(&cmd.storage), Some(&cmd.worker))?;
             startup::run_worker(config).await
         }
         Command::Model(cmd) => {
-            let config = Config::load(&cli.global, None, None)?;
+            let config = Config::load(&cli.global, None, None, None)?;
             commands::model(&config, cmd, &mut std::io::stdout()).await
         }
         Command::Transcribe(cmd) => {
-            let config = Config::load(&cli.global, None, None)?;
+            let config = Config::load(&cli.global, None, None, Some(&cmd.worker))?;
             commands::transcribe(&config, &cmd, &mut std::io::stdout()).await
         }
         Command::User(cmd) => {
-            let config = Config::load(&cli.global, None, None)?;
+            let config = Config::load(&cli.global, None, None, None)?;
             vidmsg_server::data_dir::prepare(&config.data_dir)?;
             let db = db::connect(&config.database_url).await?;
             admin::run_user(&db, cmd, &mut std::io::stdout()).await
@@ -63,7 +65,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token(cmd) => {
-            let config = Config::load(&cli.global, None, None)?;
+            let config = Config::load(&cli.global, None, None, None)?;
             vidmsg_server::data_dir::prepare(&config.data_dir)?;
             let db = db::connect(&config.database_url).await?;
             admin::run_token(&db, cmd, &mut std::io::stdout()).await

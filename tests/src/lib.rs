@@ -1,6 +1,7 @@
 //! Harness of the end-to-end tests: each test spawns the real server (embedded S3 endpoint,
 //! SQLite file) on a free loopback port in a temporary data dir, signs users in through the real
-//! account code, and drives everything through the `vidmsg-api` client and plain HTTP.
+//! account code, and drives everything through the `vidmsg-api` client and plain HTTP. Nothing
+//! depends on this crate; it may depend on every other one.
 
 pub mod avsync;
 pub mod desktop;

@@ -3,7 +3,8 @@
 //! This crate is the contract between the server, the apps (recorder, player) and the end-to-end
 //! tests: every JSON body the server sends or accepts is a type here, and [`Client`] wraps each
 //! route in one typed method. It depends on neither axum nor egui; the `openapi` feature derives
-//! OpenAPI schemas for the server's spec.
+//! OpenAPI schemas for the server's spec. Must not depend on the server, the apps, egui or
+//! GStreamer: everything else depends on it.
 
 mod client;
 mod error;

@@ -2,7 +2,8 @@
 //! `$XDG_CONFIG_HOME/vidmsg/` (else `~/.config/vidmsg/`), overridable per app by an environment
 //! variable. A missing file means defaults; a broken one is an error, so it is never silently
 //! replaced. Files are written atomically (temp file + rename) and readable by their owner only,
-//! since they hold API tokens. No GUI, no network.
+//! since they hold API tokens. Must not depend on egui, the network, GStreamer, the server or
+//! the apps.
 
 use std::path::{Path, PathBuf};
 

@@ -9,13 +9,12 @@ use vidmsg_api::{
 
 use super::access::{member_thread, own_message, visible_message};
 use super::pagination::{limit, make_cursor, parse_cursor};
-use super::threads::check_title;
 use crate::db::{MessageRow, NewMessage, now_ms};
+use crate::domain::{Title, VideoType};
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
 use crate::state::AppState;
 use crate::storage::Served;
-use crate::videos::container::VideoType;
 use crate::videos::{janitor, keys, quota};
 
 const MAX_BODY_CHARS: usize = 20_000;
@@ -158,7 +157,7 @@ pub async fn create_message(
         MessageKind::Video => {
             let ct = match body.content_type.as_deref() {
                 None => VideoType::Mp4,
-                Some(t) => VideoType::parse(t).map_err(AppError::Unprocessable)?,
+                Some(t) => VideoType::parse(t)?,
             };
             // A user already over quota hears it before recording, not after.
             let used = state.db.stored_bytes(user.id).await?;
@@ -167,7 +166,7 @@ pub async fn create_message(
         }
     };
     let title = match (&body.title, body.kind, &text) {
-        (Some(t), _, _) => check_title(t)?,
+        (Some(t), _, _) => Title::parse(t)?.into_inner(),
         (None, MessageKind::Text, Some(t)) => t
             .lines()
             .next()

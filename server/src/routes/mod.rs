@@ -1,12 +1,12 @@
 //! The `/api` router: one module per area, each contributing its routes (and their OpenAPI
 //! paths, from the same `#[utoipa::path]` annotations, so the spec cannot drift from the routes).
 
-mod access;
+pub(crate) mod access;
 mod events;
 mod feedback;
 mod health;
 mod messages;
-mod pagination;
+pub(crate) mod pagination;
 mod threads;
 mod transcripts;
 mod uploads;
@@ -67,7 +67,7 @@ pub fn api_router(state: AppState, max_body_bytes: usize) -> Router {
         .routes(routes!(transcripts::transcript))
         .routes(routes!(transcripts::captions))
         .routes(routes!(transcripts::retranscribe))
-        .routes(routes!(transcripts::search))
+        .routes(routes!(crate::search::route::search))
         .split_for_parts();
     let spec = Arc::new(spec);
     router

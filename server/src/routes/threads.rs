@@ -11,24 +11,10 @@ use vidmsg_api::{AddMember, CreateThread, ErrorBody, Id, Page, PageQuery, Thread
 use super::access::{manages_members, member_thread, unknown_user};
 use super::pagination::{limit, make_cursor, parse_cursor};
 use crate::db::{ThreadCursor, now_ms};
+use crate::domain::Title;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
 use crate::state::AppState;
-
-const MAX_TITLE: usize = 300;
-
-pub fn check_title(title: &str) -> AppResult<String> {
-    let t = title.trim();
-    if t.is_empty() {
-        return Err(AppError::Unprocessable("title must not be empty".into()));
-    }
-    if t.chars().count() > MAX_TITLE {
-        return Err(AppError::Unprocessable(format!(
-            "title is longer than {MAX_TITLE} characters"
-        )));
-    }
-    Ok(t.to_string())
-}
 
 /// Threads the caller is a member of, newest activity first.
 #[utoipa::path(get, path = "/api/threads", tag = "threads", params(PageQuery),
@@ -63,7 +49,7 @@ pub async fn create_thread(
     AuthUser(user): AuthUser,
     ApiJson(body): ApiJson<CreateThread>,
 ) -> AppResult<(StatusCode, Json<Thread>)> {
-    let title = check_title(&body.title)?;
+    let title = Title::parse(&body.title)?.into_inner();
     let mut members = Vec::new();
     for name in &body.members {
         let m = state

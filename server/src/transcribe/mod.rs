@@ -9,7 +9,6 @@ pub mod decode_wire;
 pub mod decoder_process;
 pub mod mel;
 pub mod model;
-pub mod query;
 pub mod vtt;
 pub mod whisper;
 pub mod worker;

@@ -11,9 +11,10 @@
 
 use vidmsg_api::Id;
 
-use super::container::{self, Container, VideoType};
+use super::container::{self, Container};
 use super::keys;
 use crate::db::{Db, FinishedUpload, MessageRow, now_ms};
+use crate::domain::VideoType;
 use crate::storage::{StorageError, Store};
 
 /// What reconciling found and did.

@@ -6,19 +6,34 @@ use vidmsg_api::{Id, Role, User};
 use super::conflict_on_unique;
 use crate::db::{DbResult, TokenRow};
 
-type UserTuple = (i64, String, i64, String);
+#[derive(sqlx::FromRow)]
+struct UserRow {
+    id: i64,
+    name: String,
+    created_at_ms: i64,
+    role: String,
+}
 
-fn user((id, name, created_at_ms, role): UserTuple) -> User {
+fn user(r: UserRow) -> User {
     User {
-        id,
-        name,
-        created_at_ms,
-        role: if role == "admin" {
+        id: r.id,
+        name: r.name,
+        created_at_ms: r.created_at_ms,
+        role: if r.role == "admin" {
             Role::Admin
         } else {
             Role::Member
         },
     }
+}
+
+#[derive(sqlx::FromRow)]
+struct TokenListRow {
+    id: i64,
+    user: String,
+    hint: String,
+    created_at_ms: i64,
+    revoked_at_ms: Option<i64>,
 }
 
 /// Creates a user: an admin if asked, or if it is the first account.
@@ -28,7 +43,7 @@ pub(super) async fn create_user(
     admin: bool,
     now_ms: i64,
 ) -> DbResult<User> {
-    let row: UserTuple = sqlx::query_as(
+    let row: UserRow = sqlx::query_as(
         "INSERT INTO users (name, role, created_at_ms)
          VALUES (?1, CASE WHEN ?2 OR NOT EXISTS (SELECT 1 FROM users) THEN 'admin' ELSE 'member' END, ?3)
          RETURNING id, name, created_at_ms, role",
@@ -43,7 +58,7 @@ pub(super) async fn create_user(
 }
 
 pub(super) async fn list_users(pool: &SqlitePool) -> DbResult<Vec<User>> {
-    let rows: Vec<UserTuple> =
+    let rows: Vec<UserRow> =
         sqlx::query_as("SELECT id, name, created_at_ms, role FROM users ORDER BY name")
             .fetch_all(pool)
             .await?;
@@ -51,7 +66,7 @@ pub(super) async fn list_users(pool: &SqlitePool) -> DbResult<Vec<User>> {
 }
 
 pub(super) async fn user_by_name(pool: &SqlitePool, name: &str) -> DbResult<Option<User>> {
-    let row: Option<UserTuple> =
+    let row: Option<UserRow> =
         sqlx::query_as("SELECT id, name, created_at_ms, role FROM users WHERE name = ?")
             .bind(name)
             .fetch_optional(pool)
@@ -81,7 +96,7 @@ pub(super) async fn user_by_token_hash(
     pool: &SqlitePool,
     token_hash: &str,
 ) -> DbResult<Option<User>> {
-    let row: Option<UserTuple> = sqlx::query_as(
+    let row: Option<UserRow> = sqlx::query_as(
         "SELECT u.id, u.name, u.created_at_ms, u.role FROM tokens t JOIN users u ON u.id = t.user_id
          WHERE t.token_hash = ? AND t.revoked_at_ms IS NULL",
     )
@@ -92,20 +107,20 @@ pub(super) async fn user_by_token_hash(
 }
 
 pub(super) async fn list_tokens(pool: &SqlitePool) -> DbResult<Vec<TokenRow>> {
-    let rows: Vec<(i64, String, String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT t.id, u.name, t.hint, t.created_at_ms, t.revoked_at_ms FROM tokens t JOIN users u ON u.id = t.user_id
+    let rows: Vec<TokenListRow> = sqlx::query_as(
+        "SELECT t.id, u.name AS user, t.hint, t.created_at_ms, t.revoked_at_ms FROM tokens t JOIN users u ON u.id = t.user_id
          ORDER BY t.id",
     )
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, user, hint, created_at_ms, revoked_at_ms)| TokenRow {
-            id,
-            user,
-            hint,
-            created_at_ms,
-            revoked_at_ms,
+        .map(|r| TokenRow {
+            id: r.id,
+            user: r.user,
+            hint: r.hint,
+            created_at_ms: r.created_at_ms,
+            revoked_at_ms: r.revoked_at_ms,
         })
         .collect())
 }

@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use sqlx::SqlitePool;
-use vidmsg_api::{Comment, Id, Reaction};
+use vidmsg_api::Id;
+
+use super::feedback::{COMMENT_COLUMNS, FeedbackRow, REACTION_COLUMNS, comment, reaction};
 
 use crate::db::{Changes, DbResult};
 
@@ -57,23 +59,22 @@ pub(super) async fn changes_since(pool: &SqlitePool, user: Id, since_ms: i64) ->
     .bind(since_ms)
     .fetch_all(pool)
     .await?;
-    type Tuple = (i64, i64, String, i64, String, i64);
-    let comments: Vec<Tuple> = sqlx::query_as(
-        "SELECT c.id, c.message_id, u.name, c.at_ms, c.body, c.created_at_ms FROM comments c
+    let comments: Vec<FeedbackRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COMMENT_COLUMNS} FROM comments c
             JOIN users u ON u.id = c.author_id JOIN messages m ON m.id = c.message_id
             JOIN thread_members tm ON tm.thread_id = m.thread_id AND tm.user_id = ?
-         WHERE c.created_at_ms > ? ORDER BY c.created_at_ms LIMIT 500",
-    )
+         WHERE c.created_at_ms > ? ORDER BY c.created_at_ms LIMIT 500"
+    )))
     .bind(user)
     .bind(since_ms)
     .fetch_all(pool)
     .await?;
-    let reactions: Vec<Tuple> = sqlx::query_as(
-        "SELECT r.id, r.message_id, u.name, r.at_ms, r.emoji, r.created_at_ms FROM reactions r
+    let reactions: Vec<FeedbackRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {REACTION_COLUMNS} FROM reactions r
             JOIN users u ON u.id = r.author_id JOIN messages m ON m.id = r.message_id
             JOIN thread_members tm ON tm.thread_id = m.thread_id AND tm.user_id = ?
-         WHERE r.created_at_ms > ? ORDER BY r.created_at_ms LIMIT 500",
-    )
+         WHERE r.created_at_ms > ? ORDER BY r.created_at_ms LIMIT 500"
+    )))
     .bind(user)
     .bind(since_ms)
     .fetch_all(pool)
@@ -81,31 +82,7 @@ pub(super) async fn changes_since(pool: &SqlitePool, user: Id, since_ms: i64) ->
     Ok(Changes {
         threads: threads.into_iter().map(|(id,)| id).collect(),
         messages: messages.into_iter().map(|(id,)| id).collect(),
-        comments: comments
-            .into_iter()
-            .map(
-                |(id, message_id, author, at_ms, body, created_at_ms)| Comment {
-                    id,
-                    message_id,
-                    author,
-                    at_ms,
-                    body,
-                    created_at_ms,
-                },
-            )
-            .collect(),
-        reactions: reactions
-            .into_iter()
-            .map(
-                |(id, message_id, author, at_ms, emoji, created_at_ms)| Reaction {
-                    id,
-                    message_id,
-                    author,
-                    at_ms,
-                    emoji,
-                    created_at_ms,
-                },
-            )
-            .collect(),
+        comments: comments.into_iter().map(comment).collect(),
+        reactions: reactions.into_iter().map(reaction).collect(),
     })
 }

@@ -5,27 +5,60 @@ use vidmsg_api::{Comment, Id, Reaction, View};
 
 use crate::db::DbResult;
 
-type Tuple = (i64, i64, String, i64, String, i64);
+/// A comment or a reaction as selected: `text` is the comment's body or the reaction's emoji.
+#[derive(sqlx::FromRow)]
+pub(super) struct FeedbackRow {
+    id: i64,
+    message_id: i64,
+    author: String,
+    at_ms: i64,
+    text: String,
+    created_at_ms: i64,
+}
 
-fn comment((id, message_id, author, at_ms, body, created_at_ms): Tuple) -> Comment {
+/// Columns of a comment, for `FROM comments c JOIN users u ON u.id = c.author_id`.
+pub(super) const COMMENT_COLUMNS: &str =
+    "c.id, c.message_id, u.name AS author, c.at_ms, c.body AS text, c.created_at_ms";
+/// Columns of a reaction, for `FROM reactions r JOIN users u ON u.id = r.author_id`.
+pub(super) const REACTION_COLUMNS: &str =
+    "r.id, r.message_id, u.name AS author, r.at_ms, r.emoji AS text, r.created_at_ms";
+
+pub(super) fn comment(r: FeedbackRow) -> Comment {
     Comment {
-        id,
-        message_id,
-        author,
-        at_ms,
-        body,
-        created_at_ms,
+        id: r.id,
+        message_id: r.message_id,
+        author: r.author,
+        at_ms: r.at_ms,
+        body: r.text,
+        created_at_ms: r.created_at_ms,
     }
 }
 
-fn reaction((id, message_id, author, at_ms, emoji, created_at_ms): Tuple) -> Reaction {
+pub(super) fn reaction(r: FeedbackRow) -> Reaction {
     Reaction {
-        id,
-        message_id,
-        author,
-        at_ms,
-        emoji,
-        created_at_ms,
+        id: r.id,
+        message_id: r.message_id,
+        author: r.author,
+        at_ms: r.at_ms,
+        emoji: r.text,
+        created_at_ms: r.created_at_ms,
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct ViewRow {
+    message_id: i64,
+    user: String,
+    watched_ms: i64,
+    updated_at_ms: i64,
+}
+
+fn view(r: ViewRow) -> View {
+    View {
+        message_id: r.message_id,
+        user: r.user,
+        watched_ms: r.watched_ms,
+        updated_at_ms: r.updated_at_ms,
     }
 }
 
@@ -46,9 +79,9 @@ pub(super) async fn add_comment(
             .bind(now_ms)
             .fetch_one(pool)
             .await?;
-    let row: Tuple = sqlx::query_as(
-        "SELECT c.id, c.message_id, u.name, c.at_ms, c.body, c.created_at_ms FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ?",
-    )
+    let row: FeedbackRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id WHERE c.id = ?"
+    )))
     .bind(id)
     .fetch_one(pool)
     .await?;
@@ -56,10 +89,10 @@ pub(super) async fn add_comment(
 }
 
 pub(super) async fn list_comments(pool: &SqlitePool, message: Id) -> DbResult<Vec<Comment>> {
-    let rows: Vec<Tuple> = sqlx::query_as(
-        "SELECT c.id, c.message_id, u.name, c.at_ms, c.body, c.created_at_ms FROM comments c JOIN users u ON u.id = c.author_id
-         WHERE c.message_id = ? ORDER BY c.at_ms, c.id",
-    )
+    let rows: Vec<FeedbackRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COMMENT_COLUMNS} FROM comments c JOIN users u ON u.id = c.author_id
+         WHERE c.message_id = ? ORDER BY c.at_ms, c.id"
+    )))
     .bind(message)
     .fetch_all(pool)
     .await?;
@@ -83,9 +116,9 @@ pub(super) async fn add_reaction(
             .bind(now_ms)
             .fetch_one(pool)
             .await?;
-    let row: Tuple = sqlx::query_as(
-        "SELECT r.id, r.message_id, u.name, r.at_ms, r.emoji, r.created_at_ms FROM reactions r JOIN users u ON u.id = r.author_id WHERE r.id = ?",
-    )
+    let row: FeedbackRow = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {REACTION_COLUMNS} FROM reactions r JOIN users u ON u.id = r.author_id WHERE r.id = ?"
+    )))
     .bind(id)
     .fetch_one(pool)
     .await?;
@@ -93,10 +126,10 @@ pub(super) async fn add_reaction(
 }
 
 pub(super) async fn list_reactions(pool: &SqlitePool, message: Id) -> DbResult<Vec<Reaction>> {
-    let rows: Vec<Tuple> = sqlx::query_as(
-        "SELECT r.id, r.message_id, u.name, r.at_ms, r.emoji, r.created_at_ms FROM reactions r JOIN users u ON u.id = r.author_id
-         WHERE r.message_id = ? ORDER BY r.at_ms, r.id",
-    )
+    let rows: Vec<FeedbackRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {REACTION_COLUMNS} FROM reactions r JOIN users u ON u.id = r.author_id
+         WHERE r.message_id = ? ORDER BY r.at_ms, r.id"
+    )))
     .bind(message)
     .fetch_all(pool)
     .await?;
@@ -121,37 +154,24 @@ pub(super) async fn record_view(
     .bind(now_ms)
     .execute(pool)
     .await?;
-    let (message_id, user_name, watched_ms, updated_at_ms): (i64, String, i64, i64) = sqlx::query_as(
-        "SELECT v.message_id, u.name, v.watched_ms, v.updated_at_ms FROM views v JOIN users u ON u.id = v.user_id
+    let row: ViewRow = sqlx::query_as(
+        "SELECT v.message_id, u.name AS user, v.watched_ms, v.updated_at_ms FROM views v JOIN users u ON u.id = v.user_id
          WHERE v.message_id = ? AND v.user_id = ?",
     )
     .bind(message)
     .bind(user)
     .fetch_one(pool)
     .await?;
-    Ok(View {
-        message_id,
-        user: user_name,
-        watched_ms,
-        updated_at_ms,
-    })
+    Ok(view(row))
 }
 
 pub(super) async fn list_views(pool: &SqlitePool, message: Id) -> DbResult<Vec<View>> {
-    let rows: Vec<(i64, String, i64, i64)> = sqlx::query_as(
-        "SELECT v.message_id, u.name, v.watched_ms, v.updated_at_ms FROM views v JOIN users u ON u.id = v.user_id
+    let rows: Vec<ViewRow> = sqlx::query_as(
+        "SELECT v.message_id, u.name AS user, v.watched_ms, v.updated_at_ms FROM views v JOIN users u ON u.id = v.user_id
          WHERE v.message_id = ? ORDER BY v.updated_at_ms DESC",
     )
     .bind(message)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(message_id, user, watched_ms, updated_at_ms)| View {
-            message_id,
-            user,
-            watched_ms,
-            updated_at_ms,
-        })
-        .collect())
+    Ok(rows.into_iter().map(view).collect())
 }

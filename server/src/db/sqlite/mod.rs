@@ -5,6 +5,7 @@ mod accounts;
 mod activity;
 mod feedback;
 mod messages;
+mod search;
 mod threads;
 mod transcripts;
 
@@ -225,7 +226,7 @@ impl Database for SqliteDb {
         transcripts::job_info(&self.pool, message).await
     }
     async fn search(&self, spec: &SearchSpec) -> DbResult<Vec<SearchHit>> {
-        transcripts::search(&self.pool, spec).await
+        search::search(&self.pool, spec).await
     }
 
     async fn add_comment(

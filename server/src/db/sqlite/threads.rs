@@ -7,17 +7,33 @@ use crate::db::{DbResult, ThreadCursor};
 
 /// Columns of a thread with its creator, member names (comma-joined; names have no commas) and
 /// message count.
-const THREAD_SELECT: &str = "SELECT t.id, t.title, cu.name, t.created_at_ms, t.updated_at_ms,
+const THREAD_SELECT: &str = "SELECT t.id, t.title, cu.name AS created_by, t.created_at_ms, t.updated_at_ms,
         (SELECT group_concat(name, ',') FROM (SELECT u.name FROM thread_members m JOIN users u ON u.id = m.user_id
-            WHERE m.thread_id = t.id ORDER BY m.added_at_ms, u.name)),
-        (SELECT count(*) FROM messages WHERE thread_id = t.id)
+            WHERE m.thread_id = t.id ORDER BY m.added_at_ms, u.name)) AS members,
+        (SELECT count(*) FROM messages WHERE thread_id = t.id) AS message_count
      FROM threads t JOIN users cu ON cu.id = t.created_by";
 
-type ThreadTuple = (i64, String, String, i64, i64, Option<String>, i64);
+#[derive(sqlx::FromRow)]
+struct ThreadRow {
+    id: i64,
+    title: String,
+    created_by: String,
+    created_at_ms: i64,
+    updated_at_ms: i64,
+    members: Option<String>,
+    message_count: i64,
+}
 
-fn thread_from(
-    (id, title, created_by, created_at_ms, updated_at_ms, members, message_count): ThreadTuple,
-) -> Thread {
+fn thread_from(r: ThreadRow) -> Thread {
+    let ThreadRow {
+        id,
+        title,
+        created_by,
+        created_at_ms,
+        updated_at_ms,
+        members,
+        message_count,
+    } = r;
     let members = members
         .map(|m| {
             m.split(',')
@@ -67,7 +83,7 @@ pub(super) async fn create_thread(
 }
 
 pub(super) async fn thread(pool: &SqlitePool, id: Id) -> DbResult<Option<Thread>> {
-    let row: Option<ThreadTuple> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+    let row: Option<ThreadRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{THREAD_SELECT} WHERE t.id = ?"
     )))
     .bind(id)
@@ -98,7 +114,7 @@ pub(super) async fn list_threads(
          WHERE (t.updated_at_ms < ? OR (t.updated_at_ms = ? AND t.id < ?))
          ORDER BY t.updated_at_ms DESC, t.id DESC LIMIT ?"
     );
-    let rows: Vec<ThreadTuple> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+    let rows: Vec<ThreadRow> = sqlx::query_as(sqlx::AssertSqlSafe(sql))
         .bind(user)
         .bind(after_ts)
         .bind(after_ts)

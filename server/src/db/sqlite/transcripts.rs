@@ -2,9 +2,9 @@
 //! full-text search over them (FTS5, porter stemming, bm25 ranking).
 
 use sqlx::{Sqlite, SqlitePool, Transaction};
-use vidmsg_api::{Id, SearchHit, Segment};
+use vidmsg_api::{Id, Segment};
 
-use crate::db::{DbResult, JobInfo, JobRow, SearchSpec, TranscriptResult};
+use crate::db::{DbResult, JobInfo, JobRow, TranscriptResult};
 
 /// Queues (or re-queues) the transcription of a message, inside the caller's transaction.
 pub(super) async fn enqueue(
@@ -259,68 +259,24 @@ pub(super) async fn transcript(pool: &SqlitePool, message: Id) -> DbResult<Vec<S
         .collect())
 }
 
+#[derive(sqlx::FromRow)]
+struct JobInfoRow {
+    state: String,
+    attempts: i64,
+    worker: Option<String>,
+    last_error: Option<String>,
+}
+
 pub(super) async fn job_info(pool: &SqlitePool, message: Id) -> DbResult<Option<JobInfo>> {
-    let row: Option<(String, i64, Option<String>, Option<String>)> =
+    let row: Option<JobInfoRow> =
         sqlx::query_as("SELECT state, attempts, worker, last_error FROM jobs WHERE message_id = ?")
             .bind(message)
             .fetch_optional(pool)
             .await?;
-    Ok(row.map(|(state, attempts, worker, last_error)| JobInfo {
-        state,
-        attempts,
-        worker,
-        last_error,
+    Ok(row.map(|r| JobInfo {
+        state: r.state,
+        attempts: r.attempts,
+        worker: r.worker,
+        last_error: r.last_error,
     }))
-}
-
-type HitRow = (i64, i64, String, String, String, i64, i64, String, f64);
-
-pub(super) async fn search(pool: &SqlitePool, spec: &SearchSpec) -> DbResult<Vec<SearchHit>> {
-    let rows: Vec<HitRow> = sqlx::query_as(
-        "SELECT s.message_id, m.thread_id, t.title, m.title, u.name, s.start_ms, s.end_ms,
-                highlight(segments_fts, 0, '<mark>', '</mark>'), bm25(segments_fts)
-         FROM segments_fts
-         JOIN segments s ON s.id = segments_fts.rowid
-         JOIN messages m ON m.id = s.message_id
-         JOIN threads t ON t.id = m.thread_id
-         JOIN thread_members tm ON tm.thread_id = m.thread_id AND tm.user_id = ?
-         JOIN users u ON u.id = m.author_id
-         WHERE segments_fts MATCH ? AND (? IS NULL OR m.thread_id = ?)
-         ORDER BY bm25(segments_fts), s.message_id, s.start_ms
-         LIMIT ? OFFSET ?",
-    )
-    .bind(spec.user)
-    .bind(&spec.fts_query)
-    .bind(spec.thread)
-    .bind(spec.thread)
-    .bind(i64::from(spec.limit))
-    .bind(i64::from(spec.offset))
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(
-                message_id,
-                thread_id,
-                thread_title,
-                title,
-                author,
-                start_ms,
-                end_ms,
-                snippet,
-                rank,
-            )| SearchHit {
-                message_id,
-                thread_id,
-                thread_title,
-                title,
-                author,
-                start_ms,
-                end_ms,
-                snippet,
-                score: -rank,
-            },
-        )
-        .collect())
 }
