@@ -229,13 +229,16 @@ impl Uploader {
                     return Ok(msg);
                 }
                 // The server lost parts or already assembled them: look, put right, try again.
-                Err(ClientError::Api {
-                    status: 409 | 422, ..
-                }) if attempts < 3 => {
-                    if let Some(msg) = self.sync_with_server().await? {
-                        return Ok(msg);
-                    }
-                }
+                // If looking fails too, the server's own answer says best what went wrong.
+                Err(
+                    e @ ClientError::Api {
+                        status: 409 | 422, ..
+                    },
+                ) if attempts < 3 => match self.sync_with_server().await {
+                    Ok(Some(msg)) => return Ok(msg),
+                    Ok(None) => {}
+                    Err(_) => return Err(e.into()),
+                },
                 Err(e) => return Err(e.into()),
             }
         }
