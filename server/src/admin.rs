@@ -1,13 +1,15 @@
-//! `user …` and `token …` commands: they open the same database as `serve` (SQLite in WAL mode
-//! lets both run at once) and print to stdout. Tokens are printed, never taken as arguments
-//! (`ps` and shell history would show them): `token revoke` reads one from stdin.
+//! `user …`, `token …` and `invite …` commands: they open the same database as `serve` (SQLite
+//! in WAL mode lets both run at once) and print to stdout. Tokens and invites are printed; tokens
+//! and passwords are never taken as arguments (`ps` and shell history would show them):
+//! `token revoke` and `user add --password-stdin` read them from stdin.
 
 use std::io::{BufRead, IsTerminal as _, Write};
 
 use anyhow::{Context as _, bail};
 
 use crate::accounts;
-use crate::cli::{TokenCmd, UserCmd};
+use crate::cli::{InviteCmd, TokenCmd, UserCmd};
+use crate::config::Config;
 use crate::db::{Db, now_ms};
 
 /// Creates a user (an admin if it is the first) and returns its first token.
@@ -35,10 +37,55 @@ pub async fn issue_token(db: &Db, user_id: i64) -> anyhow::Result<String> {
     Ok(token)
 }
 
+/// Creates a user with a password (checked before the user is created) and returns its first
+/// token.
+pub async fn add_user_with_password(
+    db: &Db,
+    name: &str,
+    admin: bool,
+    password: &str,
+) -> anyhow::Result<String> {
+    crate::domain::UserName::parse(name)?;
+    crate::passwords::check_new(password)?;
+    let hash = crate::passwords::hash(password)?;
+    let user = db.create_user(name, admin, now_ms()).await?;
+    db.set_password(user.id, &hash).await?;
+    issue_token(db, user.id).await
+}
+
+/// The first line of `input` without its line ending: a password (spaces kept).
+pub fn read_password(input: &mut impl BufRead) -> anyhow::Result<String> {
+    let mut line = String::new();
+    input
+        .read_line(&mut line)
+        .context("reading the password from stdin")?;
+    let password = line.strip_suffix('\n').unwrap_or(&line);
+    let password = password.strip_suffix('\r').unwrap_or(password);
+    if password.is_empty() {
+        bail!(
+            "no password on stdin: pipe it in (`vidmsg-server user add NAME --password-stdin < pw.txt`)"
+        );
+    }
+    Ok(password.to_string())
+}
+
 pub async fn run_user(db: &Db, cmd: UserCmd, out: &mut impl Write) -> anyhow::Result<()> {
     match cmd {
-        UserCmd::Add { name, admin } => {
-            let token = add_user_with_role(db, &name, admin).await?;
+        UserCmd::Add {
+            name,
+            admin,
+            password_stdin,
+        } => {
+            let token = if password_stdin {
+                let stdin = std::io::stdin();
+                if stdin.is_terminal() {
+                    eprintln!("type the password for {name}, then press Enter:");
+                }
+                let password = read_password(&mut stdin.lock())?;
+                add_user_with_password(db, &name, admin, &password).await?
+            } else {
+                add_user_with_role(db, &name, admin).await?
+            };
             writeln!(out, "{token}")?;
         }
         UserCmd::List => {
@@ -100,6 +147,37 @@ pub async fn run_token(db: &Db, cmd: TokenCmd, out: &mut impl Write) -> anyhow::
                 bail!("no active token matched");
             }
             writeln!(out, "revoked")?;
+        }
+    }
+    Ok(())
+}
+
+/// `invite create`: prints the code, its expiry, and the link (last line).
+pub async fn run_invite(
+    db: &Db,
+    config: &Config,
+    cmd: InviteCmd,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    match cmd {
+        InviteCmd::Create {
+            expires_hours,
+            public_url,
+        } => {
+            let lifetime = expires_hours.map_or(config.accounts.invite_lifetime, |h| {
+                std::time::Duration::from_secs(h.max(1).saturating_mul(3600))
+            });
+            let base = public_url
+                .or_else(|| config.public_url.clone())
+                .unwrap_or_else(|| format!("http://{}", config.listen));
+            let invite = crate::invites::create(db, None, lifetime, &base).await?;
+            writeln!(out, "invite code: {}", invite.code)?;
+            writeln!(
+                out,
+                "usable once, until {}",
+                format_ms(invite.expires_at_ms)
+            )?;
+            writeln!(out, "{}", invite.url)?;
         }
     }
     Ok(())

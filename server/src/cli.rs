@@ -24,7 +24,8 @@ pub struct GlobalArgs {
     /// TOML file with defaults for any option, flags and VIDMSG_* variables winning (keys:
     /// data_dir, database_url, listen, public_url, presign_ttl_secs, media_url_ttl_secs,
     /// max_body_bytes, max_part_mib, max_message_mib, user_quota_mib, max_recording_secs,
-    /// abandoned_upload_secs, auth_failures_per_minute; [s3] endpoint/bucket/region/access_key/
+    /// abandoned_upload_secs, auth_failures_per_minute, members_may_invite, invite_lifetime_hours;
+    /// [s3] endpoint/bucket/region/access_key/
     /// secret_key; [worker] enabled/model/whisper_threads/job_lease_secs/job_max_attempts/
     /// decode_timeout_secs/decode_total_secs/decode_memory_mb/decoder_program).
     #[arg(long, global = true, env = "VIDMSG_CONFIG")]
@@ -38,6 +39,8 @@ pub struct GlobalArgs {
     pub database_url: Option<String>,
 }
 
+/// Parsed once at startup: boxing the large `serve` variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the HTTP API (and, without --s3-endpoint, the embedded S3 endpoint on the same port).
@@ -56,6 +59,9 @@ pub enum Command {
     /// Manage API tokens (works while the server runs).
     #[command(subcommand)]
     Token(TokenCmd),
+    /// Create invite links (works while the server runs).
+    #[command(subcommand)]
+    Invite(InviteCmd),
     /// Internal: the worker's decoder child. Reads a clip location from stdin and writes its
     /// audio as frames to stdout.
     #[command(hide = true)]
@@ -193,9 +199,16 @@ pub struct ServeArgs {
     #[arg(long, env = "VIDMSG_ABANDONED_UPLOAD_SECS")]
     pub abandoned_upload_secs: Option<u64>,
     /// Wrong bearer tokens one address may send per minute; after that its wrong tokens get 429
-    /// until the minute is over (valid tokens still work); 0 turns the limit off [default: 10].
+    /// until the minute is over (valid tokens still work); 0 turns the limit off. The same
+    /// number of wrong passwords per address (and 5 times as many per name) [default: 10].
     #[arg(long, env = "VIDMSG_AUTH_FAILURES_PER_MINUTE")]
     pub auth_failures_per_minute: Option<u32>,
+    /// Whether members (not only admins) may create invites (`true` or `false`) [default: true].
+    #[arg(long, env = "VIDMSG_MEMBERS_MAY_INVITE", action = clap::ArgAction::Set)]
+    pub members_may_invite: Option<bool>,
+    /// Hours an invite stays usable [default: 168, a week].
+    #[arg(long, env = "VIDMSG_INVITE_LIFETIME_HOURS")]
+    pub invite_lifetime_hours: Option<u64>,
 }
 
 /// Object storage. Without --s3-endpoint the embedded store over DATA_DIR/objects is used.
@@ -227,6 +240,10 @@ pub enum UserCmd {
         /// re-transcribe anyone's messages there.
         #[arg(long)]
         admin: bool,
+        /// Also set a password (for signing in from the apps), read from the first line of
+        /// stdin; never give a password as an argument, where `ps` and shell history show it.
+        #[arg(long)]
+        password_stdin: bool,
     },
     /// List users (id, name, role, created).
     List,
@@ -248,5 +265,19 @@ pub enum TokenCmd {
         /// Id of the token (from `token list`).
         #[arg(long)]
         id: Option<i64>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum InviteCmd {
+    /// Create a single-use invite and print it; the link (ending `/join/CODE`) is the last line.
+    Create {
+        /// Hours the invite stays usable [default: invite_lifetime_hours of the config, 168].
+        #[arg(long)]
+        expires_hours: Option<u64>,
+        /// URL the server is reached at, for the link [default: public_url of the config, else
+        /// http://LISTEN-ADDRESS].
+        #[arg(long, env = "VIDMSG_PUBLIC_URL")]
+        public_url: Option<String>,
     },
 }

@@ -29,6 +29,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Wrong bearer tokens one address may send per minute before it gets 429 (0: no limit).
     pub auth_failures_per_minute: u32,
+    /// Who may invite, and for how long an invite is usable.
+    pub accounts: AccountSettings,
     /// Sizes, quota and length the server accepts.
     pub limits: Limits,
     /// An upload with no new part for this long is discarded.
@@ -92,6 +94,42 @@ impl Limits {
                     .unwrap_or(i64::MAX / 1000)
                     .saturating_mul(1000)
             }),
+        }
+    }
+}
+
+/// Invites: whether members (not only admins) may create them, and how long they are usable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AccountSettings {
+    pub members_may_invite: bool,
+    pub invite_lifetime: Duration,
+}
+
+pub const DEFAULT_INVITE_LIFETIME_HOURS: u64 = 7 * 24;
+
+impl Default for AccountSettings {
+    fn default() -> Self {
+        Self {
+            members_may_invite: true,
+            invite_lifetime: Duration::from_secs(DEFAULT_INVITE_LIFETIME_HOURS * 3600),
+        }
+    }
+}
+
+impl AccountSettings {
+    fn merge(serve: Option<&ServeArgs>, file: &FileConfig) -> Self {
+        let d = Self::default();
+        Self {
+            members_may_invite: serve
+                .and_then(|s| s.members_may_invite)
+                .or(file.members_may_invite)
+                .unwrap_or(d.members_may_invite),
+            invite_lifetime: serve
+                .and_then(|s| s.invite_lifetime_hours)
+                .or(file.invite_lifetime_hours)
+                .map_or(d.invite_lifetime, |h| {
+                    Duration::from_secs(h.max(1).saturating_mul(3600))
+                }),
         }
     }
 }
@@ -218,6 +256,8 @@ struct FileConfig {
     user_quota_mib: Option<u64>,
     max_recording_secs: Option<u64>,
     abandoned_upload_secs: Option<u64>,
+    members_may_invite: Option<bool>,
+    invite_lifetime_hours: Option<u64>,
     #[serde(default)]
     s3: FileS3,
     #[serde(default)]
@@ -294,6 +334,7 @@ impl Config {
             Transcription::merge(&worker.cloned().unwrap_or_default(), &file.worker);
         let run_worker = file.worker.enabled.unwrap_or(true);
         let limits = Limits::merge(serve, &file);
+        let accounts = AccountSettings::merge(serve, &file);
         let data_dir = global
             .data_dir
             .clone()
@@ -375,6 +416,7 @@ impl Config {
             media_url_ttl,
             max_body_bytes,
             auth_failures_per_minute,
+            accounts,
             limits,
             abandoned_upload_after,
             worker: run_worker,
@@ -395,6 +437,7 @@ impl Config {
             media_url_ttl: Duration::from_secs(DEFAULT_MEDIA_URL_TTL_SECS),
             max_body_bytes: 1024 * 1024,
             auth_failures_per_minute: DEFAULT_AUTH_FAILURES_PER_MINUTE,
+            accounts: AccountSettings::default(),
             limits: Limits::default(),
             abandoned_upload_after: Duration::from_secs(24 * 3600),
             worker: true,

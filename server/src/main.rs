@@ -64,6 +64,12 @@ async fn main() -> anyhow::Result<()> {
             )?;
             Ok(())
         }
+        Command::Invite(cmd) => {
+            let config = Config::load(&cli.global, None, None, None)?;
+            vidmsg_server::data_dir::prepare(&config.data_dir)?;
+            let db = db::connect(&config.database_url).await?;
+            admin::run_invite(&db, &config, cmd, &mut std::io::stdout()).await
+        }
         Command::Token(cmd) => {
             let config = Config::load(&cli.global, None, None, None)?;
             vidmsg_server::data_dir::prepare(&config.data_dir)?;

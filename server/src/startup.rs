@@ -79,6 +79,7 @@ impl Application {
             store: store.clone(),
             public_url: base_url.clone(),
             limits: config.limits,
+            accounts: config.accounts,
             throttle: crate::throttle::Throttle::new(config.auth_failures_per_minute),
         };
         let embedded_store = s3_service.is_some();

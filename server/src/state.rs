@@ -11,6 +11,8 @@ pub struct AppState {
     pub public_url: String,
     /// Sizes, quota and recording length this server accepts.
     pub limits: crate::config::Limits,
+    /// Who may invite and how long invites last.
+    pub accounts: crate::config::AccountSettings,
     /// Failed sign-ins per address and open event streams per user.
     pub throttle: std::sync::Arc<crate::throttle::Throttle>,
 }

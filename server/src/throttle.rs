@@ -1,8 +1,10 @@
 //! Throttles that keep one client from wearing the server down: failed bearer-token checks per
-//! client address, and open event streams per user. Both answer 429 with a message that says
+//! client address, wrong passwords (and unusable invites) per address and per name, and open
+//! event streams per user. Both answer 429 with a message that says
 //! what to do (and `Retry-After` where waiting helps).
 
 use std::collections::HashMap;
+use std::hash::Hash;
 use std::net::IpAddr;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -15,6 +17,9 @@ use vidmsg_api::{ErrorBody, Id};
 pub const AUTH_FAILURE_WINDOW: Duration = Duration::from_secs(60);
 /// Event streams one user may hold open at once (windows, devices).
 pub const MAX_EVENT_STREAMS_PER_USER: usize = 8;
+/// A name may take this many times an address's wrong passwords per window: enough that one
+/// address guessing cannot lock the name's owner out, few enough to slow guessing from many.
+pub const NAME_FAILURES_FACTOR: u32 = 5;
 /// Addresses remembered at most; the oldest window goes first when full.
 const MAX_TRACKED_ADDRESSES: usize = 10_000;
 
@@ -22,16 +27,29 @@ const MAX_TRACKED_ADDRESSES: usize = 10_000;
 #[derive(Debug)]
 pub struct Throttle {
     pub auth: FailedAuthLimiter,
+    /// Wrong passwords and unusable invite codes per client address.
+    pub sign_in_by_address: FailedAuthLimiter,
+    /// Wrong passwords per account name (existing or not).
+    pub sign_in_by_name: FailedAuthLimiter<String>,
     streams: Mutex<HashMap<Id, usize>>,
     max_streams: usize,
 }
 
 impl Throttle {
-    /// `auth_failures_per_minute`: failed token checks one address may make per minute (0: no
-    /// limit).
+    /// `auth_failures_per_minute`: failed token checks (and, separately, wrong passwords) one
+    /// address may make per minute; a name takes [`NAME_FAILURES_FACTOR`] times as many wrong
+    /// passwords (0: no limit).
     pub fn new(auth_failures_per_minute: u32) -> Arc<Self> {
         Arc::new(Self {
             auth: FailedAuthLimiter::new(auth_failures_per_minute, AUTH_FAILURE_WINDOW),
+            sign_in_by_address: FailedAuthLimiter::new(
+                auth_failures_per_minute,
+                AUTH_FAILURE_WINDOW,
+            ),
+            sign_in_by_name: FailedAuthLimiter::new(
+                auth_failures_per_minute.saturating_mul(NAME_FAILURES_FACTOR),
+                AUTH_FAILURE_WINDOW,
+            ),
             streams: Mutex::new(HashMap::new()),
             max_streams: MAX_EVENT_STREAMS_PER_USER,
         })
@@ -76,12 +94,12 @@ impl Drop for StreamGuard {
     }
 }
 
-/// Counts failed bearer-token checks per client address in fixed windows.
+/// Counts failures per key (a client address by default, or an account name) in fixed windows.
 #[derive(Debug)]
-pub struct FailedAuthLimiter {
+pub struct FailedAuthLimiter<K = IpAddr> {
     limit: u32,
     window: Duration,
-    entries: Mutex<HashMap<IpAddr, Window>>,
+    entries: Mutex<HashMap<K, Window>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -90,7 +108,7 @@ struct Window {
     failures: u32,
 }
 
-impl FailedAuthLimiter {
+impl<K: Eq + Hash + Clone> FailedAuthLimiter<K> {
     pub fn new(limit: u32, window: Duration) -> Self {
         Self {
             limit,
@@ -100,7 +118,7 @@ impl FailedAuthLimiter {
     }
 
     /// How long `ip` must wait, if it used up its failed attempts in the current window.
-    pub fn blocked(&self, ip: IpAddr) -> Option<Duration> {
+    pub fn blocked(&self, ip: K) -> Option<Duration> {
         if self.limit == 0 {
             return None;
         }
@@ -111,8 +129,8 @@ impl FailedAuthLimiter {
         (w.failures >= self.limit && elapsed < self.window).then(|| self.window - elapsed)
     }
 
-    /// Records a failed token check from `ip`.
-    pub fn record_failure(&self, ip: IpAddr) {
+    /// Records a failure of `ip`.
+    pub fn record_failure(&self, ip: K) {
         if self.limit == 0 {
             return;
         }
@@ -125,7 +143,7 @@ impl FailedAuthLimiter {
                 && let Some(oldest) = entries
                     .iter()
                     .min_by_key(|(_, w)| w.started)
-                    .map(|(ip, _)| *ip)
+                    .map(|(ip, _)| ip.clone())
             {
                 entries.remove(&oldest);
             }
@@ -202,6 +220,26 @@ mod tests {
         assert!(l.blocked(a).is_none());
         l.record_failure(a);
         assert!(l.blocked(a).is_none(), "a new window starts from zero");
+    }
+
+    #[test]
+    fn names_are_counted_apart_and_take_more_failures() {
+        let t = Throttle::new(2);
+        for _ in 0..2 {
+            t.sign_in_by_address.record_failure([10, 0, 0, 1].into());
+            t.sign_in_by_name.record_failure("alice".to_string());
+        }
+        assert!(t.sign_in_by_address.blocked([10, 0, 0, 1].into()).is_some());
+        assert!(t.sign_in_by_name.blocked("alice".to_string()).is_none());
+        for _ in 2..(2 * NAME_FAILURES_FACTOR) {
+            t.sign_in_by_name.record_failure("alice".to_string());
+        }
+        assert!(t.sign_in_by_name.blocked("alice".to_string()).is_some());
+        assert!(t.sign_in_by_name.blocked("bob".to_string()).is_none());
+        assert!(
+            t.auth.blocked([10, 0, 0, 1].into()).is_none(),
+            "tokens count apart"
+        );
     }
 
     #[test]

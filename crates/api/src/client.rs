@@ -130,6 +130,27 @@ impl Client {
         self.get("api/me").await
     }
 
+    // --- sessions and invites ---
+
+    /// Signs in with a name and password: a new token (build a new [`Client`] with it).
+    pub async fn sign_in(&self, body: &CreateSession) -> Result<SessionCreated> {
+        self.post("api/sessions", body).await
+    }
+
+    /// Signs out: revokes the token this client sends.
+    pub async fn sign_out(&self) -> Result<()> {
+        self.delete("api/sessions/current").await
+    }
+
+    pub async fn create_invite(&self, body: &CreateInvite) -> Result<Invite> {
+        self.post("api/invites", body).await
+    }
+
+    /// Creates an account with an invite code: a new token for it.
+    pub async fn join(&self, body: &JoinRequest) -> Result<SessionCreated> {
+        self.post("api/join", body).await
+    }
+
     // --- threads ---
 
     pub async fn list_threads(&self, q: &PageQuery) -> Result<Page<Thread>> {

@@ -13,7 +13,8 @@ pub type Id = i64;
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// Stable machine-readable code: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
-    /// `conflict`, `payload_too_large`, `unprocessable`, `internal`.
+    /// `conflict`, `invite_invalid` (410), `payload_too_large`, `unprocessable`,
+    /// `too_many_requests`, `internal`.
     pub error: String,
     /// Human-readable explanation.
     pub message: String,
@@ -91,6 +92,79 @@ pub struct Me {
     #[serde(flatten)]
     pub user: User,
     pub limits: Limits,
+}
+
+/// `POST /api/sessions`: sign in with a name and password.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateSession {
+    pub name: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for CreateSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CreateSession")
+            .field("name", &self.name)
+            .field("password", &"<redacted>")
+            .finish()
+    }
+}
+
+/// `POST /api/sessions` and `POST /api/join`: a new bearer token and whose it is.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionCreated {
+    /// A new API token (`Authorization: Bearer …`), shown only this once.
+    pub token: String,
+    pub user: User,
+}
+
+impl std::fmt::Debug for SessionCreated {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionCreated")
+            .field("token", &"<redacted>")
+            .field("user", &self.user)
+            .finish()
+    }
+}
+
+/// `POST /api/invites`. Invites into spaces come with spaces: a non-empty `spaces` is refused
+/// (422) until then.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateInvite {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub spaces: Vec<String>,
+}
+
+/// A new invite: single use, until `expires_at_ms`. The code is shown only this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Invite {
+    pub code: String,
+    /// `{public_url}/join/{code}`.
+    pub url: String,
+    pub expires_at_ms: i64,
+}
+
+/// `POST /api/join`: create an account with an invite code.
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct JoinRequest {
+    pub code: String,
+    pub name: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for JoinRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JoinRequest")
+            .field("code", &"<redacted>")
+            .field("name", &self.name)
+            .field("password", &"<redacted>")
+            .finish()
+    }
 }
 
 /// One page of a list. Pass `next_cursor` back as `cursor` for the next page; `None` means done.

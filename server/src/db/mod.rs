@@ -86,6 +86,45 @@ pub struct TokenRow {
     pub revoked_at_ms: Option<i64>,
 }
 
+/// A user with its password hash (`None`: no password set; it signs in with tokens only).
+#[derive(Clone)]
+pub struct Credentials {
+    pub user: User,
+    pub password_hash: Option<String>,
+}
+
+impl std::fmt::Debug for Credentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Credentials")
+            .field("user", &self.user)
+            .field(
+                "password_hash",
+                &self.password_hash.as_ref().map(|_| "<redacted>"),
+            )
+            .finish()
+    }
+}
+
+/// An invite to store (only the hash of its code).
+#[derive(Debug, Clone)]
+pub struct NewInvite {
+    pub code_hash: String,
+    /// `None`: created with `vidmsg-server invite create`.
+    pub created_by: Option<Id>,
+    pub expires_at_ms: i64,
+    pub now_ms: i64,
+}
+
+/// The account an invite creates: name, password hash and first token (hash and hint).
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub name: String,
+    pub password_hash: String,
+    pub token_hash: String,
+    pub token_hint: String,
+    pub now_ms: i64,
+}
+
 /// Cursor of the thread list: threads come newest-activity first.
 #[derive(Debug, Clone, Copy)]
 pub struct ThreadCursor {
@@ -166,6 +205,20 @@ pub trait Database: Send + Sync + 'static {
     async fn revoke_token_hash(&self, token_hash: &str, now_ms: i64) -> DbResult<u64>;
     /// Revokes a token by its listed id.
     async fn revoke_token_id(&self, id: Id, now_ms: i64) -> DbResult<u64>;
+
+    // --- passwords and invites ---
+    /// Sets (or replaces) a user's password hash.
+    async fn set_password(&self, user: Id, password_hash: &str) -> DbResult<()>;
+    /// The user of this name with its password hash, for signing in.
+    async fn credentials(&self, name: &str) -> DbResult<Option<Credentials>>;
+    async fn create_invite(&self, new: &NewInvite) -> DbResult<Id>;
+    /// Uses the invite and creates the account with its first token, at once; `None` when the
+    /// invite is unknown, used or expired; `Conflict` when the name is taken (invite unused).
+    async fn join_with_invite(
+        &self,
+        code_hash: &str,
+        session: &NewSession,
+    ) -> DbResult<Option<User>>;
 
     // --- threads ---
     async fn create_thread(

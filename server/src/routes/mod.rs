@@ -5,8 +5,10 @@ pub(crate) mod access;
 mod events;
 mod feedback;
 mod health;
+mod invites;
 mod messages;
 pub(crate) mod pagination;
+pub(crate) mod sessions;
 mod threads;
 mod transcripts;
 mod uploads;
@@ -50,6 +52,10 @@ pub fn api_router(state: AppState, max_body_bytes: usize) -> Router {
         .routes(routes!(health::health))
         .routes(routes!(health::openapi_json))
         .routes(routes!(health::me))
+        .routes(routes!(sessions::create_session))
+        .routes(routes!(sessions::delete_current_session))
+        .routes(routes!(invites::create_invite))
+        .routes(routes!(invites::join))
         .routes(routes!(threads::list_threads, threads::create_thread))
         .routes(routes!(threads::get_thread, threads::delete_thread))
         .routes(routes!(threads::add_member))

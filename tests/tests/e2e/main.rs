@@ -13,6 +13,7 @@ mod recorder_app;
 mod recorder_controls;
 mod security;
 mod service;
+mod sessions;
 mod threads_and_messages;
 mod transcription;
 mod uploads;

@@ -6,6 +6,7 @@ mod activity;
 mod feedback;
 mod messages;
 mod search;
+mod sessions;
 mod threads;
 mod transcripts;
 
@@ -100,6 +101,23 @@ impl Database for SqliteDb {
     }
     async fn revoke_token_id(&self, id: Id, now_ms: i64) -> DbResult<u64> {
         accounts::revoke_token_id(&self.pool, id, now_ms).await
+    }
+
+    async fn set_password(&self, user: Id, password_hash: &str) -> DbResult<()> {
+        sessions::set_password(&self.pool, user, password_hash).await
+    }
+    async fn credentials(&self, name: &str) -> DbResult<Option<super::Credentials>> {
+        sessions::credentials(&self.pool, name).await
+    }
+    async fn create_invite(&self, new: &super::NewInvite) -> DbResult<Id> {
+        sessions::create_invite(&self.pool, new).await
+    }
+    async fn join_with_invite(
+        &self,
+        code_hash: &str,
+        session: &super::NewSession,
+    ) -> DbResult<Option<User>> {
+        sessions::join_with_invite(&self.pool, code_hash, session).await
     }
 
     async fn create_thread(

@@ -1,0 +1,123 @@
+//! Passwords and invites: what signing in and joining read and write. Hashing happens before
+//! (argon2id for passwords, SHA-256 for invite codes and tokens); only hashes reach SQL.
+
+use sqlx::SqlitePool;
+use vidmsg_api::{Id, Role, User};
+
+use super::conflict_on_unique;
+use crate::db::{Credentials, DbResult, NewInvite, NewSession};
+
+#[derive(sqlx::FromRow)]
+struct CredentialsRow {
+    id: i64,
+    name: String,
+    created_at_ms: i64,
+    role: String,
+    password_hash: Option<String>,
+}
+
+fn role(r: &str) -> Role {
+    if r == "admin" {
+        Role::Admin
+    } else {
+        Role::Member
+    }
+}
+
+pub(super) async fn set_password(pool: &SqlitePool, user: Id, password_hash: &str) -> DbResult<()> {
+    let r = sqlx::query("UPDATE users SET password_hash = ? WHERE id = ?")
+        .bind(password_hash)
+        .bind(user)
+        .execute(pool)
+        .await?;
+    if r.rows_affected() == 0 {
+        return Err(crate::db::DbError::NotFound("user"));
+    }
+    Ok(())
+}
+
+pub(super) async fn credentials(pool: &SqlitePool, name: &str) -> DbResult<Option<Credentials>> {
+    let row: Option<CredentialsRow> = sqlx::query_as(
+        "SELECT id, name, created_at_ms, role, password_hash FROM users WHERE name = ?",
+    )
+    .bind(name)
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|r| Credentials {
+        user: User {
+            id: r.id,
+            name: r.name,
+            created_at_ms: r.created_at_ms,
+            role: role(&r.role),
+        },
+        password_hash: r.password_hash,
+    }))
+}
+
+pub(super) async fn create_invite(pool: &SqlitePool, new: &NewInvite) -> DbResult<Id> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO invites (code_hash, created_by, created_at_ms, expires_at_ms)
+         VALUES (?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&new.code_hash)
+    .bind(new.created_by)
+    .bind(new.now_ms)
+    .bind(new.expires_at_ms)
+    .fetch_one(pool)
+    .await?;
+    Ok(id)
+}
+
+/// Uses the invite, creates the user (an admin only if it is the first account) with its
+/// password and first token, all at once. `None`: the invite is unknown, used or expired. A taken
+/// name is a `Conflict` and leaves the invite unused.
+pub(super) async fn join_with_invite(
+    pool: &SqlitePool,
+    code_hash: &str,
+    session: &NewSession,
+) -> DbResult<Option<User>> {
+    let mut tx = pool.begin().await?;
+    let used = sqlx::query(
+        "UPDATE invites SET used_at_ms = ?1
+         WHERE code_hash = ?2 AND used_at_ms IS NULL AND expires_at_ms > ?1",
+    )
+    .bind(session.now_ms)
+    .bind(code_hash)
+    .execute(&mut *tx)
+    .await?;
+    if used.rows_affected() == 0 {
+        return Ok(None);
+    }
+    let row: CredentialsRow = sqlx::query_as(
+        "INSERT INTO users (name, role, created_at_ms, password_hash)
+         VALUES (?1, CASE WHEN NOT EXISTS (SELECT 1 FROM users) THEN 'admin' ELSE 'member' END, ?2, ?3)
+         RETURNING id, name, created_at_ms, role, password_hash",
+    )
+    .bind(&session.name)
+    .bind(session.now_ms)
+    .bind(&session.password_hash)
+    .fetch_one(&mut *tx)
+    .await
+    .map_err(|e| conflict_on_unique(e, || format!("the name {:?} is taken: choose another", session.name)))?;
+    sqlx::query("UPDATE invites SET used_by = ? WHERE code_hash = ?")
+        .bind(row.id)
+        .bind(code_hash)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO tokens (user_id, token_hash, hint, created_at_ms) VALUES (?, ?, ?, ?)",
+    )
+    .bind(row.id)
+    .bind(&session.token_hash)
+    .bind(&session.token_hint)
+    .bind(session.now_ms)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(Some(User {
+        id: row.id,
+        name: row.name,
+        created_at_ms: row.created_at_ms,
+        role: role(&row.role),
+    }))
+}
