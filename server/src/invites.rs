@@ -40,6 +40,17 @@ pub async fn create(
     lifetime: Duration,
     public_url: &str,
 ) -> DbResult<Invite> {
+    create_into_spaces(db, created_by, &[], lifetime, public_url).await
+}
+
+/// Like [`create`]; joining with it also makes the new account a member of `spaces`.
+pub async fn create_into_spaces(
+    db: &Db,
+    created_by: Option<Id>,
+    spaces: &[Id],
+    lifetime: Duration,
+    public_url: &str,
+) -> DbResult<Invite> {
     let code = new_code();
     let now = now_ms();
     let expires_at_ms = now.saturating_add(i64::try_from(lifetime.as_millis()).unwrap_or(i64::MAX));
@@ -47,6 +58,7 @@ pub async fn create(
         code_hash: hash_code(&code),
         created_by,
         expires_at_ms,
+        spaces: spaces.to_vec(),
         now_ms: now,
     })
     .await?;

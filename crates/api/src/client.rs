@@ -186,6 +186,62 @@ impl Client {
         self.post("api/threads", body).await
     }
 
+    /// Posts a thread to a space or to people.
+    pub async fn new_thread(&self, body: &NewThread) -> Result<Thread> {
+        self.post("api/threads", body).await
+    }
+
+    // --- spaces and people ---
+
+    /// Spaces the caller can see: every public one, and the private ones it belongs to.
+    pub async fn list_spaces(&self) -> Result<Vec<Space>> {
+        let page: Items<Space> = self.get("api/spaces").await?;
+        Ok(page.items)
+    }
+
+    pub async fn create_space(&self, body: &CreateSpace) -> Result<Space> {
+        self.post("api/spaces", body).await
+    }
+
+    /// A space the caller can see.
+    pub async fn get_space(&self, id: Id) -> Result<Space> {
+        self.get(&format!("api/spaces/{id}")).await
+    }
+
+    /// Joins a public space.
+    pub async fn join_space(&self, space: Id) -> Result<Space> {
+        self.post(
+            &format!("api/spaces/{space}/members"),
+            &AddSpaceMember::default(),
+        )
+        .await
+    }
+
+    /// Adds `name` to a space.
+    pub async fn add_space_member(&self, space: Id, name: &str) -> Result<Space> {
+        self.post(
+            &format!("api/spaces/{space}/members"),
+            &AddSpaceMember {
+                name: Some(name.to_string()),
+            },
+        )
+        .await
+    }
+
+    /// Removes `name` from a space (its creator or an admin may), or leaves it (`name` is the
+    /// caller's own).
+    pub async fn remove_space_member(&self, space: Id, name: &str) -> Result<()> {
+        let name = url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>();
+        self.delete(&format!("api/spaces/{space}/members/{name}"))
+            .await
+    }
+
+    /// The workspace's people, for pickers.
+    pub async fn list_users(&self) -> Result<Vec<Person>> {
+        let page: Items<Person> = self.get("api/users").await?;
+        Ok(page.items)
+    }
+
     pub async fn get_thread(&self, id: Id) -> Result<Thread> {
         self.get(&format!("api/threads/{id}")).await
     }

@@ -129,8 +129,8 @@ impl std::fmt::Debug for SessionCreated {
     }
 }
 
-/// `POST /api/invites`. Invites into spaces come with spaces: a non-empty `spaces` is refused
-/// (422) until then.
+/// `POST /api/invites`. `spaces`: names (`eng` or `#eng`) or ids of spaces the joiner becomes a
+/// member of; the inviter must be able to add people to each (422 otherwise).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateInvite {
@@ -203,9 +203,31 @@ pub struct Thread {
     pub created_at_ms: i64,
     /// Time of the newest message, or of creation.
     pub updated_at_ms: i64,
+    /// Who sees it: the members of its space, or its people. Older servers: `people`.
+    #[serde(default)]
+    pub visibility: ThreadVisibility,
+    /// The space it was posted to (`visibility: space`).
+    #[serde(default)]
+    pub space_id: Option<Id>,
+    /// That space's name (without `#`).
+    #[serde(default)]
+    pub space: Option<String>,
 }
 
-/// `POST /api/threads`.
+/// Who sees a thread. The share-page issue adds `link`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ThreadVisibility {
+    /// Every member of its space, members who join later included; `members` lists them.
+    Space,
+    /// The named people (a direct thread): its `members`.
+    #[default]
+    People,
+}
+
+/// `POST /api/threads` in its first form: a direct thread with the creator and `members`.
+/// [`NewThread`] is the full form (to a space, or to people); this one is sent as it is.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateThread {
@@ -213,6 +235,85 @@ pub struct CreateThread {
     /// Names of users to add besides the creator.
     #[serde(default)]
     pub members: Vec<String>,
+}
+
+/// `POST /api/threads`: a thread posted to a space (`space_id`; the caller must be a member)
+/// or to people (`people`, also accepted as `members`, besides the creator). Not both.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewThread {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub space_id: Option<Id>,
+    /// Names of users to add besides the creator (alias: `members`).
+    #[serde(default, alias = "members", skip_serializing_if = "Vec::is_empty")]
+    pub people: Vec<String>,
+}
+
+impl From<CreateThread> for NewThread {
+    fn from(c: CreateThread) -> Self {
+        NewThread {
+            title: c.title,
+            space_id: None,
+            people: c.members,
+        }
+    }
+}
+
+/// A named group of the workspace (`#design`). Public spaces are listed to everyone and anyone
+/// may join; private ones only to their members, who are added by its creator or an admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Space {
+    pub id: Id,
+    /// Without the `#`.
+    pub name: String,
+    pub private: bool,
+    /// Names of its members, in the order they joined.
+    pub members: Vec<String>,
+    pub member_count: i64,
+    /// Whether the caller is a member.
+    pub joined: bool,
+    pub created_by: String,
+    pub created_at_ms: i64,
+}
+
+/// `POST /api/spaces`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CreateSpace {
+    /// 1–64 of `[A-Za-z0-9._-]`, starting with a letter or digit; a leading `#` is dropped.
+    pub name: String,
+    #[serde(default)]
+    pub private: bool,
+}
+
+/// `POST /api/spaces/{id}/members`: `{}` joins (public spaces), `{name}` adds someone.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AddSpaceMember {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+}
+
+/// A list without pages (`GET /api/spaces`, `GET /api/users`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Items<T> {
+    pub items: Vec<T>,
+}
+
+/// A person of the workspace, for pickers (`GET /api/users`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Person {
+    pub id: Id,
+    pub name: String,
+    #[serde(default)]
+    pub role: Role,
+    /// IANA time zone; `null` until people can set one.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 /// `POST /api/threads/{id}/members`.

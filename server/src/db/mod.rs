@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use vidmsg_api::{
-    Comment, Id, MessageKind, MessageStatus, Reaction, SearchHit, Segment, Thread, User, View,
+    Comment, Id, MessageKind, MessageStatus, Reaction, SearchHit, Segment, Space, Thread, User,
+    View,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -112,6 +113,8 @@ pub struct NewInvite {
     /// `None`: created with `vidmsg-server invite create`.
     pub created_by: Option<Id>,
     pub expires_at_ms: i64,
+    /// Spaces the joiner becomes a member of.
+    pub spaces: Vec<Id>,
     pub now_ms: i64,
 }
 
@@ -220,15 +223,38 @@ pub trait Database: Send + Sync + 'static {
         session: &NewSession,
     ) -> DbResult<Option<User>>;
 
+    // --- spaces ---
+    /// Creates a space with its creator as first member; `Conflict` if the name is taken.
+    async fn create_space(
+        &self,
+        name: &str,
+        private: bool,
+        creator: Id,
+        now_ms: i64,
+    ) -> DbResult<Id>;
+    /// The space, as `viewer` sees it (`joined`), whether or not `viewer` may see it.
+    async fn space(&self, id: Id, viewer: Id) -> DbResult<Option<Space>>;
+    /// The space of this name (any case), as `viewer` sees it, whether or not it may.
+    async fn space_by_name(&self, name: &str, viewer: Id) -> DbResult<Option<Space>>;
+    /// Every public space and the private ones `viewer` belongs to.
+    async fn list_spaces(&self, viewer: Id) -> DbResult<Vec<Space>>;
+    async fn add_space_member(&self, space: Id, user: Id, now_ms: i64) -> DbResult<()>;
+    /// Removes a member; false if `user` was not one.
+    async fn remove_space_member(&self, space: Id, user: Id) -> DbResult<bool>;
+
     // --- threads ---
+    /// Creates a thread posted to `space` (its members see it), or without one to the creator
+    /// and `people`.
     async fn create_thread(
         &self,
         title: &str,
         creator: Id,
-        members: &[Id],
+        space: Option<Id>,
+        people: &[Id],
         now_ms: i64,
     ) -> DbResult<Id>;
     async fn thread(&self, id: Id) -> DbResult<Option<Thread>>;
+    /// True if `user` sees the thread: a member of its space, or one of its people.
     async fn is_member(&self, thread: Id, user: Id) -> DbResult<bool>;
     async fn list_threads(
         &self,

@@ -1,14 +1,22 @@
-//! Who may see what: a thread and everything in it is visible to its members only. To anyone
-//! else it does not exist (404), so ids leak nothing. Among members, the thread's creator and
-//! admins manage its members; names of other accounts are not revealed to non-admins.
+//! Who may see what. The one rule: a thread posted to a space is seen by the members of that
+//! space (those who join later included), a direct thread by its people. The rule itself lives
+//! in the database (the `thread_viewers` view), so lists, search, the event feed and unread
+//! counts apply exactly what [`member_thread`] checks here. To anyone who does not see a thread,
+//! it and everything in it does not exist (404), so ids leak nothing. Among those who see a
+//! direct thread, its creator and admins manage its people; names of other accounts are not
+//! revealed to non-admins.
+//!
+//! Spaces: public ones are seen by everyone, private ones by their members only (404 to
+//! others). Members of a public space may add people; a private space's creator and admins
+//! (members themselves) may.
 
-use vidmsg_api::{Id, Thread, User};
+use vidmsg_api::{Id, Space, Thread, User};
 
 use crate::db::MessageRow;
 use crate::error::{AppError, AppResult};
 use crate::state::AppState;
 
-/// The thread, if `user` is a member of it.
+/// The thread, if `user` sees it (a member of its space, or one of its people).
 pub async fn member_thread(state: &AppState, user: &User, thread: Id) -> AppResult<Thread> {
     if !state.db.is_member(thread, user.id).await? {
         return Err(AppError::NotFound("thread"));
@@ -52,7 +60,7 @@ pub async fn own_or_admin_message(state: &AppState, user: &User, id: Id) -> AppR
     Ok(msg)
 }
 
-/// The message, if `user` is a member of its thread.
+/// The message, if `user` sees its thread.
 pub async fn visible_message(state: &AppState, user: &User, id: Id) -> AppResult<MessageRow> {
     let msg = state
         .db
@@ -72,4 +80,27 @@ pub async fn own_message(state: &AppState, user: &User, id: Id) -> AppResult<Mes
         return Err(AppError::Forbidden("only the author may do this".into()));
     }
     Ok(msg)
+}
+
+/// The space, if `user` may see it: public, or private with `user` a member.
+pub async fn visible_space(state: &AppState, user: &User, id: Id) -> AppResult<Space> {
+    match state.db.space(id, user.id).await? {
+        Some(space) if !space.private || space.joined => Ok(space),
+        _ => Err(AppError::NotFound("space")),
+    }
+}
+
+/// True if `user` may add others to `space` (which it sees): any member of a public space; the
+/// creator or an admin of a private one.
+pub fn adds_to_space(user: &User, space: &Space) -> bool {
+    if space.private {
+        space.joined && (user.is_admin() || space.created_by == user.name)
+    } else {
+        space.joined
+    }
+}
+
+/// True if `user` may remove others from `space`: its creator, or an admin.
+pub fn manages_space(user: &User, space: &Space) -> bool {
+    user.is_admin() || space.created_by == user.name
 }

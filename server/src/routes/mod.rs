@@ -9,9 +9,11 @@ mod invites;
 mod messages;
 pub(crate) mod pagination;
 pub(crate) mod sessions;
+pub(crate) mod spaces;
 mod threads;
 mod transcripts;
 mod uploads;
+mod users;
 
 use std::sync::Arc;
 
@@ -56,6 +58,11 @@ pub fn api_router(state: AppState, max_body_bytes: usize) -> Router {
         .routes(routes!(sessions::delete_current_session))
         .routes(routes!(invites::create_invite))
         .routes(routes!(invites::join))
+        .routes(routes!(users::list_users))
+        .routes(routes!(spaces::list_spaces, spaces::create_space))
+        .routes(routes!(spaces::get_space))
+        .routes(routes!(spaces::add_space_member))
+        .routes(routes!(spaces::remove_space_member))
         .routes(routes!(threads::list_threads, threads::create_thread))
         .routes(routes!(threads::get_thread, threads::delete_thread))
         .routes(routes!(threads::add_member))

@@ -1,14 +1,15 @@
 //! `/api/threads`: list, create, get, delete, add and remove members, leave.
 //!
-//! Members are managed by the thread's creator and admins; any member may leave; the creator
-//! cannot be removed (and deletes the thread instead of leaving it).
+//! A thread goes to a space or to people. The people of a direct thread are managed by its
+//! creator and admins; any of them may leave; the creator cannot be removed (and deletes the
+//! thread instead of leaving it). Who sees a space's thread follows the space (409 here).
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use vidmsg_api::{AddMember, CreateThread, ErrorBody, Id, Page, PageQuery, Thread};
+use vidmsg_api::{AddMember, ErrorBody, Id, NewThread, Page, PageQuery, Thread, ThreadVisibility};
 
-use super::access::{manages_members, member_thread, unknown_user};
+use super::access::{manages_members, member_thread, unknown_user, visible_space};
 use super::pagination::{limit, make_cursor, parse_cursor};
 use crate::db::{ThreadCursor, now_ms};
 use crate::domain::Title;
@@ -16,7 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::extract::{ApiJson, ApiPath, ApiQuery, AuthUser};
 use crate::state::AppState;
 
-/// Threads the caller is a member of, newest activity first.
+/// Threads the caller sees (its spaces' and its direct ones), newest activity first.
 #[utoipa::path(get, path = "/api/threads", tag = "threads", params(PageQuery),
     responses((status = 200, body = Page<Thread>), (status = 401, body = ErrorBody)))]
 pub async fn list_threads(
@@ -41,27 +42,44 @@ pub async fn list_threads(
     Ok(Json(Page { items, next_cursor }))
 }
 
-/// Creates a thread; the caller and the named users become members.
-#[utoipa::path(post, path = "/api/threads", tag = "threads", request_body = CreateThread,
-    responses((status = 201, body = Thread), (status = 422, body = ErrorBody)))]
+/// Creates a thread posted to a space (`space_id`: the caller must be a member; every member
+/// sees it, later ones too) or to people (`people`, or `members` as older clients send it: they
+/// and the caller see it).
+#[utoipa::path(post, path = "/api/threads", tag = "threads", request_body = NewThread,
+    responses((status = 201, body = Thread), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn create_thread(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,
-    ApiJson(body): ApiJson<CreateThread>,
+    ApiJson(body): ApiJson<NewThread>,
 ) -> AppResult<(StatusCode, Json<Thread>)> {
     let title = Title::parse(&body.title)?.into_inner();
-    let mut members = Vec::new();
-    for name in &body.members {
-        let m = state
-            .db
-            .user_by_name(name)
-            .await?
-            .ok_or_else(|| unknown_user(&user, name))?;
-        members.push(m.id);
+    if body.space_id.is_some() && !body.people.is_empty() {
+        return Err(AppError::Unprocessable(
+            "post a thread either to a space (space_id) or to people (people), not both".into(),
+        ));
+    }
+    let mut people = Vec::new();
+    if let Some(space_id) = body.space_id {
+        let space = visible_space(&state, &user, space_id).await?;
+        if !space.joined {
+            return Err(AppError::Forbidden(format!(
+                "join #{} before posting to it",
+                space.name
+            )));
+        }
+    } else {
+        for name in &body.people {
+            let m = state
+                .db
+                .user_by_name(name)
+                .await?
+                .ok_or_else(|| unknown_user(&user, name))?;
+            people.push(m.id);
+        }
     }
     let id = state
         .db
-        .create_thread(&title, user.id, &members, now_ms())
+        .create_thread(&title, user.id, body.space_id, &people, now_ms())
         .await?;
     let thread = state
         .db
@@ -69,6 +87,18 @@ pub async fn create_thread(
         .await?
         .ok_or(AppError::NotFound("thread"))?;
     Ok((StatusCode::CREATED, Json(thread)))
+}
+
+/// 409 for managing the people of a thread posted to a space: who sees it is who is in the
+/// space.
+fn refuse_if_space_thread(thread: &Thread) -> AppResult<()> {
+    if thread.visibility == ThreadVisibility::Space {
+        let space = thread.space.as_deref().unwrap_or("its space");
+        return Err(AppError::Conflict(format!(
+            "this thread is posted to #{space}: everyone in #{space} sees it; add or remove people in the space instead"
+        )));
+    }
+    Ok(())
 }
 
 #[utoipa::path(get, path = "/api/threads/{id}", tag = "threads", params(("id" = Id, Path)),
@@ -132,6 +162,7 @@ pub async fn add_member(
     ApiJson(body): ApiJson<AddMember>,
 ) -> AppResult<Json<Thread>> {
     let thread = member_thread(&state, &user, id).await?;
+    refuse_if_space_thread(&thread)?;
     // Before the name is looked up: a member who may not add people learns nothing about names.
     if !manages_members(&user, &thread) {
         return Err(AppError::Forbidden(format!(
@@ -159,6 +190,7 @@ pub async fn remove_member(
     ApiPath((id, name)): ApiPath<(Id, String)>,
 ) -> AppResult<StatusCode> {
     let thread = member_thread(&state, &user, id).await?;
+    refuse_if_space_thread(&thread)?;
     let leaving = name == user.name;
     if leaving && thread.created_by == user.name {
         return Err(AppError::Conflict(

@@ -14,6 +14,7 @@ mod recorder_controls;
 mod security;
 mod service;
 mod sessions;
+mod spaces;
 mod threads_and_messages;
 mod transcription;
 mod uploads;

@@ -1,5 +1,6 @@
 //! Activity for the apps: unread counts per thread, marking a thread read, and the change feed
-//! (what changed in a user's threads since a time), which the server pushes as events.
+//! (what changed in a user's threads since a time), which the server pushes as events. "A user's
+//! threads" are those the `thread_viewers` view gives it, as everywhere.
 
 use std::collections::HashMap;
 
@@ -16,7 +17,7 @@ pub(super) async fn unread_counts(pool: &SqlitePool, user: Id) -> DbResult<HashM
             (SELECT count(*) FROM messages m WHERE m.thread_id = tm.thread_id AND m.author_id != ?1
                 AND m.created_at_ms > coalesce(
                     (SELECT r.last_read_ms FROM thread_reads r WHERE r.thread_id = tm.thread_id AND r.user_id = ?1), 0))
-         FROM thread_members tm WHERE tm.user_id = ?1",
+         FROM thread_viewers tm WHERE tm.user_id = ?1",
     )
     .bind(user)
     .fetch_all(pool)
@@ -44,7 +45,7 @@ pub(super) async fn mark_read(
 
 pub(super) async fn changes_since(pool: &SqlitePool, user: Id, since_ms: i64) -> DbResult<Changes> {
     let threads: Vec<(i64,)> = sqlx::query_as(
-        "SELECT t.id FROM threads t JOIN thread_members tm ON tm.thread_id = t.id AND tm.user_id = ?
+        "SELECT t.id FROM threads t JOIN thread_viewers tm ON tm.thread_id = t.id AND tm.user_id = ?
          WHERE t.updated_at_ms > ? ORDER BY t.updated_at_ms",
     )
     .bind(user)
@@ -52,7 +53,7 @@ pub(super) async fn changes_since(pool: &SqlitePool, user: Id, since_ms: i64) ->
     .fetch_all(pool)
     .await?;
     let messages: Vec<(i64,)> = sqlx::query_as(
-        "SELECT m.id FROM messages m JOIN thread_members tm ON tm.thread_id = m.thread_id AND tm.user_id = ?
+        "SELECT m.id FROM messages m JOIN thread_viewers tm ON tm.thread_id = m.thread_id AND tm.user_id = ?
          WHERE m.updated_at_ms > ? ORDER BY m.updated_at_ms LIMIT 500",
     )
     .bind(user)
@@ -62,7 +63,7 @@ pub(super) async fn changes_since(pool: &SqlitePool, user: Id, since_ms: i64) ->
     let comments: Vec<FeedbackRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COMMENT_COLUMNS} FROM comments c
             JOIN users u ON u.id = c.author_id JOIN messages m ON m.id = c.message_id
-            JOIN thread_members tm ON tm.thread_id = m.thread_id AND tm.user_id = ?
+            JOIN thread_viewers tm ON tm.thread_id = m.thread_id AND tm.user_id = ?
          WHERE c.created_at_ms > ? ORDER BY c.created_at_ms LIMIT 500"
     )))
     .bind(user)
@@ -72,7 +73,7 @@ pub(super) async fn changes_since(pool: &SqlitePool, user: Id, since_ms: i64) ->
     let reactions: Vec<FeedbackRow> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {REACTION_COLUMNS} FROM reactions r
             JOIN users u ON u.id = r.author_id JOIN messages m ON m.id = r.message_id
-            JOIN thread_members tm ON tm.thread_id = m.thread_id AND tm.user_id = ?
+            JOIN thread_viewers tm ON tm.thread_id = m.thread_id AND tm.user_id = ?
          WHERE r.created_at_ms > ? ORDER BY r.created_at_ms LIMIT 500"
     )))
     .bind(user)

@@ -7,6 +7,7 @@ mod feedback;
 mod messages;
 mod search;
 mod sessions;
+mod spaces;
 mod threads;
 mod transcripts;
 
@@ -120,14 +121,40 @@ impl Database for SqliteDb {
         sessions::join_with_invite(&self.pool, code_hash, session).await
     }
 
+    async fn create_space(
+        &self,
+        name: &str,
+        private: bool,
+        creator: Id,
+        now_ms: i64,
+    ) -> DbResult<Id> {
+        spaces::create_space(&self.pool, name, private, creator, now_ms).await
+    }
+    async fn space(&self, id: Id, viewer: Id) -> DbResult<Option<vidmsg_api::Space>> {
+        spaces::space(&self.pool, id, viewer).await
+    }
+    async fn space_by_name(&self, name: &str, viewer: Id) -> DbResult<Option<vidmsg_api::Space>> {
+        spaces::space_by_name(&self.pool, name, viewer).await
+    }
+    async fn list_spaces(&self, viewer: Id) -> DbResult<Vec<vidmsg_api::Space>> {
+        spaces::list_spaces(&self.pool, viewer).await
+    }
+    async fn add_space_member(&self, space: Id, user: Id, now_ms: i64) -> DbResult<()> {
+        spaces::add_space_member(&self.pool, space, user, now_ms).await
+    }
+    async fn remove_space_member(&self, space: Id, user: Id) -> DbResult<bool> {
+        spaces::remove_space_member(&self.pool, space, user).await
+    }
+
     async fn create_thread(
         &self,
         title: &str,
         creator: Id,
-        members: &[Id],
+        space: Option<Id>,
+        people: &[Id],
         now_ms: i64,
     ) -> DbResult<Id> {
-        threads::create_thread(&self.pool, title, creator, members, now_ms).await
+        threads::create_thread(&self.pool, title, creator, space, people, now_ms).await
     }
     async fn thread(&self, id: Id) -> DbResult<Option<Thread>> {
         threads::thread(&self.pool, id).await

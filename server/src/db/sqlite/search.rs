@@ -1,4 +1,5 @@
-//! Search over transcripts: FTS5 with bm25 ranking, limited to the threads the user belongs to.
+//! Search over transcripts: FTS5 with bm25 ranking, limited to the threads the user sees
+//! (the `thread_viewers` view: its spaces' threads and its direct ones).
 //! The query arrives already translated by [`crate::search::syntax`]; hits come most relevant
 //! first (lowest bm25), ties by message and time.
 
@@ -46,7 +47,7 @@ pub(super) async fn search(pool: &SqlitePool, spec: &SearchSpec) -> DbResult<Vec
          JOIN segments s ON s.id = segments_fts.rowid
          JOIN messages m ON m.id = s.message_id
          JOIN threads t ON t.id = m.thread_id
-         JOIN thread_members tm ON tm.thread_id = m.thread_id AND tm.user_id = ?
+         JOIN thread_viewers tm ON tm.thread_id = m.thread_id AND tm.user_id = ?
          JOIN users u ON u.id = m.author_id
          WHERE segments_fts MATCH ? AND (? IS NULL OR m.thread_id = ?)
          ORDER BY bm25(segments_fts), s.message_id, s.start_ms

@@ -1,5 +1,6 @@
 //! Passwords and invites: what signing in and joining read and write. Hashing happens before
-//! (argon2id for passwords, SHA-256 for invite codes and tokens); only hashes reach SQL.
+//! (argon2id for passwords, SHA-256 for invite codes and tokens); only hashes reach SQL. An
+//! invite may name spaces: joining with it makes the new account a member of them.
 
 use sqlx::SqlitePool;
 use vidmsg_api::{Id, Role, User};
@@ -54,7 +55,9 @@ pub(super) async fn credentials(pool: &SqlitePool, name: &str) -> DbResult<Optio
     }))
 }
 
+/// Stores the invite with the spaces its joiner will be put in.
 pub(super) async fn create_invite(pool: &SqlitePool, new: &NewInvite) -> DbResult<Id> {
+    let mut tx = pool.begin().await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO invites (code_hash, created_by, created_at_ms, expires_at_ms)
          VALUES (?, ?, ?, ?) RETURNING id",
@@ -63,8 +66,16 @@ pub(super) async fn create_invite(pool: &SqlitePool, new: &NewInvite) -> DbResul
     .bind(new.created_by)
     .bind(new.now_ms)
     .bind(new.expires_at_ms)
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await?;
+    for space in &new.spaces {
+        sqlx::query("INSERT OR IGNORE INTO invite_spaces (invite_id, space_id) VALUES (?, ?)")
+            .bind(id)
+            .bind(space)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
     Ok(id)
 }
 
@@ -77,17 +88,17 @@ pub(super) async fn join_with_invite(
     session: &NewSession,
 ) -> DbResult<Option<User>> {
     let mut tx = pool.begin().await?;
-    let used = sqlx::query(
+    let used: Option<(i64,)> = sqlx::query_as(
         "UPDATE invites SET used_at_ms = ?1
-         WHERE code_hash = ?2 AND used_at_ms IS NULL AND expires_at_ms > ?1",
+         WHERE code_hash = ?2 AND used_at_ms IS NULL AND expires_at_ms > ?1 RETURNING id",
     )
     .bind(session.now_ms)
     .bind(code_hash)
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
-    if used.rows_affected() == 0 {
+    let Some((invite_id,)) = used else {
         return Ok(None);
-    }
+    };
     let row: CredentialsRow = sqlx::query_as(
         "INSERT INTO users (name, role, created_at_ms, password_hash)
          VALUES (?1, CASE WHEN NOT EXISTS (SELECT 1 FROM users) THEN 'admin' ELSE 'member' END, ?2, ?3)
@@ -111,6 +122,15 @@ pub(super) async fn join_with_invite(
     .bind(&session.token_hash)
     .bind(&session.token_hint)
     .bind(session.now_ms)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT OR IGNORE INTO space_members (space_id, user_id, added_at_ms)
+         SELECT space_id, ?, ? FROM invite_spaces WHERE invite_id = ?",
+    )
+    .bind(row.id)
+    .bind(session.now_ms)
+    .bind(invite_id)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -1,17 +1,20 @@
-//! Threads and their members.
+//! Threads and who sees them. Who sees a thread is decided by the `thread_viewers` view
+//! (migration 0007): the members of its space, or its people (`thread_members`); every query
+//! here that limits what a user sees goes through it.
 
 use sqlx::SqlitePool;
-use vidmsg_api::{Id, Thread};
+use vidmsg_api::{Id, Thread, ThreadVisibility};
 
 use crate::db::{DbResult, ThreadCursor};
 
-/// Columns of a thread with its creator, member names (comma-joined; names have no commas) and
-/// message count.
+/// Columns of a thread with its creator, the names of those who see it (comma-joined; names
+/// have no commas), message count and space.
 const THREAD_SELECT: &str = "SELECT t.id, t.title, cu.name AS created_by, t.created_at_ms, t.updated_at_ms,
-        (SELECT group_concat(name, ',') FROM (SELECT u.name FROM thread_members m JOIN users u ON u.id = m.user_id
+        (SELECT group_concat(name, ',') FROM (SELECT u.name FROM thread_viewers m JOIN users u ON u.id = m.user_id
             WHERE m.thread_id = t.id ORDER BY m.added_at_ms, u.name)) AS members,
-        (SELECT count(*) FROM messages WHERE thread_id = t.id) AS message_count
-     FROM threads t JOIN users cu ON cu.id = t.created_by";
+        (SELECT count(*) FROM messages WHERE thread_id = t.id) AS message_count,
+        t.visibility, t.space_id, sp.name AS space
+     FROM threads t JOIN users cu ON cu.id = t.created_by LEFT JOIN spaces sp ON sp.id = t.space_id";
 
 #[derive(sqlx::FromRow)]
 struct ThreadRow {
@@ -22,6 +25,9 @@ struct ThreadRow {
     updated_at_ms: i64,
     members: Option<String>,
     message_count: i64,
+    visibility: String,
+    space_id: Option<i64>,
+    space: Option<String>,
 }
 
 fn thread_from(r: ThreadRow) -> Thread {
@@ -33,6 +39,9 @@ fn thread_from(r: ThreadRow) -> Thread {
         updated_at_ms,
         members,
         message_count,
+        visibility,
+        space_id,
+        space,
     } = r;
     let members = members
         .map(|m| {
@@ -51,32 +60,49 @@ fn thread_from(r: ThreadRow) -> Thread {
         unread_count: 0,
         created_at_ms,
         updated_at_ms,
+        visibility: if visibility == "space" {
+            ThreadVisibility::Space
+        } else {
+            ThreadVisibility::People
+        },
+        space_id,
+        space,
     }
 }
 
+/// Creates a thread posted to `space` (seen by its members), or, without one, to the creator
+/// and `people`.
 pub(super) async fn create_thread(
     pool: &SqlitePool,
     title: &str,
     creator: Id,
-    members: &[Id],
+    space: Option<Id>,
+    people: &[Id],
     now_ms: i64,
 ) -> DbResult<Id> {
+    let visibility = if space.is_some() { "space" } else { "people" };
     let mut tx = pool.begin().await?;
-    let (id,): (i64,) =
-        sqlx::query_as("INSERT INTO threads (title, created_by, created_at_ms, updated_at_ms) VALUES (?, ?, ?, ?) RETURNING id")
-            .bind(title)
-            .bind(creator)
-            .bind(now_ms)
-            .bind(now_ms)
-            .fetch_one(&mut *tx)
-            .await?;
-    for user in std::iter::once(&creator).chain(members) {
-        sqlx::query("INSERT OR IGNORE INTO thread_members (thread_id, user_id, added_at_ms) VALUES (?, ?, ?)")
-            .bind(id)
-            .bind(user)
-            .bind(now_ms)
-            .execute(&mut *tx)
-            .await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO threads (title, created_by, created_at_ms, updated_at_ms, visibility, space_id)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(title)
+    .bind(creator)
+    .bind(now_ms)
+    .bind(now_ms)
+    .bind(visibility)
+    .bind(space)
+    .fetch_one(&mut *tx)
+    .await?;
+    if space.is_none() {
+        for user in std::iter::once(&creator).chain(people) {
+            sqlx::query("INSERT OR IGNORE INTO thread_members (thread_id, user_id, added_at_ms) VALUES (?, ?, ?)")
+                .bind(id)
+                .bind(user)
+                .bind(now_ms)
+                .execute(&mut *tx)
+                .await?;
+        }
     }
     tx.commit().await?;
     Ok(id)
@@ -94,7 +120,7 @@ pub(super) async fn thread(pool: &SqlitePool, id: Id) -> DbResult<Option<Thread>
 
 pub(super) async fn is_member(pool: &SqlitePool, thread: Id, user: Id) -> DbResult<bool> {
     let row: Option<(i64,)> =
-        sqlx::query_as("SELECT 1 FROM thread_members WHERE thread_id = ? AND user_id = ?")
+        sqlx::query_as("SELECT 1 FROM thread_viewers WHERE thread_id = ? AND user_id = ?")
             .bind(thread)
             .bind(user)
             .fetch_optional(pool)
@@ -110,7 +136,7 @@ pub(super) async fn list_threads(
 ) -> DbResult<Vec<Thread>> {
     let (after_ts, after_id) = after.map_or((i64::MAX, i64::MAX), |c| (c.updated_at_ms, c.id));
     let sql = format!(
-        "{THREAD_SELECT} JOIN thread_members me ON me.thread_id = t.id AND me.user_id = ?
+        "{THREAD_SELECT} JOIN thread_viewers me ON me.thread_id = t.id AND me.user_id = ?
          WHERE (t.updated_at_ms < ? OR (t.updated_at_ms = ? AND t.id < ?))
          ORDER BY t.updated_at_ms DESC, t.id DESC LIMIT ?"
     );
