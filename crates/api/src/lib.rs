@@ -10,6 +10,7 @@ mod client;
 mod error;
 mod events;
 pub mod media_url;
+pub mod session;
 mod types;
 
 pub use client::Client;

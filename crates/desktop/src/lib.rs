@@ -19,5 +19,5 @@ pub mod widgets;
 
 pub use error::AppError;
 pub use format::clock;
-pub use signin::{SignInAction, SignInForm};
+pub use signin::{SignInAction, SignInDraft, SignInForm, SignInMode, SignInRequest};
 pub use widgets::labelled_field;

@@ -7,23 +7,22 @@ use std::time::{Duration, Instant};
 
 use eframe::egui;
 use vidmsg_api::{Id, Message, MessageStatus, SearchHit};
-use vidmsg_desktop::SignInAction;
+use vidmsg_desktop::{SignInAction, SignInDraft, SignInRequest};
 
-use super::library::Library;
+use super::library::{self, Library};
 use super::{Action, Current, PlayerApp, View};
 
 impl PlayerApp {
     /// Carries out what the user asked for.
     pub fn apply(&mut self, action: Action) {
         match action {
-            Action::SignIn(SignInAction::Edit { server, token }) => {
-                self.state.draft_server = server;
-                self.state.draft_token = token;
-            }
-            Action::SignIn(SignInAction::Submit { server, token }) => {
-                self.state.draft_server = server;
-                self.state.draft_token = token;
-                self.sign_in();
+            Action::SignIn(SignInAction::Edit(draft)) => self.state.signin = draft,
+            Action::SignIn(SignInAction::Submit { draft, request }) => {
+                self.state.signin = draft;
+                match request {
+                    SignInRequest::Token { .. } => self.sign_in(),
+                    request => self.open_session(request),
+                }
             }
             Action::SignOut => self.sign_out(),
             Action::DismissNotice => self.state.notice = None,
@@ -57,12 +56,25 @@ impl PlayerApp {
         }
     }
 
+    /// Signs in with a name and password, or joins with an invite (in the background; the
+    /// answer is `Session`, whose token is then checked like a pasted one).
+    fn open_session(&mut self, request: SignInRequest) {
+        library::open_session(
+            self.rt.handle(),
+            request,
+            self.tx.clone(),
+            self.wake.clone(),
+        );
+        self.state.signing_in = true;
+        self.state.notice = None;
+    }
+
     /// Checks the drafted server and token (in the background; the answer is `SignedIn`).
     pub(super) fn sign_in(&mut self) {
         match Library::new(
             self.rt.handle().clone(),
-            &self.state.draft_server,
-            &self.state.draft_token,
+            &self.state.signin.server,
+            &self.state.signin.token,
             self.tx.clone(),
             self.wake.clone(),
         ) {
@@ -76,12 +88,28 @@ impl PlayerApp {
         }
     }
 
+    /// Revokes the token on the server (best effort, in the background) and forgets it here
+    /// whatever the server says.
     fn sign_out(&mut self) {
+        if let Some(lib) = self.lib.take() {
+            let client = lib.client.clone();
+            let (done, wait) = std::sync::mpsc::channel();
+            self.rt.spawn(async move {
+                if let Err(e) = client.sign_out().await {
+                    tracing::warn!("the server did not revoke the token on sign-out: {e}");
+                }
+                let _ = done.send(());
+            });
+            // Closing the app right after signing out still revokes the token (see Drop).
+            self.signing_out = Some(wait);
+        }
         let s = &mut self.state;
         s.settings.token.clear();
-        s.draft_token.clear();
-        let _ = s.settings.save(&self.settings_path);
-        self.lib = None;
+        s.signin = SignInDraft::from_saved(&s.settings.server, "");
+        s.signing_in = false;
+        if let Err(e) = s.settings.save(&self.settings_path) {
+            s.notice = Some(format!("Could not save settings: {e:#}"));
+        }
         s.current = None;
         s.threads.clear();
         s.messages.clear();

@@ -8,8 +8,11 @@ use std::time::Duration;
 
 use vidmsg_api::{
     Client, ClientError, Comment, CreateComment, CreateMessage, CreateReaction, Id, Message,
-    MessageKind, PageQuery, Reaction, SearchHit, SearchQuery, Segment, ServerEvent, Thread,
+    MessageKind, PageQuery, Reaction, SearchHit, SearchQuery, Segment, ServerEvent, SessionCreated,
+    Thread,
 };
+
+use vidmsg_desktop::SignInRequest;
 
 use super::vtt::{self, Cue};
 
@@ -17,6 +20,11 @@ use super::vtt::{self, Cue};
 #[derive(Debug)]
 pub enum Loaded {
     SignedIn(Result<String, ClientError>),
+    /// A name and password, or an invite, were answered with a new token (or refused).
+    Session {
+        request: SignInRequest,
+        result: Result<SessionCreated, ClientError>,
+    },
     Threads(Result<Vec<Thread>, ClientError>),
     Messages(Id, Result<Vec<Message>, ClientError>),
     Transcript(Id, Result<Vec<Segment>, ClientError>),
@@ -35,6 +43,20 @@ pub enum Loaded {
 }
 
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
+
+/// Sends `request` (no token needed) on `rt`; answers `Loaded::Session`.
+pub fn open_session(
+    rt: &tokio::runtime::Handle,
+    request: SignInRequest,
+    tx: mpsc::Sender<Loaded>,
+    wake: Wake,
+) {
+    rt.spawn(async move {
+        let result = vidmsg_api::session::sign_in(&request).await;
+        let _ = tx.send(Loaded::Session { request, result });
+        wake();
+    });
+}
 
 #[derive(Clone)]
 pub struct Library {

@@ -51,6 +51,8 @@ pub struct PlayerApp {
     ctx: egui::Context,
     settings_path: PathBuf,
     rt: tokio::runtime::Runtime,
+    /// Answers once a sign-out's revoke request is done.
+    signing_out: Option<std::sync::mpsc::Receiver<()>>,
     lib: Option<Library>,
     tx: mpsc::Sender<Loaded>,
     rx: mpsc::Receiver<Loaded>,
@@ -110,6 +112,7 @@ impl PlayerApp {
             rx,
             wake,
             audio_sink: options.audio_sink,
+            signing_out: None,
             open_on_start: options.open,
             pending_open: None,
             report: options.report,
@@ -145,3 +148,15 @@ impl eframe::App for PlayerApp {
         self.report_view();
     }
 }
+
+impl Drop for PlayerApp {
+    /// A sign-out still revoking its token gets a moment to finish before the runtime goes.
+    fn drop(&mut self) {
+        if let Some(wait) = self.signing_out.take() {
+            let _ = wait.recv_timeout(SIGN_OUT_PATIENCE);
+        }
+    }
+}
+
+/// How long closing the app waits for a sign-out's revoke request.
+const SIGN_OUT_PATIENCE: Duration = Duration::from_secs(3);

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use eframe::egui;
 use vidmsg_api::{ClientError, Comment, Id, Message, Reaction, SearchHit, Segment, Thread};
+use vidmsg_desktop::SignInDraft;
 use vidmsg_media::Playback;
 
 use super::settings::Settings;
@@ -90,9 +91,8 @@ impl Current {
 pub struct State {
     pub settings: Settings,
     pub view: View,
-    /// The sign-in form's draft, and whether a check of it is under way.
-    pub draft_server: String,
-    pub draft_token: String,
+    /// The sign-in form's draft, and whether a request of it is under way.
+    pub signin: SignInDraft,
     pub signing_in: bool,
     pub signed_in_as: Option<String>,
     pub threads: Vec<Thread>,
@@ -113,8 +113,7 @@ pub struct State {
 impl State {
     pub fn new(settings: Settings) -> Self {
         Self {
-            draft_server: settings.server.clone(),
-            draft_token: settings.token.clone(),
+            signin: SignInDraft::from_saved(&settings.server, &settings.token),
             settings,
             view: View::SignIn,
             signing_in: false,

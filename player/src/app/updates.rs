@@ -79,11 +79,13 @@ impl PlayerApp {
                     Ok(name) => {
                         self.state.settings.server = self
                             .state
-                            .draft_server
+                            .signin
+                            .server
                             .trim()
                             .trim_end_matches('/')
                             .to_string();
-                        self.state.settings.token = self.state.draft_token.trim().to_string();
+                        self.state.settings.token = self.state.signin.token.trim().to_string();
+                        self.state.signin.forget_secrets();
                         self.save_settings();
                         self.state.signed_in_as = Some(name);
                         self.state.view = View::Library;
@@ -103,6 +105,21 @@ impl PlayerApp {
                     }
                 }
             }
+            Loaded::Session { request, result } => match result {
+                Ok(created) => {
+                    // The new token is checked and saved exactly like a pasted one.
+                    let s = &mut self.state.signin;
+                    s.server = request.server().to_string();
+                    s.token = created.token;
+                    s.forget_secrets();
+                    self.sign_in();
+                }
+                Err(e) => {
+                    self.state.signing_in = false;
+                    self.state.view = View::SignIn;
+                    self.state.notice = Some(vidmsg_desktop::signin::refusal(&request, &e));
+                }
+            },
             Loaded::Threads(Ok(t)) => {
                 self.state.threads = t;
                 self.state.threads_error = None;

@@ -1,5 +1,5 @@
-//! Sign-in: server address and API token, checked before they are saved; the form itself is
-//! the shared one (`vidmsg_desktop::signin`).
+//! Sign-in: a name and password, an invite link, or an API token; the form itself is the shared
+//! one (`vidmsg_desktop::signin`), the request runs in the background.
 
 use eframe::egui;
 use vidmsg_desktop::signin::{self, SignInForm};
@@ -9,8 +9,7 @@ use crate::app::{Action, State};
 pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
     let form = SignInForm {
         app: "player",
-        server: &state.draft_server,
-        token: &state.draft_token,
+        draft: &state.signin,
         busy: state.signing_in,
         error: state.notice.as_deref(),
     };

@@ -4,13 +4,18 @@
 
 use std::path::PathBuf;
 
+use vidmsg_desktop::SignInDraft;
+
 use super::settings::Settings;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Action {
     /// The sign-in or settings form changed (kept as a draft until saved).
     EditDraft(Box<Settings>),
-    /// Check the draft's server and token; saved when the server accepts them.
+    /// The sign-in form's way in, name, password or invite link changed.
+    EditSignIn(Box<SignInDraft>),
+    /// Sign in the way the form shows (a name and password, an invite, or the draft's server
+    /// and token); the token is saved when the server accepts it.
     SignIn,
     SignOut,
     OpenSettings,

@@ -9,6 +9,7 @@ use super::action::Action;
 use super::settings::Settings;
 use super::state::{Phase, View};
 use crate::session::{Destination, SessionSpec};
+use vidmsg_desktop::{SignInDraft, SignInRequest};
 
 impl RecorderApp {
     /// Carries out `action`.
@@ -16,9 +17,16 @@ impl RecorderApp {
         let state = &mut self.state;
         match action {
             Action::EditDraft(draft) => state.draft = *draft,
+            Action::EditSignIn(signin) => state.signin = *signin,
             Action::SignIn => self.sign_in(),
             Action::SignOut => {
+                // Revoked on the server as best it can; forgotten here whatever it answers.
+                if !state.settings.token.is_empty() {
+                    self.background
+                        .sign_out(state.settings.server.clone(), state.settings.token.clone());
+                }
                 state.settings.token.clear();
+                state.signin = SignInDraft::from_saved(&state.settings.server, "");
                 state.draft = state.settings.clone();
                 self.save_settings();
                 self.state.signed_in_as = None;
@@ -87,9 +95,19 @@ impl RecorderApp {
     /// Checks the server and token in the draft; on success they are saved.
     fn sign_in(&mut self) {
         let draft = &self.state.draft;
-        let server = draft.server.trim().trim_end_matches('/').to_string();
-        let token = draft.token.trim().to_string();
-        self.background.sign_in(server, token);
+        let form = SignInDraft {
+            server: draft.server.clone(),
+            token: draft.token.clone(),
+            ..self.state.signin.clone()
+        };
+        match form.request() {
+            Some(SignInRequest::Token { server, token }) => self.background.sign_in(server, token),
+            Some(request) => self.background.open_session(request),
+            None => {
+                self.state.notice = Some("Fill in every field first".into());
+                return;
+            }
+        }
         self.state.signing_in = true;
         self.state.notice = None;
     }

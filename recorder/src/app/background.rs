@@ -1,4 +1,5 @@
-//! Work the app never does on the UI thread: checking a sign-in, recovering a recording,
+//! Work the app never does on the UI thread: signing in (a name and password or an invite give
+//! a token; a token is checked), revoking the token on sign-out, recovering a recording,
 //! scanning the recordings folder, listing devices, encoders and monitors, running a recording.
 //! Each job runs on the app's tokio runtime and answers with a typed [`Answer`] (a recording with
 //! its [`Update`](super::runner::Update)s), then asks for a repaint so the answer is applied.
@@ -7,8 +8,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
 
 use eframe::egui;
-use vidmsg_api::Id;
-use vidmsg_desktop::AppError;
+use vidmsg_api::{ClientError, Id, SessionCreated};
+use vidmsg_desktop::{AppError, SignInRequest};
 use vidmsg_media::devices::Device;
 
 use super::recent::{self, Recent};
@@ -34,6 +35,11 @@ pub enum Answer {
         result: Result<Id, AppError>,
         recent: Vec<Recent>,
     },
+    /// A name and password, or an invite, were answered with a new token (or refused).
+    Session {
+        request: SignInRequest,
+        result: Result<SessionCreated, ClientError>,
+    },
     Recent(Vec<Recent>),
     Devices(Vec<Device>),
     Encoders(Vec<String>),
@@ -46,6 +52,18 @@ pub struct Background {
     ctx: egui::Context,
     tx: mpsc::Sender<Answer>,
     rx: mpsc::Receiver<Answer>,
+    /// Answers once a sign-out's revoke request is done.
+    signing_out: std::sync::Mutex<Option<mpsc::Receiver<()>>>,
+}
+
+impl Drop for Background {
+    /// A sign-out still revoking its token gets a moment to finish before the runtime goes.
+    fn drop(&mut self) {
+        let pending = self.signing_out.get_mut().ok().and_then(Option::take);
+        if let Some(wait) = pending {
+            let _ = wait.recv_timeout(std::time::Duration::from_secs(3));
+        }
+    }
 }
 
 impl Background {
@@ -60,6 +78,7 @@ impl Background {
             ctx: ctx.clone(),
             tx,
             rx,
+            signing_out: std::sync::Mutex::new(None),
         })
     }
 
@@ -101,6 +120,35 @@ impl Background {
                 result,
             });
         });
+    }
+
+    /// Signs in with a name and password, or joins with an invite (no token needed).
+    pub fn open_session(&self, request: SignInRequest) {
+        let answer = self.answerer();
+        self.rt.spawn(async move {
+            let result = vidmsg_api::session::sign_in(&request).await;
+            answer(Answer::Session { request, result });
+        });
+    }
+
+    /// Revokes `token` on the server (`DELETE /api/sessions/current`); a failure is only logged,
+    /// the app forgets the token either way.
+    pub fn sign_out(&self, server: String, token: String) {
+        let (done, wait) = std::sync::mpsc::channel();
+        self.rt.spawn(async move {
+            let result = match vidmsg_api::Client::new(&server, Some(token)) {
+                Ok(c) => c.sign_out().await,
+                Err(e) => Err(e),
+            };
+            if let Err(e) = result {
+                tracing::warn!("the server did not revoke the token on sign-out: {e}");
+            }
+            let _ = done.send(());
+        });
+        // Closing the app right after signing out still revokes the token (see Drop).
+        if let Ok(mut pending) = self.signing_out.lock() {
+            *pending = Some(wait);
+        }
     }
 
     /// Finishes the unfinished recording in `folder` (cut to its last whole second, upload the

@@ -22,6 +22,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use vidmsg_api::Id;
+use vidmsg_desktop::SignInDraft;
 
 pub use action::Action;
 use background::Background;
@@ -83,6 +84,7 @@ impl RecorderApp {
         };
         background.list_sources(true);
         background.list_recent(settings.recordings_dir());
+        let signin = SignInDraft::from_saved(&settings.server, &settings.token);
         let state = State {
             draft: settings.clone(),
             settings,
@@ -100,6 +102,7 @@ impl RecorderApp {
             },
             recent: Vec::new(),
             notice: None,
+            signin,
             signing_in: false,
             signed_in_as: None,
             server_max_secs: None,

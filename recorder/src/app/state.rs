@@ -5,6 +5,7 @@
 
 use eframe::egui;
 use vidmsg_api::Id;
+use vidmsg_desktop::SignInDraft;
 use vidmsg_media::devices::Device;
 
 use super::recent::Recent;
@@ -84,7 +85,10 @@ pub struct State {
     pub sources: Sources,
     pub recent: Vec<Recent>,
     pub notice: Option<String>,
-    /// The server and token in the draft are being checked.
+    /// The sign-in form's way in, name, password and invite link; its server URL and API
+    /// token are `draft`'s.
+    pub signin: SignInDraft,
+    /// A sign-in (or join) is under way.
     pub signing_in: bool,
     pub signed_in_as: Option<String>,
     /// Longest recording the server accepts, in seconds (from `GET /api/me`).
@@ -197,6 +201,7 @@ mod tests {
             sources: Sources::default(),
             recent: Vec::new(),
             notice: None,
+            signin: SignInDraft::default(),
             signing_in: false,
             signed_in_as: None,
             server_max_secs: None,

@@ -33,6 +33,7 @@ impl RecorderApp {
                         state.settings.server = server;
                         state.settings.token = token;
                         state.draft = state.settings.clone();
+                        state.signin.forget_secrets();
                         self.save_settings();
                         self.state.signed_in_as = Some(name);
                         self.state.view = View::Main;
@@ -40,6 +41,20 @@ impl RecorderApp {
                     Err(e) => state.notice = Some(format!("Could not sign in: {e}")),
                 }
             }
+            Answer::Session { request, result } => match result {
+                Ok(created) => {
+                    // The new token is checked (and the server's limits read) like a pasted one.
+                    let server = request.server().to_string();
+                    state.draft.server = server.clone();
+                    state.draft.token = created.token.clone();
+                    state.signin.forget_secrets();
+                    self.background.sign_in(server, created.token);
+                }
+                Err(e) => {
+                    state.signing_in = false;
+                    state.notice = Some(vidmsg_desktop::signin::refusal(&request, &e));
+                }
+            },
             Answer::Recovered { result, recent } => {
                 state.recovering = false;
                 state.notice = Some(match result {

@@ -103,6 +103,8 @@ async fn the_player_finds_a_phrase_plays_from_it_and_takes_replies() -> anyhow::
             .with_size([1280.0, 800.0])
             .build_eframe(|cc| PlayerApp::new(&cc.egui_ctx, options).expect("app"));
         assert_eq!(h.state().view, View::SignIn);
+        h.get_by_label("Use an API token").click();
+        h.run_steps(1);
         type_into(&mut h, "API token", &token2);
         h.get_by_label("Sign in").click();
         step_until(&mut h, Duration::from_secs(10), "the library", |h| {
@@ -498,5 +500,83 @@ async fn playback_seeks_in_a_fragmented_recording_over_http() -> anyhow::Result<
         Ok(())
     })
     .await??;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_player_signs_in_with_a_name_and_password_and_signs_out() -> anyhow::Result<()> {
+    const PASSWORD: &str = "ana's long password";
+    let dir = tempfile::tempdir()?;
+    let srv = TestServer::spawn().await?;
+    vidmsg_server::admin::add_user_with_password(srv.running.db(), "ana", false, PASSWORD).await?;
+    let (_, alice) = srv.account("alice").await?;
+    let thread = TestServer::thread(&alice, "Welcome").await?;
+    alice.add_member(thread.id, "ana").await?;
+    let settings = dir.path().join("player.json");
+    let url = srv.base_url().to_string();
+    Settings {
+        server: url.clone(),
+        ..Settings::default()
+    }
+    .save(&settings)?;
+
+    let path = settings.clone();
+    let token = tokio::task::spawn_blocking(move || -> anyhow::Result<String> {
+        let options = AppOptions {
+            settings_path: Some(path.clone()),
+            audio_sink: Some("fakesink".into()),
+            ..Default::default()
+        };
+        let mut h = Harness::builder()
+            .with_size([1280.0, 800.0])
+            .build_eframe(|cc| PlayerApp::new(&cc.egui_ctx, options).expect("app"));
+        assert_eq!(h.state().view, View::SignIn);
+        // A new user signs in with a name and password (the form's first way in).
+        assert_eq!(
+            h.state().signin.server,
+            url,
+            "the saved server is filled in"
+        );
+        type_into(&mut h, "Name", "ana");
+        // One letter short: wrong.
+        type_into(&mut h, "Password", &PASSWORD[..PASSWORD.len() - 1]);
+        h.get_by_label("Sign in").click();
+        step_until(&mut h, Duration::from_secs(10), "the refusal", |h| {
+            h.query_by_label_contains("wrong name or password")
+                .is_some()
+        });
+        assert_eq!(h.state().view, View::SignIn, "still on the form");
+        assert!(Settings::load(&path)?.token.is_empty());
+
+        // The typed password is kept after a refusal: finish it.
+        type_into(&mut h, "Password", &PASSWORD[PASSWORD.len() - 1..]);
+        h.get_by_label("Sign in").click();
+        step_until(&mut h, Duration::from_secs(10), "the inbox", |h| {
+            h.state().view == View::Library && !h.state().threads.is_empty()
+        });
+        assert!(h.query_by_label("signed in as ana").is_some());
+        assert!(h.query_by_label("Welcome").is_some());
+        let saved = std::fs::read_to_string(&path)?;
+        assert!(!saved.contains(PASSWORD), "the password is never saved");
+        let token = Settings::load(&path)?.token;
+        assert!(token.starts_with("vm_"), "the session's token is saved");
+
+        // Signing out forgets the token here and revokes it on the server.
+        h.get_by_label("Sign out").click();
+        h.run_steps(2);
+        assert_eq!(h.state().view, View::SignIn);
+        assert!(Settings::load(&path)?.token.is_empty());
+        Ok(token)
+    })
+    .await??;
+    let revoked = Client::new(srv.base_url(), Some(token))?;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        match revoked.me().await {
+            Err(e) if e.status() == Some(401) => break,
+            r => anyhow::ensure!(Instant::now() < deadline, "still valid: {r:?}"),
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     Ok(())
 }

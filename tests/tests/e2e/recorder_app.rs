@@ -61,6 +61,8 @@ async fn the_recorder_app_signs_in_records_with_a_pause_and_saves_settings() -> 
 
             // First run: sign in. A wrong token is refused with a message.
             assert_eq!(h.state().state().view, View::SignIn);
+            h.get_by_label("Use an API token").click();
+            h.run_steps(1);
             type_into(&mut h, "Server URL", &url);
             type_into(&mut h, "API token", "vm_wrong");
             h.run_steps(2);
@@ -298,5 +300,80 @@ async fn the_app_in_reply_mode_records_a_reply_and_a_close_mid_recording_finishe
     let reply = alice.get_message(reply_id).await?;
     assert_eq!((reply.thread_id, reply.parent_id), (t.id, Some(parent.id)));
     assert_eq!(reply.kind, vidmsg_api::MessageKind::Video);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_recorder_app_joins_with_an_invite_link_and_the_link_is_single_use()
+-> anyhow::Result<()> {
+    let work = tempfile::tempdir()?;
+    let srv = TestServer::spawn().await?;
+    let (_, alice) = srv.account("alice").await?;
+    let invite = alice
+        .create_invite(&vidmsg_api::CreateInvite::default())
+        .await?;
+    // No server in the settings: it comes from the link.
+    let path = test_settings(work.path(), "")?;
+    let url = srv.base_url().to_string();
+    let rt = tokio::runtime::Handle::current();
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let options = AppOptions {
+            settings_path: Some(path.clone()),
+            preview: false,
+            ..Default::default()
+        };
+        let mut h = Harness::builder()
+            .with_size([960.0, 720.0])
+            .build_eframe(|cc| RecorderApp::new(&cc.egui_ctx, options).expect("app"));
+        assert_eq!(h.state().state().view, View::SignIn);
+        let join = |h: &mut Harness<'_, RecorderApp>| {
+            h.get_by_label("Join with an invite").click();
+            h.run_steps(1);
+            type_into(h, "Invite link", &invite.url);
+            type_into(h, "Name", "bob");
+            type_into(h, "Password", "bob's long password");
+            h.get_by_label("Join").click();
+        };
+        join(&mut h);
+        step_until(&mut h, Duration::from_secs(10), "the main view", |h| {
+            h.state().state().view == View::Main
+        });
+        assert!(h.query_by_label_contains("signed in as bob").is_some());
+        assert!(h.state().state().signin.password.is_empty(), "forgotten");
+        // The saved settings hold the server from the link and a token that works.
+        let saved = Settings::load(&path)?;
+        assert_eq!(saved.server, url);
+        assert!(!std::fs::read_to_string(&path)?.contains("bob's long password"));
+        let me =
+            rt.block_on(vidmsg_api::Client::new(&saved.server, Some(saved.token.clone()))?.me())?;
+        assert_eq!(me.name, "bob");
+
+        // Signed out, the same link is refused: ask for a new one.
+        h.get_by_label("Settings").click();
+        h.run_steps(2);
+        h.get_by_label("Sign out").click();
+        h.run_steps(2);
+        assert_eq!(h.state().state().view, View::SignIn);
+        assert!(
+            Settings::load(&path)?.token.is_empty(),
+            "forgotten on sign-out"
+        );
+        join(&mut h);
+        step_until(&mut h, Duration::from_secs(10), "the refusal", |h| {
+            h.query_by_label_contains("ask for a new one").is_some()
+        });
+        assert_eq!(h.state().state().view, View::SignIn);
+        Ok(())
+    })
+    .await??;
+    // The account is real: bob signs in with the password he chose.
+    let bob = srv
+        .anonymous()
+        .sign_in(&vidmsg_api::CreateSession {
+            name: "bob".into(),
+            password: "bob's long password".into(),
+        })
+        .await?;
+    assert_eq!(bob.user.name, "bob");
     Ok(())
 }
