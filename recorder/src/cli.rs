@@ -1,5 +1,6 @@
 //! Headless command line: `vidmsg-recorder record …` prints one JSON line
-//! `{"message_id":…,"thread_id":…,"url":…}` once the recording is uploaded.
+//! `{"message_id":…,"thread_id":…,"url":…}` (and `"to"` with `--to`) once the recording is
+//! uploaded.
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -66,6 +67,10 @@ pub struct RecordArgs {
     /// Record a reply to this message, in its thread.
     #[arg(long)]
     pub reply_to: Option<i64>,
+    /// Send to a new thread in `space:NAME`, or with `user:NAME` (repeatable: one space, or
+    /// people). Names are checked with the server before capture starts.
+    #[arg(long, value_name = "space:NAME|user:NAME", conflicts_with_all = ["thread", "reply_to"])]
+    pub to: Vec<String>,
     /// Stop after this many seconds of video (the maximum length).
     #[arg(long)]
     pub duration: Option<f64>,
@@ -215,14 +220,16 @@ fn record(a: RecordArgs) -> anyhow::Result<()> {
     {
         *d = std::env::var("DISPLAY").ok();
     }
+    let to = crate::recipients::Recipients::parse(&a.to)?;
     let spec = SessionSpec {
         server: a.server.trim_end_matches('/').to_string(),
         token: a.token,
         title: a.title,
-        destination: match (a.thread, a.reply_to) {
-            (_, Some(m)) => Destination::ReplyTo(m),
-            (Some(t), None) => Destination::Thread(t),
-            (None, None) => Destination::NewThread,
+        destination: match (a.thread, a.reply_to, to) {
+            (_, Some(m), _) => Destination::ReplyTo(m),
+            (Some(t), None, _) => Destination::Thread(t),
+            (None, None, Some(r)) => Destination::To(r),
+            (None, None, None) => Destination::NewThread,
         },
         max_duration: a.duration.filter(|d| *d > 0.0).map(Duration::from_secs_f64),
         capture: CaptureSpec {

@@ -4,7 +4,7 @@
 //! server's presigned URLs while it records. On stop only the tail part and `complete` remain.
 //!
 //! Layout: `capture` builds and runs the pipeline; `upload` tails the spool file and runs the
-//! upload protocol with saved state (so it resumes); `session` ties one recording together;
+//! upload protocol with saved state (so it resumes); `session` ties one recording together; `recipients` is where a new one is sent;
 //! `cli` is the headless command line; `app` (state, actions and the one `apply`, background work
 //! answering with typed messages) and `ui` (views drawing a read-only `app::State` and sending
 //! `app::Action`s, never touching the app itself) are the eframe app, with the shell both apps
@@ -15,6 +15,7 @@
 pub mod app;
 pub mod capture;
 pub mod cli;
+pub mod recipients;
 pub mod session;
 pub mod ui;
 pub mod upload;

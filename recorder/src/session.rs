@@ -11,13 +11,16 @@ use tokio::sync::Mutex;
 use vidmsg_api::{Client, CreateMessage, CreateThread, Id, MessageKind};
 
 use crate::capture::{Capture, CaptureSpec};
+use crate::recipients::Recipients;
 use crate::upload::{UploadState, Uploader};
 
 /// Where the recording goes.
 #[derive(Debug, Clone)]
 pub enum Destination {
-    /// A new thread titled like the recording.
+    /// A new thread titled like the recording, with only the author.
     NewThread,
+    /// A new thread titled like the recording, in a space or with people.
+    To(Recipients),
     Thread(Id),
     /// A reply to this message, in its thread.
     ReplyTo(Id),
@@ -107,6 +110,9 @@ pub struct Outcome {
     pub spool: PathBuf,
     /// Seconds from stop to the server answering `complete`.
     pub stop_to_link_s: f64,
+    /// Where it was sent (`space:eng`, `user:bob,user:carol`), when `--to` chose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub to: Option<String>,
 }
 
 /// Turns input readings (one a second) into warnings: a microphone quieter than −60 dBFS for
@@ -174,16 +180,32 @@ pub async fn record(
     events: Events,
 ) -> anyhow::Result<Outcome> {
     let client = Client::new(&spec.server, Some(spec.token.clone()))?;
-    let (thread_id, parent_id) = match spec.destination {
-        Destination::Thread(t) => (t, None),
+    let to = match &spec.destination {
+        Destination::To(r) => Some(r.label()),
+        _ => None,
+    };
+    let (thread_id, parent_id) = match &spec.destination {
+        Destination::Thread(t) => (*t, None),
         Destination::ReplyTo(m) => (
             client
-                .get_message(m)
+                .get_message(*m)
                 .await
                 .context("the message to reply to")?
                 .thread_id,
-            Some(m),
+            Some(*m),
         ),
+        Destination::To(recipients) => {
+            // Checked before anything is created or recorded: a wrong name records nothing.
+            let new = recipients.resolve(&client, &spec.title).await?;
+            (
+                client
+                    .new_thread(&new)
+                    .await
+                    .context("creating the thread")?
+                    .id,
+                None,
+            )
+        }
         Destination::NewThread => {
             let t = client
                 .create_thread(&CreateThread {
@@ -376,6 +398,7 @@ pub async fn record(
         duration_ms,
         spool,
         stop_to_link_s,
+        to,
     })
 }
 

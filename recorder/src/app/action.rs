@@ -25,6 +25,12 @@ pub enum Action {
     CancelSettings,
     DismissNotice,
     SetTitle(String),
+    /// The "Send to" search text changed.
+    FilterSendTo(String),
+    /// Send the next recording here (`None`: only the author's thread).
+    SendTo(Option<crate::recipients::Recipients>),
+    /// Add this person to the people chosen, or take them out.
+    TogglePerson(String),
     PickScreen(String),
     PickCamera(String),
     PickMic(String),

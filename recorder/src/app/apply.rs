@@ -43,6 +43,9 @@ impl RecorderApp {
             }
             Action::DismissNotice => state.notice = None,
             Action::SetTitle(title) => state.title = title,
+            Action::FilterSendTo(filter) => state.send_to.filter = filter,
+            Action::SendTo(choice) => state.send_to.choice = choice,
+            Action::TogglePerson(name) => state.send_to.toggle_person(&name),
             Action::PickScreen(screen) => self.pick(|s| s.screen = screen),
             Action::PickCamera(camera) => self.pick(|s| s.camera = camera),
             Action::PickMic(mic) => self.pick(|s| s.mic = mic),
@@ -72,6 +75,7 @@ impl RecorderApp {
             }
             Action::NewRecording => {
                 state.phase = Phase::Idle;
+                state.sending_to = None;
                 state.title.clear();
             }
             Action::DismissFailure => state.phase = Phase::Idle,
@@ -164,15 +168,29 @@ impl RecorderApp {
             server: state.settings.server.clone(),
             token: state.settings.token.clone(),
             title,
-            destination: match state.reply_to {
-                Some(m) => Destination::ReplyTo(m),
-                None => Destination::NewThread,
+            destination: match (state.reply_to, &state.send_to.choice) {
+                (Some(m), _) => Destination::ReplyTo(m),
+                (None, Some(to)) => Destination::To(to.clone()),
+                (None, None) => Destination::NewThread,
             },
             max_duration: Some(Duration::from_secs(state.max_recording_secs())),
             capture,
             recordings_dir: state.settings.recordings_dir(),
             countdown: state.settings.countdown.min(10),
         };
+        if state.reply_to.is_none() {
+            // The choice used becomes the default and goes first among the recent ones.
+            let choice = state.send_to.choice.clone();
+            state.sending_to = choice.as_ref().map(|r| r.display());
+            if let Some(r) = &choice {
+                super::send_to::remember(&mut state.settings.recent_send_to, r);
+            }
+            if state.settings.send_to != choice {
+                state.settings.send_to = choice;
+            }
+            state.draft = state.settings.clone();
+            self.save_settings();
+        }
         self.running = Some(self.background.record(spec));
         self.state.phase = Phase::Recording(Box::default());
     }

@@ -1,6 +1,6 @@
 //! Work the app never does on the UI thread: signing in (a name and password or an invite give
 //! a token; a token is checked), revoking the token on sign-out, recovering a recording,
-//! scanning the recordings folder, listing devices, encoders and monitors, running a recording.
+//! scanning the recordings folder, listing the spaces and people to send to, listing devices, encoders and monitors, running a recording.
 //! Each job runs on the app's tokio runtime and answers with a typed [`Answer`] (a recording with
 //! its [`Update`](super::runner::Update)s), then asks for a repaint so the answer is applied.
 
@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, mpsc};
 
 use eframe::egui;
-use vidmsg_api::{ClientError, Id, SessionCreated};
+use vidmsg_api::{ClientError, Id, Person, SessionCreated, Space};
 use vidmsg_desktop::{AppError, SignInRequest};
 use vidmsg_media::devices::Device;
 
@@ -44,6 +44,8 @@ pub enum Answer {
     Devices(Vec<Device>),
     Encoders(Vec<String>),
     Monitors(Vec<Monitor>),
+    /// The spaces and people a recording may be sent to.
+    Recipients(Result<(Vec<Space>, Vec<Person>), AppError>),
 }
 
 /// The app's runtime and the channel its jobs answer on.
@@ -149,6 +151,20 @@ impl Background {
         if let Ok(mut pending) = self.signing_out.lock() {
             *pending = Some(wait);
         }
+    }
+
+    /// Lists the spaces and people for "Send to" (`GET /api/spaces`, `GET /api/users`).
+    pub fn list_recipients(&self, server: String, token: String) {
+        let answer = self.answerer();
+        self.rt.spawn(async move {
+            let result = async {
+                let c = vidmsg_api::Client::new(&server, Some(token))?;
+                Ok((c.list_spaces().await?, c.list_users().await?))
+            }
+            .await
+            .map_err(|e: ClientError| AppError::from(e));
+            answer(Answer::Recipients(result));
+        });
     }
 
     /// Finishes the unfinished recording in `folder` (cut to its last whole second, upload the

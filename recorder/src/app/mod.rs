@@ -14,6 +14,7 @@ pub mod background;
 pub mod preview;
 pub mod recent;
 pub mod runner;
+pub mod send_to;
 pub mod settings;
 pub mod state;
 pub mod updates;
@@ -84,6 +85,14 @@ impl RecorderApp {
         };
         background.list_sources(true);
         background.list_recent(settings.recordings_dir());
+        if settings.signed_in() {
+            background.list_recipients(settings.server.clone(), settings.token.clone());
+        }
+        let send_to = send_to::SendTo {
+            loading: settings.signed_in(),
+            choice: settings.send_to.clone(),
+            ..Default::default()
+        };
         let signin = SignInDraft::from_saved(&settings.server, &settings.token);
         let state = State {
             draft: settings.clone(),
@@ -109,6 +118,8 @@ impl RecorderApp {
             recovering: false,
             preview: PreviewView::default(),
             close_when_done: false,
+            send_to,
+            sending_to: None,
         };
         Ok(Self {
             state,

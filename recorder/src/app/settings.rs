@@ -30,6 +30,11 @@ pub struct Settings {
     pub max_minutes: u32,
     /// Folder for recordings; empty = the default (`~/.local/share/vidmsg/recordings`).
     pub recordings_dir: String,
+    /// Where a new recording goes unless chosen otherwise: the last choice used (`None`: a
+    /// thread with only the author).
+    pub send_to: Option<crate::recipients::Recipients>,
+    /// Recent "Send to" choices, newest first.
+    pub recent_send_to: Vec<crate::recipients::Recipients>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -116,6 +121,8 @@ impl Default for Settings {
             countdown: 3,
             max_minutes: 60,
             recordings_dir: String::new(),
+            send_to: None,
+            recent_send_to: Vec::new(),
         }
     }
 }

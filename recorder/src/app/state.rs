@@ -98,6 +98,10 @@ pub struct State {
     pub preview: PreviewView,
     /// The window was asked to close while recording: finish the upload first, then close.
     pub close_when_done: bool,
+    /// "Send to": the lists, the filter and the choice for the next recording.
+    pub send_to: super::send_to::SendTo,
+    /// Where the current (or just finished) recording goes, as shown (`#eng`, `bob, carol`).
+    pub sending_to: Option<String>,
 }
 
 impl State {
@@ -208,6 +212,8 @@ mod tests {
             recovering: false,
             preview: PreviewView::default(),
             close_when_done: false,
+            send_to: Default::default(),
+            sending_to: None,
         };
         assert!(state.is_recording());
         assert_eq!(state.max_recording_secs(), 600);

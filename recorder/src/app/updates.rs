@@ -35,6 +35,11 @@ impl RecorderApp {
                         state.draft = state.settings.clone();
                         state.signin.forget_secrets();
                         self.save_settings();
+                        self.state.send_to.loading = true;
+                        self.background.list_recipients(
+                            self.state.settings.server.clone(),
+                            self.state.settings.token.clone(),
+                        );
                         self.state.signed_in_as = Some(name);
                         self.state.view = View::Main;
                     }
@@ -70,6 +75,17 @@ impl RecorderApp {
             }
             Answer::Encoders(encoders) => state.sources.encoders = encoders,
             Answer::Monitors(monitors) => state.sources.monitors = monitors,
+            Answer::Recipients(result) => {
+                state.send_to.loading = false;
+                match result {
+                    Ok((spaces, people)) => {
+                        state.send_to.spaces = spaces;
+                        state.send_to.people = people;
+                        state.send_to.error = None;
+                    }
+                    Err(e) => state.send_to.error = Some(e.to_string()),
+                }
+            }
         }
     }
 

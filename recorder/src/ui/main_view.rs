@@ -1,4 +1,4 @@
-//! The main view: title, source pickers, the live preview with the mic meter, and the record
+//! The main view: title, "Send to", source pickers, the live preview with the mic meter, and the record
 //! button; while recording, the recording panel instead.
 
 use std::time::Duration;
@@ -24,6 +24,9 @@ pub fn show(state: &State, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             duration_ms,
         } => {
             ui.heading("Link ready");
+            if let Some(to) = &state.sending_to {
+                ui.label(format!("Sent to {to}"));
+            }
             ui.label(format!(
                 "Message {message_id}, {} long — link ready {:.2} s after stop, copied to the clipboard.",
                 clock(*duration_ms),
@@ -68,6 +71,9 @@ pub fn show(state: &State, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             actions.push(Action::SetTitle(title));
         }
     });
+    if state.reply_to.is_none() {
+        super::send_to::show(state, ui, actions);
+    }
     sources(state, ui, actions);
     preview(state, ui);
     ui.add_space(6.0);

@@ -6,6 +6,7 @@
 mod main_view;
 mod recent;
 mod recording;
+mod send_to;
 mod settings;
 mod signin;
 

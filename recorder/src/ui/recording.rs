@@ -30,6 +30,9 @@ pub fn show(state: &State, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             clock_of(Duration::from_millis(r.recorded_ms))
         ));
     }
+    if let Some(to) = &state.sending_to {
+        ui.label(format!("Sending to {to}"));
+    }
     if !r.finishing {
         ui.horizontal(|ui| {
             if ui

@@ -377,3 +377,81 @@ async fn the_recorder_app_joins_with_an_invite_link_and_the_link_is_single_use()
     assert_eq!(bob.user.name, "bob");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn send_to_a_space_records_into_it_and_is_remembered() -> anyhow::Result<()> {
+    use vidmsg_recorder::recipients::Recipients;
+    let work = tempfile::tempdir()?;
+    let srv = TestServer::spawn().await?;
+    let (token, alice) = srv.account("alice").await?;
+    let (_, bob) = srv.account("bob").await?;
+    srv.token("carol").await?;
+    let eng = alice
+        .create_space(&vidmsg_api::CreateSpace {
+            name: "eng".into(),
+            private: false,
+        })
+        .await?;
+    alice.add_space_member(eng.id, "bob").await?;
+    let path = test_settings(work.path(), srv.base_url())?;
+    let message_id = tokio::task::spawn_blocking(move || -> anyhow::Result<i64> {
+        let options = AppOptions {
+            settings_path: Some(path.clone()),
+            token: Some(token),
+            preview: false,
+            ..Default::default()
+        };
+        let mut h = Harness::builder()
+            .with_size([960.0, 720.0])
+            .build_eframe(|cc| RecorderApp::new(&cc.egui_ctx, options).expect("app"));
+        step_until(&mut h, Duration::from_secs(10), "the lists", |h| {
+            h.query_by_label("#eng").is_some() && h.query_by_label("carol").is_some()
+        });
+        // The filter narrows the choices as one types.
+        type_into(&mut h, "Send to", "en");
+        h.run_steps(2);
+        assert!(h.query_by_label("carol").is_none());
+        h.get_by_label("#eng").click();
+        h.run_steps(2);
+        assert!(h.query_by_label("To: #eng").is_some());
+        h.get_by_label("Record").click();
+        step_until(&mut h, Duration::from_secs(30), "1 s recorded", |h| {
+            recorded_ms(h) >= 1_000
+        });
+        assert!(h.query_by_label("Sending to #eng").is_some());
+        h.get_by_label("Stop").click();
+        step_until(&mut h, Duration::from_secs(30), "the link", |h| {
+            h.query_by_label("Link ready").is_some()
+        });
+        assert!(h.query_by_label("Sent to #eng").is_some());
+        let Phase::Done { message_id, .. } = &h.state().state().phase else {
+            anyhow::bail!("not done")
+        };
+        let message_id = *message_id;
+        drop(h);
+
+        // A new start offers the same place first.
+        let saved = Settings::load(&path)?;
+        assert_eq!(saved.send_to, Some(Recipients::Space("eng".into())));
+        let options = AppOptions {
+            settings_path: Some(path),
+            preview: false,
+            ..Default::default()
+        };
+        let mut h2 = Harness::builder()
+            .with_size([960.0, 720.0])
+            .build_eframe(|cc| RecorderApp::new(&cc.egui_ctx, options).expect("app"));
+        h2.run_steps(2);
+        assert_eq!(
+            h2.state().state().send_to.choice,
+            Some(Recipients::Space("eng".into()))
+        );
+        assert!(h2.query_by_label("To: #eng").is_some());
+        Ok(message_id)
+    })
+    .await??;
+    let msg = bob.get_message(message_id).await?;
+    let thread = bob.get_thread(msg.thread_id).await?;
+    assert_eq!(thread.space.as_deref(), Some("eng"), "in eng's thread");
+    Ok(())
+}
