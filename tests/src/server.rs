@@ -126,3 +126,48 @@ pub fn binary(name: &str) -> anyhow::Result<PathBuf> {
     );
     Ok(bin)
 }
+
+/// What an admin command of the built `vidmsg-server` did: success, stdout, stderr.
+pub type AdminOutput = (bool, String, String);
+
+/// Runs `vidmsg-server --data-dir DATA ARGS…`, writing `stdin` (if any) to its standard input —
+/// how secrets reach the admin commands, never through argv.
+pub fn admin_command(
+    data: &std::path::Path,
+    args: &[&str],
+    stdin: Option<&str>,
+) -> anyhow::Result<AdminOutput> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(server_binary()?)
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let mut input = child.stdin.take().context("no stdin")?;
+    if let Some(s) = stdin {
+        input.write_all(s.as_bytes())?;
+    }
+    drop(input);
+    let out = child.wait_with_output()?;
+    Ok((
+        out.status.success(),
+        String::from_utf8(out.stdout)?,
+        String::from_utf8(out.stderr)?,
+    ))
+}
+
+/// The `Retry-After` of a 429 in whole seconds, checked to be within the one-minute window.
+pub fn retry_after_secs(resp: &reqwest::Response) -> anyhow::Result<u64> {
+    let secs: u64 = resp
+        .headers()
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .context("no numeric Retry-After")?;
+    anyhow::ensure!((1..=60).contains(&secs), "Retry-After {secs}");
+    Ok(secs)
+}

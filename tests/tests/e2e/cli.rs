@@ -4,7 +4,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
 use vidmsg_api::Client;
-use vidmsg_tests::server::server_binary;
+use vidmsg_tests::server::{AdminOutput, admin_command, server_binary};
 
 use crate::assert_api_err;
 
@@ -17,17 +17,8 @@ impl Drop for Serve {
     }
 }
 
-fn admin(data: &std::path::Path, args: &[&str]) -> anyhow::Result<(bool, String, String)> {
-    let out = Command::new(server_binary()?)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .output()?;
-    Ok((
-        out.status.success(),
-        String::from_utf8(out.stdout)?,
-        String::from_utf8(out.stderr)?,
-    ))
+fn admin(data: &std::path::Path, args: &[&str]) -> anyhow::Result<AdminOutput> {
+    admin_command(data, args, None)
 }
 
 /// Runs an admin command with `input` on its stdin.
@@ -35,27 +26,8 @@ fn admin_with_stdin(
     data: &std::path::Path,
     args: &[&str],
     input: &str,
-) -> anyhow::Result<(bool, String, String)> {
-    use std::io::Write as _;
-    let mut child = Command::new(server_binary()?)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    child
-        .stdin
-        .take()
-        .ok_or_else(|| anyhow::anyhow!("no stdin"))?
-        .write_all(format!("{input}\n").as_bytes())?;
-    let out = child.wait_with_output()?;
-    Ok((
-        out.status.success(),
-        String::from_utf8(out.stdout)?,
-        String::from_utf8(out.stderr)?,
-    ))
+) -> anyhow::Result<AdminOutput> {
+    admin_command(data, args, Some(&format!("{input}\n")))
 }
 
 #[tokio::test]

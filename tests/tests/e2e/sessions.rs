@@ -3,15 +3,14 @@
 //! revokes exactly its token; invites are single use, expire, and members may create them only
 //! where the server allows it; `user add --password-stdin` and `invite create` from the binary.
 
-use std::io::Write as _;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use vidmsg_api::{Client, ClientError, CreateInvite, CreateSession, JoinRequest, Role};
 use vidmsg_server::Config;
 use vidmsg_server::admin::add_user_with_password;
 use vidmsg_tests::TestServer;
-use vidmsg_tests::server::server_binary;
+use vidmsg_tests::server::{admin_command, server_binary};
 
 use crate::assert_api_err;
 
@@ -114,13 +113,7 @@ async fn wrong_passwords_are_rate_limited_per_address() -> anyhow::Result<()> {
         .send()
         .await?;
     assert_eq!(resp.status().as_u16(), 429);
-    let retry: u64 = resp
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| anyhow::anyhow!("no Retry-After"))?;
-    assert!((1..=60).contains(&retry), "Retry-After {retry}");
+    vidmsg_tests::server::retry_after_secs(&resp)?;
     // The blocked address cannot try even the right password (that would tell it was right).
     assert_api_err(
         attacker.sign_in(&session("alice", ALICE_PW)).await,
@@ -250,23 +243,9 @@ async fn the_binary_adds_a_user_with_a_password_from_stdin_and_creates_invites()
     let password = "carol-pw-from-stdin 1";
     let args = ["user", "add", "carol", "--admin", "--password-stdin"];
     assert!(!args.iter().any(|a| a.contains(password)));
-    let mut child = Command::new(server_binary()?)
-        .arg("--data-dir")
-        .arg(data_dir.path())
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    child
-        .stdin
-        .take()
-        .ok_or_else(|| anyhow::anyhow!("no stdin"))?
-        .write_all(format!("{password}\n").as_bytes())?;
-    let out = child.wait_with_output()?;
-    let stdout = String::from_utf8(out.stdout)?;
-    let stderr = String::from_utf8(out.stderr)?;
-    assert!(out.status.success(), "{stderr}");
+    let (ok, stdout, stderr) =
+        admin_command(data_dir.path(), &args, Some(&format!("{password}\n")))?;
+    assert!(ok, "{stderr}");
     assert!(!stdout.contains(password) && !stderr.contains(password));
     let token = stdout.trim().to_string();
     assert!(
@@ -275,22 +254,13 @@ async fn the_binary_adds_a_user_with_a_password_from_stdin_and_creates_invites()
     );
 
     // A short password is refused and creates no user.
-    let short = Command::new(server_binary()?)
-        .arg("--data-dir")
-        .arg(data_dir.path())
-        .args(["user", "add", "dave", "--password-stdin"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .and_then(|mut c| {
-            if let Some(mut i) = c.stdin.take() {
-                i.write_all(b"short\n")?;
-            }
-            c.wait_with_output()
-        })?;
-    assert!(!short.status.success());
-    assert!(String::from_utf8(short.stderr)?.contains("too short"));
+    let (ok, _, stderr) = admin_command(
+        data_dir.path(),
+        &["user", "add", "dave", "--password-stdin"],
+        Some("short\n"),
+    )?;
+    assert!(!ok);
+    assert!(stderr.contains("too short"), "{stderr}");
 
     // An invite from the command line; its link is the last line.
     let invite = Command::new(server_binary()?)

@@ -6,7 +6,6 @@
 
 use std::os::unix::fs::PermissionsExt as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use vidmsg_api::{
@@ -16,7 +15,7 @@ use vidmsg_api::{
 use vidmsg_server::Config;
 use vidmsg_server::db::now_ms;
 use vidmsg_tests::TestServer;
-use vidmsg_tests::server::server_binary;
+use vidmsg_tests::server::{AdminOutput, admin_command};
 use vidmsg_tests::upload::upload_all;
 
 use crate::assert_api_err;
@@ -371,13 +370,7 @@ async fn wrong_tokens_from_one_address_are_rate_limited() -> anyhow::Result<()> 
         .send()
         .await?;
     assert_eq!(resp.status().as_u16(), 429);
-    let retry: u64 = resp
-        .headers()
-        .get("retry-after")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse().ok())
-        .ok_or_else(|| anyhow::anyhow!("no numeric Retry-After"))?;
-    assert!((1..=60).contains(&retry), "Retry-After {retry}");
+    vidmsg_tests::server::retry_after_secs(&resp)?;
     let body: serde_json::Value = resp.json().await?;
     assert_eq!(body["error"], "too_many_requests");
     assert!(
@@ -448,34 +441,8 @@ async fn the_data_dir_and_everything_the_server_stores_are_private() -> anyhow::
     Ok(())
 }
 
-fn admin(
-    data: &Path,
-    args: &[&str],
-    stdin: Option<&str>,
-) -> anyhow::Result<(bool, String, String)> {
-    use std::io::Write as _;
-    let mut child = Command::new(server_binary()?)
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let mut input = child
-        .stdin
-        .take()
-        .ok_or_else(|| anyhow::anyhow!("no stdin"))?;
-    if let Some(s) = stdin {
-        input.write_all(s.as_bytes())?;
-    }
-    drop(input);
-    let out = child.wait_with_output()?;
-    Ok((
-        out.status.success(),
-        String::from_utf8(out.stdout)?,
-        String::from_utf8(out.stderr)?,
-    ))
+fn admin(data: &Path, args: &[&str], stdin: Option<&str>) -> anyhow::Result<AdminOutput> {
+    admin_command(data, args, stdin)
 }
 
 #[test]
