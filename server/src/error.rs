@@ -26,6 +26,9 @@ pub enum AppError {
     InsufficientStorage(String),
     #[error("storage is unavailable: {0}")]
     StorageUnavailable(String),
+    /// The database stayed locked by other writers past its busy timeout (503).
+    #[error("the database is busy; try again in a few seconds")]
+    Busy,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -43,7 +46,7 @@ impl AppError {
             AppError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::InsufficientStorage(_) => StatusCode::INSUFFICIENT_STORAGE,
-            AppError::StorageUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::StorageUnavailable(_) | AppError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -59,6 +62,7 @@ impl AppError {
             AppError::Unprocessable(_) => "unprocessable",
             AppError::InsufficientStorage(_) => "insufficient_storage",
             AppError::StorageUnavailable(_) => "storage_unavailable",
+            AppError::Busy => "busy",
             AppError::Internal(_) => "internal",
         }
     }
@@ -69,6 +73,10 @@ impl From<crate::db::DbError> for AppError {
         match e {
             crate::db::DbError::Conflict(m) => AppError::Conflict(m),
             crate::db::DbError::NotFound(what) => AppError::NotFound(what),
+            busy if busy.is_busy() => {
+                tracing::warn!(error = %busy, "the database stayed busy past its timeout");
+                AppError::Busy
+            }
             other => AppError::Internal(other.into()),
         }
     }

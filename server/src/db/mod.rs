@@ -27,6 +27,24 @@ pub enum DbError {
 
 pub type DbResult<T> = Result<T, DbError>;
 
+impl DbError {
+    /// True when the database stayed locked by other writers past the busy timeout: the request
+    /// may be tried again as it is.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            DbError::Sqlx(sqlx::Error::Database(d)) => {
+                // SQLITE_BUSY (5) and its extended codes (BUSY_RECOVERY 261, BUSY_SNAPSHOT 517,
+                // BUSY_TIMEOUT 773) all end in 5 in their low byte.
+                d.code()
+                    .and_then(|c| c.parse::<i32>().ok())
+                    .is_some_and(|c| c & 0xff == 5)
+            }
+            DbError::Sqlx(sqlx::Error::PoolTimedOut) => true,
+            _ => false,
+        }
+    }
+}
+
 /// Shared handle to the database.
 pub type Db = Arc<dyn Database>;
 

@@ -82,7 +82,7 @@ impl From<Row> for MessageRow {
 }
 
 pub(super) async fn insert_message(pool: &SqlitePool, m: &NewMessage) -> DbResult<Id> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO messages (thread_id, author_id, parent_id, kind, title, body, status, content_type, created_at_ms, updated_at_ms)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
@@ -160,7 +160,7 @@ pub(super) async fn finish_upload(
     done: &FinishedUpload,
     now_ms: i64,
 ) -> DbResult<bool> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let r = sqlx::query(
         "UPDATE messages SET status = 'processing', upload_id = NULL, size_bytes = ?,
             duration_ms = coalesce(?, duration_ms), content_type = ?, status_reason = NULL,
@@ -202,7 +202,7 @@ pub(super) async fn open_uploads(pool: &SqlitePool) -> DbResult<Vec<MessageRow>>
 }
 
 pub(super) async fn delete_message(pool: &SqlitePool, id: Id) -> DbResult<Vec<MessageRow>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     // The message and every reply below it, however deep.
     let rows: Vec<Row> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "WITH RECURSIVE tree(id) AS (SELECT ? UNION ALL SELECT m.id FROM messages m JOIN tree ON m.parent_id = tree.id)

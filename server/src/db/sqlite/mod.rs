@@ -3,6 +3,8 @@
 
 mod accounts;
 mod activity;
+#[cfg(test)]
+mod concurrency_tests;
 mod feedback;
 mod messages;
 mod search;
@@ -52,6 +54,14 @@ impl SqliteDb {
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
+}
+
+/// Begins a transaction that will write. IMMEDIATE takes the write lock up front (waiting out the
+/// busy timeout if another connection holds it): a DEFERRED transaction that reads and then writes
+/// fails at once with SQLITE_BUSY when another connection wrote in between, and the busy timeout
+/// does not help it.
+async fn write_tx(pool: &SqlitePool) -> sqlx::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+    pool.begin_with("BEGIN IMMEDIATE").await
 }
 
 /// Maps a UNIQUE violation to `Conflict(msg)`.

@@ -57,7 +57,7 @@ pub(super) async fn credentials(pool: &SqlitePool, name: &str) -> DbResult<Optio
 
 /// Stores the invite with the spaces its joiner will be put in.
 pub(super) async fn create_invite(pool: &SqlitePool, new: &NewInvite) -> DbResult<Id> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO invites (code_hash, created_by, created_at_ms, expires_at_ms)
          VALUES (?, ?, ?, ?) RETURNING id",
@@ -87,7 +87,7 @@ pub(super) async fn join_with_invite(
     code_hash: &str,
     session: &NewSession,
 ) -> DbResult<Option<User>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let used: Option<(i64,)> = sqlx::query_as(
         "UPDATE invites SET used_at_ms = ?1
          WHERE code_hash = ?2 AND used_at_ms IS NULL AND expires_at_ms > ?1 RETURNING id",

@@ -59,7 +59,7 @@ pub(super) async fn create_space(
     creator: Id,
     now_ms: i64,
 ) -> DbResult<Id> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO spaces (name, private, created_by, created_at_ms) VALUES (?, ?, ?, ?) RETURNING id",
     )

@@ -81,7 +81,7 @@ pub(super) async fn create_thread(
     now_ms: i64,
 ) -> DbResult<Id> {
     let visibility = if space.is_some() { "space" } else { "people" };
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO threads (title, created_by, created_at_ms, updated_at_ms, visibility, space_id)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",

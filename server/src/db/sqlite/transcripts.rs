@@ -32,7 +32,7 @@ pub(super) async fn claim_job(
     lease_ms: i64,
     max_lease_expiries: i64,
 ) -> DbResult<Option<JobRow>> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     // A running job whose lease expired lost its worker (killed, crashed, machine gone). One that
     // did so too often is what kills workers: it fails for good instead of being claimed again.
     let given_up: Vec<(i64, String)> = sqlx::query_as(
@@ -119,7 +119,7 @@ pub(super) async fn finish_job(
     result: &TranscriptResult,
     now_ms: i64,
 ) -> DbResult<bool> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let r = sqlx::query(
         "UPDATE jobs SET state = 'done', lease_until_ms = NULL, last_error = NULL, updated_at_ms = ?
          WHERE id = ? AND worker = ? AND state = 'running'",
@@ -170,7 +170,7 @@ pub(super) async fn fail_job(
     retry_at_ms: Option<i64>,
     now_ms: i64,
 ) -> DbResult<bool> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let (state, run_after) = match retry_at_ms {
         Some(t) => ("queued", t),
         None => ("failed", now_ms),
@@ -225,7 +225,7 @@ pub(super) async fn note_waiting(pool: &SqlitePool, reason: Option<&str>) -> DbR
 }
 
 pub(super) async fn requeue(pool: &SqlitePool, message: Id, now_ms: i64) -> DbResult<bool> {
-    let mut tx = pool.begin().await?;
+    let mut tx = super::write_tx(pool).await?;
     let r = sqlx::query(
         "UPDATE messages SET status = 'processing', status_reason = NULL, progress_percent = 0, updated_at_ms = ?
          WHERE id = ? AND kind = 'video' AND upload_id IS NULL AND size_bytes IS NOT NULL",
