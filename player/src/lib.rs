@@ -14,4 +14,5 @@
 
 pub mod app;
 pub mod cli;
+pub mod notify;
 pub mod ui;

@@ -1,6 +1,7 @@
-//! Headless command line: `vidmsg-recorder record …` prints one JSON line
-//! `{"message_id":…,"thread_id":…,"url":…}` (and `"to"` with `--to`) once the recording is
-//! uploaded.
+//! The command line: `vidmsg-recorder record …` records headless and prints one JSON line
+//! `{"message_id":…,"thread_id":…,"url":…,"urgent":…}` (and `"to"` with `--to`) once the
+//! recording is uploaded; `vidmsg-recorder [app] [--to …] [--urgent]` opens the app (the
+//! player's "New video" starts it addressed this way).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -21,6 +22,13 @@ pub struct Cli {
     /// Without a command the app opens.
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub app: AppArgs,
+}
+
+/// How the app opens (`vidmsg-recorder app …`, or no command at all).
+#[derive(Debug, Clone, Default, Args)]
+pub struct AppArgs {
     /// App: record a reply to this message, in its thread.
     #[arg(long)]
     pub reply_to: Option<i64>,
@@ -30,11 +38,20 @@ pub struct Cli {
     /// App: sign in with this token (saved in the settings).
     #[arg(long, env = "VIDMSG_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
+    /// App: send the next recording to `space:NAME`, or `user:NAME` (repeatable), instead of
+    /// the remembered choice. Checked once the app has the lists.
+    #[arg(long, value_name = "space:NAME|user:NAME", conflicts_with = "reply_to")]
+    pub to: Vec<String>,
+    /// App: start with "Urgent" on (notifies at once, even during the recipients' quiet hours).
+    #[arg(long)]
+    pub urgent: bool,
 }
 
 #[derive(Debug, Subcommand)]
 #[allow(clippy::large_enum_variant)] // parsed once
 pub enum Command {
+    /// Open the app (the same as no command), optionally addressed: `app --to space:eng`.
+    App(AppArgs),
     /// Record until SIGINT/SIGTERM or --duration (SIGUSR1 pauses and resumes), upload, print the
     /// message as JSON.
     Record(RecordArgs),
@@ -110,6 +127,10 @@ pub struct RecordArgs {
     /// Seconds of countdown (a JSON line each) before capture starts.
     #[arg(long, default_value_t = 0)]
     pub countdown: u32,
+    /// Mark the message urgent: its notifications go out at once, even during the recipients'
+    /// quiet hours (the printed line then has `"urgent": true`).
+    #[arg(long)]
+    pub urgent: bool,
 }
 
 fn parse_size(s: &str) -> anyhow::Result<(u32, u32)> {
@@ -127,14 +148,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Record(a)) => record(a),
         Some(Command::Recover(a)) => recover(a),
         Some(Command::Devices) => devices(),
-        None => run_app(crate::app::AppOptions {
-            settings_path: None,
-            reply_to: cli.reply_to,
-            server: cli.server,
-            token: cli.token,
-            preview: true,
-        }),
+        Some(Command::App(a)) => run_app(app_options(a)?),
+        None => run_app(app_options(cli.app)?),
     }
+}
+
+/// The app's options from its flags; a malformed `--to` fails before a window opens.
+pub fn app_options(a: AppArgs) -> anyhow::Result<crate::app::AppOptions> {
+    Ok(crate::app::AppOptions {
+        settings_path: None,
+        reply_to: a.reply_to,
+        server: a.server,
+        token: a.token,
+        preview: true,
+        to: crate::recipients::Recipients::parse(&a.to)?,
+        urgent: a.urgent,
+    })
 }
 
 fn run_app(options: crate::app::AppOptions) -> anyhow::Result<()> {
@@ -250,6 +279,7 @@ fn record(a: RecordArgs) -> anyhow::Result<()> {
             .recordings_dir
             .unwrap_or_else(session::default_recordings_dir),
         countdown: a.countdown.min(10),
+        urgent: a.urgent,
     };
     let waiting = crate::upload::recover::unfinished(&spec.recordings_dir);
     if !waiting.is_empty() {
@@ -302,4 +332,52 @@ fn record(a: RecordArgs) -> anyhow::Result<()> {
     })?;
     println!("{}", serde_json::to_string(&outcome)?);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recipients::Recipients;
+
+    fn app(args: &[&str]) -> anyhow::Result<crate::app::AppOptions> {
+        let cli = Cli::try_parse_from([&["vidmsg-recorder"][..], args].concat())?;
+        match cli.command {
+            Some(Command::App(a)) => app_options(a),
+            None => app_options(cli.app),
+            Some(other) => anyhow::bail!("not the app: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_app_opens_addressed_and_urgent_or_refuses_a_bad_to() -> anyhow::Result<()> {
+        let o = app(&["app", "--to", "space:#eng", "--urgent"])?;
+        assert_eq!(o.to, Some(Recipients::Space("eng".into())));
+        assert!(o.urgent);
+        let o = app(&["--to", "user:bob", "--to", "user:carol"])?;
+        assert_eq!(
+            o.to,
+            Some(Recipients::People(vec!["bob".into(), "carol".into()]))
+        );
+        assert!(!o.urgent);
+        let o = app(&["app"])?;
+        assert_eq!((o.to, o.urgent, o.reply_to), (None, false, None));
+        assert_eq!(app(&["app", "--reply-to", "7"])?.reply_to, Some(7));
+        assert!(app(&["app", "--to", "eng"]).is_err());
+        assert!(app(&["app", "--to", "space:a", "--to", "user:b"]).is_err());
+        assert!(app(&["app", "--to", "space:a", "--reply-to", "7"]).is_err());
+        let r = Cli::try_parse_from([
+            "vidmsg-recorder",
+            "record",
+            "--server",
+            "s",
+            "--token",
+            "t",
+            "--urgent",
+        ])?;
+        assert!(matches!(
+            r.command,
+            Some(Command::Record(RecordArgs { urgent: true, .. }))
+        ));
+        Ok(())
+    }
 }

@@ -38,15 +38,15 @@ pub struct SessionSpec {
     pub recordings_dir: PathBuf,
     /// Seconds of 3-2-1 before capture starts.
     pub countdown: u32,
+    /// Mark the message urgent: its notifications go out at once, even during the recipients'
+    /// quiet hours.
+    pub urgent: bool,
 }
 
-/// The address to share for a message: the server's public URL of it.
+/// The address to share for a message: its web page on the server (it opens in any browser for
+/// those who see the thread; the player opens it too).
 pub fn message_url(server: &str, message_id: Id) -> String {
-    format!(
-        "{}/api/messages/{}",
-        server.trim_end_matches('/'),
-        message_id
-    )
+    format!("{}/v/{}", server.trim_end_matches('/'), message_id)
 }
 
 /// What a recording reports while it runs. The CLI prints each as a JSON line on stderr
@@ -113,6 +113,8 @@ pub struct Outcome {
     /// Where it was sent (`space:eng`, `user:bob,user:carol`), when `--to` chose.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub to: Option<String>,
+    /// The server marked the message urgent (as asked with `--urgent`).
+    pub urgent: bool,
 }
 
 /// Turns input readings (one a second) into warnings: a microphone quieter than −60 dBFS for
@@ -225,10 +227,18 @@ pub async fn record(
                 body: None,
                 parent_id,
                 content_type: None,
+                urgent: spec.urgent,
             },
         )
         .await
         .context("creating the message")?;
+    if spec.urgent && !msg.urgent {
+        events(&Event::Warning {
+            message: "the server did not mark the message urgent (it may not know urgent \
+                      messages yet): recipients are notified as usual"
+                .to_string(),
+        });
+    }
     let dir = spec.recordings_dir.join(format!("{}", msg.id));
     std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
     let spool = dir.join("recording.mp4");
@@ -399,6 +409,7 @@ pub async fn record(
         spool,
         stop_to_link_s,
         to,
+        urgent: msg.urgent || finished.urgent,
     })
 }
 

@@ -66,6 +66,21 @@ pub enum Command {
     /// audio as frames to stdout.
     #[command(hide = true)]
     DecodeAudio(DecodeAudioCmd),
+    /// Internal: the worker's poster child. Reads a clip location from stdin and writes a JPEG
+    /// of its first frame that is not black to stdout.
+    #[command(hide = true)]
+    MakePoster(MakePosterCmd),
+}
+
+/// The poster child's limits (the location comes on stdin, like the decoder child's).
+#[derive(Debug, Args)]
+pub struct MakePosterCmd {
+    /// Address-space limit in MiB (0: none).
+    #[arg(long, default_value_t = 2048)]
+    pub memory_mb: u64,
+    /// Process id of the worker that started this child.
+    #[arg(long)]
+    pub parent_pid: Option<u32>,
 }
 
 /// The decoder child's limits (the location comes on stdin, never here: it may be secret).

@@ -38,6 +38,8 @@ pub struct Config {
     /// Run the transcription worker inside `serve`.
     pub worker: bool,
     pub transcription: Transcription,
+    /// The time notifications are scheduled by (the system clock; tests move a manual one).
+    pub clock: crate::clock::Clock,
 }
 
 /// What one user and one upload may store.
@@ -421,6 +423,7 @@ impl Config {
             abandoned_upload_after,
             worker: run_worker,
             transcription,
+            clock: crate::clock::Clock::system(),
         })
     }
 
@@ -442,6 +445,7 @@ impl Config {
             abandoned_upload_after: Duration::from_secs(24 * 3600),
             worker: true,
             transcription: Transcription::default(),
+            clock: crate::clock::Clock::system(),
         }
     }
 }

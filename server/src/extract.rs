@@ -1,5 +1,6 @@
 //! Request extractors whose rejections are [`AppError`]s (so malformed JSON, bad paths and bad
-//! queries get the same JSON error body as everything else), and the signed-in user.
+//! queries get the same JSON error body as everything else), and the signed-in user (by bearer
+//! token, or by a browser's session cookie plus its CSRF token for state-changing requests).
 
 use std::net::SocketAddr;
 
@@ -98,6 +99,11 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
         .filter(|t| !t.is_empty())
 }
 
+/// The token of a request: its bearer token, else a browser's session cookie.
+pub fn request_token(headers: &HeaderMap) -> Option<&str> {
+    bearer_token(headers).or_else(|| crate::web::cookies::session_token(headers))
+}
+
 impl FromRequestParts<AppState> for AuthUser {
     type Rejection = AuthRejection;
 
@@ -105,7 +111,24 @@ impl FromRequestParts<AppState> for AuthUser {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let token = bearer_token(&parts.headers).ok_or(AppError::Unauthorized)?;
+        let token = match bearer_token(&parts.headers) {
+            Some(t) => t,
+            None => {
+                // A browser: its session cookie, and for anything that changes state the CSRF
+                // token only its own pages know.
+                let t = crate::web::cookies::session_token(&parts.headers)
+                    .ok_or(AppError::Unauthorized)?;
+                if !parts.method.is_safe() && !crate::web::cookies::csrf_ok(&parts.headers, t, None)
+                {
+                    return Err(AppError::Forbidden(
+                        "this request lacks the page's CSRF token: reload the page and try again"
+                            .into(),
+                    )
+                    .into());
+                }
+                t
+            }
+        };
         let user = state
             .db
             .user_by_token_hash(&accounts::hash_token(token))

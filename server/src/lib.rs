@@ -16,6 +16,7 @@
 pub mod accounts;
 pub mod admin;
 pub mod cli;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod data_dir;
@@ -25,15 +26,18 @@ pub mod error;
 pub mod extract;
 pub mod invites;
 pub mod logging;
+pub mod notifications;
 pub mod passwords;
 pub mod routes;
 pub mod search;
+pub mod sharing;
 pub mod startup;
 pub mod state;
 pub mod storage;
 pub mod throttle;
 pub mod transcribe;
 pub mod videos;
+pub mod web;
 
 pub use config::Config;
 pub use startup::{Application, RunningServer};

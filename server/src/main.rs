@@ -64,6 +64,10 @@ async fn main() -> anyhow::Result<()> {
             )?;
             Ok(())
         }
+        Command::MakePoster(cmd) => {
+            vidmsg_server::transcribe::poster_child::run(cmd.memory_mb, cmd.parent_pid)?;
+            Ok(())
+        }
         Command::Invite(cmd) => {
             let config = Config::load(&cli.global, None, None, None)?;
             vidmsg_server::data_dir::prepare(&config.data_dir)?;

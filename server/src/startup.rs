@@ -30,6 +30,8 @@ pub struct Application {
     router: Router,
     store: Store,
     db: Db,
+    /// What the routes share; the janitor uses it to notify of uploads it finishes.
+    state: AppState,
     base_url: String,
     embedded_store: bool,
 }
@@ -81,13 +83,15 @@ impl Application {
             limits: config.limits,
             accounts: config.accounts,
             throttle: crate::throttle::Throttle::new(config.auth_failures_per_minute),
+            clock: config.clock.clone(),
         };
         let embedded_store = s3_service.is_some();
         let fallback = match s3_service {
             Some(svc) => Router::new().fallback(s3_fallback).with_state(svc),
             None => Router::new().fallback(|| async { AppError::NotFound("route") }),
         };
-        let router = routes::api_router(state, config.max_body_bytes)
+        let router = routes::api_router(state.clone(), config.max_body_bytes)
+            .merge(crate::web::router(state.clone()))
             .fallback_service(fallback)
             // No response (media from the embedded store included) is ever sniffed into
             // another type by a browser.
@@ -102,6 +106,7 @@ impl Application {
             router,
             store,
             db,
+            state,
             base_url,
             embedded_store,
         })
@@ -160,8 +165,7 @@ impl Application {
         }
         // Uploads a crash interrupted are put right, then the janitor keeps the store tidy.
         let janitor = crate::videos::janitor::spawn(
-            self.db.clone(),
-            self.store.clone(),
+            self.state.clone(),
             self.config.abandoned_upload_after,
             JANITOR_EVERY,
         );

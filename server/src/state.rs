@@ -15,4 +15,6 @@ pub struct AppState {
     pub accounts: crate::config::AccountSettings,
     /// Failed sign-ins per address and open event streams per user.
     pub throttle: std::sync::Arc<crate::throttle::Throttle>,
+    /// The time notifications are scheduled by.
+    pub clock: crate::clock::Clock,
 }

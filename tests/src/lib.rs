@@ -4,11 +4,13 @@
 //! depends on this crate; it may depend on every other one.
 
 pub mod avsync;
+pub mod browser;
 pub mod desktop;
 pub mod hostile;
 pub mod loopback;
 pub mod media;
 pub mod model;
+pub mod notifications_daemon;
 pub mod recorder;
 pub mod screen;
 pub mod server;

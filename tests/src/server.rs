@@ -23,6 +23,16 @@ impl TestServer {
         Self::spawn_with(config, data_dir).await
     }
 
+    /// Starts a server (no worker) whose notifications follow `clock`: the test moves it to
+    /// where quiet hours begin or end instead of sleeping.
+    pub async fn spawn_with_clock(clock: vidmsg_server::clock::Clock) -> anyhow::Result<Self> {
+        let data_dir = tempfile::tempdir()?;
+        let mut config = Config::for_data_dir(data_dir.path());
+        config.worker = false;
+        config.clock = clock;
+        Self::spawn_with(config, data_dir).await
+    }
+
     /// Starts a server whose in-process worker transcribes with the tests' tiny.en model.
     pub async fn spawn_transcribing() -> anyhow::Result<Self> {
         let data_dir = tempfile::tempdir()?;

@@ -85,6 +85,7 @@ pub async fn post_video(
                 body: None,
                 parent_id: None,
                 content_type: Some("video/mp4".into()),
+                urgent: false,
             },
         )
         .await?;

@@ -7,6 +7,7 @@ use url::Url;
 
 use crate::error::ClientError;
 use crate::types::*;
+use crate::{MarkSeen, Me, Notifications, Person, SetThreadLink, ThreadLink, UpdateMe};
 
 type Result<T> = std::result::Result<T, ClientError>;
 
@@ -130,6 +131,24 @@ impl Client {
         self.get("api/me").await
     }
 
+    /// Sets the caller's time zone and quiet hours (a field left as `None` stays as it is).
+    pub async fn update_me(&self, body: &UpdateMe) -> Result<Me> {
+        self.send(self.request(Method::PATCH, "api/me")?.json(body))
+            .await
+    }
+
+    // --- notifications ---
+
+    /// The caller's newest notifications (delivered or still held) and the unseen count.
+    pub async fn notifications(&self) -> Result<Notifications> {
+        self.get("api/notifications").await
+    }
+
+    /// Marks notifications seen (`ids` empty: every delivered one); returns what is left.
+    pub async fn mark_notifications_seen(&self, body: &MarkSeen) -> Result<Notifications> {
+        self.post("api/notifications/seen", body).await
+    }
+
     // --- sessions and invites ---
 
     /// Signs in with a name and password: a new token (build a new [`Client`] with it).
@@ -240,6 +259,21 @@ impl Client {
     pub async fn list_users(&self) -> Result<Vec<Person>> {
         let page: Items<Person> = self.get("api/users").await?;
         Ok(page.items)
+    }
+
+    /// The thread's share link (any viewer of the thread may read it).
+    pub async fn thread_link(&self, thread: Id) -> Result<ThreadLink> {
+        self.get(&format!("api/threads/{thread}/link")).await
+    }
+
+    /// Turns the thread's share link on (with an optional password and expiry) or off; only the
+    /// thread's creator or an admin may.
+    pub async fn set_thread_link(&self, thread: Id, body: &SetThreadLink) -> Result<ThreadLink> {
+        self.send(
+            self.request(Method::PUT, &format!("api/threads/{thread}/link"))?
+                .json(body),
+        )
+        .await
     }
 
     pub async fn get_thread(&self, id: Id) -> Result<Thread> {

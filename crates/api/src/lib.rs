@@ -10,10 +10,16 @@ mod client;
 mod error;
 mod events;
 pub mod media_url;
+mod notifications;
+mod people;
 pub mod session;
+mod sharing;
 mod types;
 
 pub use client::Client;
 pub use error::ClientError;
 pub use events::EventStream;
+pub use notifications::*;
+pub use people::*;
+pub use sharing::*;
 pub use types::*;

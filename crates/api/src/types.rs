@@ -85,15 +85,6 @@ pub struct Limits {
     pub used_bytes: i64,
 }
 
-/// `GET /api/me`: the signed-in user and its limits.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Me {
-    #[serde(flatten)]
-    pub user: User,
-    pub limits: Limits,
-}
-
 /// `POST /api/sessions`: sign in with a name and password.
 #[derive(Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -303,19 +294,6 @@ pub struct Items<T> {
     pub items: Vec<T>,
 }
 
-/// A person of the workspace, for pickers (`GET /api/users`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct Person {
-    pub id: Id,
-    pub name: String,
-    #[serde(default)]
-    pub role: Role,
-    /// IANA time zone; `null` until people can set one.
-    #[serde(default)]
-    pub time_zone: Option<String>,
-}
-
 /// `POST /api/threads/{id}/members`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -396,6 +374,13 @@ pub struct Message {
     pub transcript_url: Option<String>,
     /// WebVTT captions, once the message is `ready`.
     pub captions_url: Option<String>,
+    /// Presigned GET URL of the poster image (a JPEG of the first frame that is not black, at
+    /// most 640 px wide), once the worker made one; valid as long as `video_url`.
+    #[serde(default)]
+    pub thumbnail_url: Option<String>,
+    /// Its author marked it urgent: notifications went out at once, quiet hours or not.
+    #[serde(default)]
+    pub urgent: bool,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }
@@ -417,6 +402,46 @@ pub struct CreateMessage {
     /// MIME type of the video (default `video/mp4`).
     #[serde(default)]
     pub content_type: Option<String>,
+    /// Deliver its notifications at once, even during the recipients' quiet hours.
+    #[serde(default)]
+    pub urgent: bool,
+}
+
+impl CreateMessage {
+    /// A text message.
+    pub fn text(body: impl Into<String>) -> Self {
+        Self {
+            kind: MessageKind::Text,
+            title: None,
+            body: Some(body.into()),
+            parent_id: None,
+            content_type: None,
+            urgent: false,
+        }
+    }
+
+    /// A video message (an MP4 upload follows).
+    pub fn video(title: impl Into<String>) -> Self {
+        Self {
+            kind: MessageKind::Video,
+            title: Some(title.into()),
+            body: None,
+            parent_id: None,
+            content_type: Some("video/mp4".into()),
+            urgent: false,
+        }
+    }
+
+    pub fn titled(mut self, title: impl Into<String>) -> Self {
+        self.title = Some(title.into());
+        self
+    }
+
+    /// Marked urgent by its author.
+    pub fn urgent(mut self, urgent: bool) -> Self {
+        self.urgent = urgent;
+        self
+    }
 }
 
 /// `POST /api/messages/{id}/upload/parts`: which parts to presign.
@@ -624,6 +649,11 @@ pub enum ServerEvent {
     Reaction {
         reaction: Reaction,
     },
+    /// A notification reached its delivery time (at once if urgent, else when the recipient's
+    /// quiet hours ended).
+    Notification {
+        notification: crate::Notification,
+    },
 }
 
 impl ServerEvent {
@@ -633,6 +663,7 @@ impl ServerEvent {
             ServerEvent::Message { .. } => "message",
             ServerEvent::Comment { .. } => "comment",
             ServerEvent::Reaction { .. } => "reaction",
+            ServerEvent::Notification { .. } => "notification",
         }
     }
 }

@@ -88,10 +88,37 @@ pub(crate) fn link_audio(
             ))
         });
     }
-    let candidates = audio_decoders_for(caps);
+    plug_decoder(
+        bin,
+        pad,
+        caps,
+        downstream,
+        audio_decoders_for(caps),
+        "audio",
+        "gstreamer1.0-libav or gstreamer1.0-plugins-base",
+    )
+}
+
+/// Plugs the first of `candidates` (decoders that accept `caps`, best first) that links
+/// between `pad` and `downstream` inside `bin`; a candidate that fails is taken out again.
+/// `kind` ("audio", "video") and `packages` (where decoders come from) word the error.
+pub(crate) fn plug_decoder(
+    bin: &gst::Bin,
+    pad: &gst::Pad,
+    caps: &gst::CapsRef,
+    downstream: &gst::Element,
+    candidates: Vec<gst::ElementFactory>,
+    kind: &str,
+    packages: &str,
+) -> Result<(), MediaError> {
     if candidates.is_empty() {
+        let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
         return Err(MediaError::MissingPlugins(format!(
-            "an audio decoder for {caps} (gstreamer1.0-libav or gstreamer1.0-plugins-base)"
+            "{article} {kind} decoder for {caps} ({packages})"
         )));
     }
     let mut tried = Vec::new();
@@ -110,7 +137,7 @@ pub(crate) fn link_audio(
                 .static_pad("sink")
                 .is_some_and(|sink| pad.link(&sink).is_ok());
         if linked {
-            tracing::debug!(decoder = %factory.name(), caps = %caps, "audio decoder plugged");
+            tracing::debug!(decoder = %factory.name(), caps = %caps, "{kind} decoder plugged");
             return Ok(());
         }
         tried.push(factory.name().to_string());
@@ -119,7 +146,7 @@ pub(crate) fn link_audio(
         let _ = bin.remove(&dec);
     }
     Err(MediaError::MissingPlugins(format!(
-        "no working audio decoder for {caps} (tried {})",
+        "no working {kind} decoder for {caps} (tried {})",
         tried.join(", ")
     )))
 }

@@ -6,8 +6,9 @@
 //! typed error, [`MediaError`], that keeps the failing element's path, the GLib error and the
 //! debug string ([`BusError`]) and tells a person what to do (install a package, free or plug
 //! in a named device); decoding any clip's audio to 16 kHz mono `f32` in bounded pieces
-//! ([`AudioDecoder`]); playback into the latest-frame mailbox ([`Playback`], [`FrameMailbox`]);
-//! the list of capture devices and usable H.264 encoders ([`devices`]).
+//! ([`AudioDecoder`]); a clip's poster JPEG ([`make_poster`]); playback into the latest-frame
+//! mailbox ([`Playback`], [`FrameMailbox`]); the list of capture devices and usable H.264
+//! encoders ([`devices`]).
 //!
 //! Pipelines that read clips open only files and http(s) URLs, and demux only MP4 and
 //! WebM/Matroska.
@@ -23,15 +24,19 @@ pub mod element;
 mod error;
 mod frames;
 mod front;
+mod jpeg;
 mod location;
 mod lockdown;
 mod playback;
+mod poster;
+mod video_front;
 
 pub use audio::{AudioChunk, AudioDecoder, SAMPLE_RATE};
 pub use error::{BusError, MediaError, PipelineKind};
 pub use frames::{Frame, FrameMailbox};
 pub use front::Containers;
 pub use playback::{Playback, PlaybackEvent};
+pub use poster::{Poster, PosterError, PosterOptions, make_poster};
 
 /// Initializes GStreamer once per process; later calls are cheap.
 pub fn init() -> Result<(), MediaError> {

@@ -42,4 +42,11 @@ pub enum Action {
     EditComment(String),
     PostComment,
     React(&'static str),
+    /// Spaces, people, invites and New video (the inbox of #11).
+    Inbox(super::inbox::InboxAction),
+    /// The notifications badge and list, and the user's hours (#11).
+    Notifications(super::notifications::NotificationAction),
+    Hours(super::hours::HoursAction),
+    /// The open thread's share link (#12).
+    Share(super::sharing::ShareAction),
 }

@@ -2,7 +2,6 @@
 //! threads and messages, searching, posting, and playback control (the last through `playing`).
 //! Work that takes time is handed to the [`Library`] (the app's runtime), never done here.
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use eframe::egui;
@@ -53,6 +52,10 @@ impl PlayerApp {
             Action::EditComment(text) => self.state.comment_text = text,
             Action::PostComment => self.post_comment(),
             Action::React(emoji) => self.react(emoji),
+            Action::Inbox(a) => self.apply_inbox(a),
+            Action::Notifications(a) => self.apply_notifications(a),
+            Action::Hours(a) => self.apply_hours(a),
+            Action::Share(a) => self.apply_share(a),
         }
     }
 
@@ -115,6 +118,10 @@ impl PlayerApp {
         s.messages.clear();
         s.selected_thread = None;
         s.signed_in_as = None;
+        s.inbox = Default::default();
+        s.notifications = Default::default();
+        s.hours = Default::default();
+        s.share = Default::default();
         s.view = View::SignIn;
     }
 
@@ -136,6 +143,10 @@ impl PlayerApp {
         if let Some(t) = self.state.threads.iter_mut().find(|t| t.id == id) {
             t.unread_count = 0;
         }
+        // Reading the thread sees its notifications (the server does the same on mark_read).
+        self.notifications_read_in(id);
+        // The header shows its people's local times as of now.
+        self.load_people();
     }
 
     /// Opens a message: its video paused on the first frame (or playing from `start` with
@@ -252,11 +263,7 @@ impl PlayerApp {
             self.state.notice = Some("Open a message to reply to first.".into());
             return;
         };
-        let exe = std::env::current_exe()
-            .ok()
-            .map(|p| p.with_file_name("vidmsg-recorder"))
-            .filter(|p| p.exists())
-            .unwrap_or_else(|| PathBuf::from("vidmsg-recorder"));
+        let exe = super::new_video::recorder_program();
         // Spawning returns at once; the recorder runs on its own.
         match std::process::Command::new(&exe)
             .args([

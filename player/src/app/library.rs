@@ -7,13 +7,14 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use vidmsg_api::{
-    Client, ClientError, Comment, CreateComment, CreateMessage, CreateReaction, Id, Message,
-    MessageKind, PageQuery, Reaction, SearchHit, SearchQuery, Segment, ServerEvent, SessionCreated,
-    Thread,
+    Client, ClientError, Comment, CreateComment, CreateInvite, CreateMessage, CreateReaction, Id,
+    Message, MessageKind, PageQuery, Reaction, SearchHit, SearchQuery, Segment, ServerEvent,
+    SessionCreated, Thread,
 };
 
 use vidmsg_desktop::SignInRequest;
 
+use super::inbox::{InboxLoaded, MemberChange};
 use super::vtt::{self, Cue};
 
 /// An answer from the server; errors stay typed until they are drawn.
@@ -40,6 +41,13 @@ pub enum Loaded {
     Event(ServerEvent),
     /// The event feed connected (true) or dropped (false).
     Feed(bool),
+    /// Spaces, people, invites and thread members (the inbox of #11).
+    Inbox(InboxLoaded),
+    /// Notifications and the desktop notifier's reports, and the user's hours (#11).
+    Notifications(super::notifications::NotificationLoaded),
+    Hours(super::hours::HoursLoaded),
+    /// A thread's share link (#12).
+    Share(super::sharing::ShareLoaded),
 }
 
 pub type Wake = Arc<dyn Fn() + Send + Sync>;
@@ -86,7 +94,7 @@ impl Library {
         })
     }
 
-    fn spawn<F>(&self, work: impl FnOnce(Client) -> F + Send + 'static)
+    pub(super) fn spawn<F>(&self, work: impl FnOnce(Client) -> F + Send + 'static)
     where
         F: std::future::Future<Output = Loaded> + Send + 'static,
     {
@@ -209,6 +217,7 @@ impl Library {
                 body: Some(body),
                 parent_id: parent,
                 content_type: None,
+                urgent: false,
             };
             Loaded::Posted(c.create_message(thread, &new).await)
         });
@@ -281,6 +290,60 @@ impl Library {
                 since = Some(now_ms() - 5_000);
                 tokio::time::sleep(Duration::from_secs(2)).await;
             }
+        });
+    }
+}
+
+/// Spaces, people, invites and thread members (the inbox of #11).
+impl Library {
+    pub fn spaces(&self) {
+        self.spawn(|c| async move { Loaded::Inbox(InboxLoaded::Spaces(c.list_spaces().await)) });
+    }
+
+    pub fn people(&self) {
+        self.spawn(|c| async move { Loaded::Inbox(InboxLoaded::People(c.list_users().await)) });
+    }
+
+    pub fn join_space(&self, space: Id) {
+        self.spawn(move |c| async move {
+            Loaded::Inbox(InboxLoaded::Joined(c.join_space(space).await))
+        });
+    }
+
+    /// Leaves `space` (removes `me` from it).
+    pub fn leave_space(&self, space: Id, me: String) {
+        self.spawn(move |c| async move {
+            let result = c.remove_space_member(space, &me).await;
+            Loaded::Inbox(InboxLoaded::Left { space, result })
+        });
+    }
+
+    /// A single-use invite link, into `spaces` (names) if any.
+    pub fn create_invite(&self, spaces: Vec<String>) {
+        self.spawn(move |c| async move {
+            Loaded::Inbox(InboxLoaded::Invite(
+                c.create_invite(&CreateInvite { spaces }).await,
+            ))
+        });
+    }
+
+    /// Adds `name` to a direct thread (or removes them), answering with the thread after.
+    pub fn change_members(&self, thread: Id, name: String, add: bool) {
+        self.spawn(move |c| async move {
+            let result = if add {
+                c.add_member(thread, &name).await
+            } else {
+                match c.remove_member(thread, &name).await {
+                    Ok(()) => c.get_thread(thread).await,
+                    Err(e) => Err(e),
+                }
+            };
+            let change = if add {
+                MemberChange::Added(name)
+            } else {
+                MemberChange::Removed(name)
+            };
+            Loaded::Inbox(InboxLoaded::Members { change, result })
         });
     }
 }

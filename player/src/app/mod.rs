@@ -11,9 +11,19 @@
 
 mod action;
 mod apply;
+// The inbox of people and spaces (#11): sidebar spaces, people's hours, invites, New video.
+pub mod inbox;
 pub mod library;
+mod new_video;
+mod people;
+mod spaces;
+// Notifications and the user's hours (#11): badge, list, desktop popups; time zone, quiet hours.
+pub mod hours;
+pub mod notifications;
 mod playing;
 pub mod settings;
+// Sharing a thread by link (#12).
+pub mod sharing;
 mod state;
 mod updates;
 pub mod vtt;
@@ -66,6 +76,8 @@ pub struct PlayerApp {
     /// When the app started, and when it first showed a video frame (for the benchmark).
     started_at: Instant,
     first_frame_since_start: Option<Duration>,
+    /// Shows delivered notifications on the desktop (its own thread; started on first use).
+    desktop_notifier: Option<crate::notify::DesktopNotifier>,
 }
 
 impl std::ops::Deref for PlayerApp {
@@ -119,6 +131,7 @@ impl PlayerApp {
             last_report: Instant::now(),
             started_at: Instant::now(),
             first_frame_since_start: None,
+            desktop_notifier: None,
         };
         if app.state.settings.signed_in() {
             // Saved credentials: check them in the background, show the library meanwhile.
@@ -132,6 +145,7 @@ impl eframe::App for PlayerApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
         self.poll();
+        self.refresh_people_when_due();
         self.update_texture(&ctx);
         let mut actions = Vec::new();
         crate::ui::show(ui, &self.state, &mut actions);

@@ -108,6 +108,13 @@ pub struct State {
     pub feed_connected: bool,
     pub fullscreen: bool,
     pub muted: bool,
+    /// Spaces, people and invites (the inbox of #11).
+    pub inbox: super::inbox::Inbox,
+    /// Notifications (badge, list) and the user's hours (#11).
+    pub notifications: super::notifications::NotificationCenter,
+    pub hours: super::hours::Hours,
+    /// The "Share by link" window (#12).
+    pub share: super::sharing::Share,
 }
 
 impl State {
@@ -131,6 +138,10 @@ impl State {
             feed_connected: false,
             fullscreen: false,
             muted: false,
+            inbox: Default::default(),
+            notifications: Default::default(),
+            hours: Default::default(),
+            share: Default::default(),
         }
     }
 

@@ -97,6 +97,9 @@ impl PlayerApp {
                                 lib.open(id);
                             }
                         }
+                        self.load_inbox();
+                        self.load_notifications();
+                        self.load_hours();
                     }
                     Err(e) => {
                         self.lib = None;
@@ -123,6 +126,12 @@ impl PlayerApp {
             Loaded::Threads(Ok(t)) => {
                 self.state.threads = t;
                 self.state.threads_error = None;
+                // The open thread is read (its mark-read may have raced this list), and so
+                // is not counted in its space's unread either.
+                let open = self.state.selected_thread;
+                for t in self.state.threads.iter_mut().filter(|t| Some(t.id) == open) {
+                    t.unread_count = 0;
+                }
             }
             Loaded::Threads(Err(e)) => self.state.threads_error = Some(e),
             Loaded::Messages(thread, Ok(m)) if Some(thread) == self.state.selected_thread => {
@@ -206,12 +215,17 @@ impl PlayerApp {
             }
             Loaded::Event(ev) => self.apply_event(ev),
             Loaded::Feed(up) => self.state.feed_connected = up,
+            Loaded::Inbox(l) => self.apply_inbox_loaded(l),
+            Loaded::Notifications(l) => self.apply_notifications_loaded(l),
+            Loaded::Hours(l) => self.apply_hours_loaded(l),
+            Loaded::Share(l) => self.apply_share_loaded(l),
         }
     }
 
     fn apply_event(&mut self, ev: ServerEvent) {
         match ev {
             ServerEvent::Thread { mut thread } => {
+                self.note_thread_space(&thread);
                 if self.state.selected_thread == Some(thread.id) {
                     thread.unread_count = 0;
                     if let Some(lib) = &self.lib {
@@ -227,6 +241,7 @@ impl PlayerApp {
             ServerEvent::Message { message } => self.upsert_message(*message),
             ServerEvent::Comment { comment } => self.add_comment(comment),
             ServerEvent::Reaction { reaction } => self.add_reaction(reaction),
+            ServerEvent::Notification { notification } => self.notification_delivered(notification),
         }
     }
 

@@ -3,9 +3,16 @@
 //! [`Action`]s; none changes state or does blocking work (the app applies the actions after the
 //! frame). Imports state and action types from `app`, never the app itself.
 
+// Notifications and the user's hours (#11).
+mod hours;
 mod inbox;
+mod notifications;
+mod share;
 mod signin;
+// The inbox of people and spaces (#11).
+mod spaces;
 mod thread;
+mod thread_header;
 mod transcript;
 mod video;
 
@@ -33,6 +40,8 @@ pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
                 if ui.button("Sign out").clicked() {
                     actions.push(Action::SignOut);
                 }
+                hours::button(ui, state, actions);
+                notifications::badge(ui, state, actions);
                 if let Some(name) = &state.signed_in_as {
                     ui.label(format!("signed in as {name}"));
                 }
@@ -68,6 +77,9 @@ pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
             thread::show(ui, state, actions);
         });
     });
+    notifications::window(ui.ctx(), state, actions);
+    hours::window(ui.ctx(), state, actions);
+    share::window(ui.ctx(), state, actions);
 }
 
 /// Space / K play-pause, J / L ±10 s, ←/→ ±5 s, ↑/↓ volume, F fullscreen, C captions, M mute.

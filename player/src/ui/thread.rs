@@ -42,13 +42,11 @@ pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
         );
         return;
     };
-    let title = state
-        .threads
-        .iter()
-        .find(|t| t.id == thread_id)
-        .map(|t| t.title.clone())
-        .unwrap_or_default();
-    ui.heading(title);
+    let thread = state.threads.iter().find(|t| t.id == thread_id);
+    ui.heading(thread.map(|t| t.title.clone()).unwrap_or_default());
+    if let Some(t) = thread {
+        super::thread_header::show(ui, state, t, actions);
+    }
     let mut children: HashMap<Option<Id>, Vec<&Message>> = HashMap::new();
     let ids: std::collections::HashSet<Id> = state.messages.iter().map(|m| m.id).collect();
     for m in &state.messages {

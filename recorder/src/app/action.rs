@@ -31,6 +31,8 @@ pub enum Action {
     SendTo(Option<crate::recipients::Recipients>),
     /// Add this person to the people chosen, or take them out.
     TogglePerson(String),
+    /// Mark the next recording urgent (or not).
+    SetUrgent(bool),
     PickScreen(String),
     PickCamera(String),
     PickMic(String),

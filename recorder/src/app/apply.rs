@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use super::RecorderApp;
 use super::action::Action;
+use super::send_to::Origin;
 use super::settings::Settings;
 use super::state::{Phase, View};
 use crate::session::{Destination, SessionSpec};
@@ -44,8 +45,15 @@ impl RecorderApp {
             Action::DismissNotice => state.notice = None,
             Action::SetTitle(title) => state.title = title,
             Action::FilterSendTo(filter) => state.send_to.filter = filter,
-            Action::SendTo(choice) => state.send_to.choice = choice,
-            Action::TogglePerson(name) => state.send_to.toggle_person(&name),
+            Action::SendTo(choice) => {
+                state.send_to.choice = choice;
+                state.send_to.origin = Origin::Picked;
+            }
+            Action::TogglePerson(name) => {
+                state.send_to.toggle_person(&name);
+                state.send_to.origin = Origin::Picked;
+            }
+            Action::SetUrgent(on) => state.send_to.urgent = on,
             Action::PickScreen(screen) => self.pick(|s| s.screen = screen),
             Action::PickCamera(camera) => self.pick(|s| s.camera = camera),
             Action::PickMic(mic) => self.pick(|s| s.mic = mic),
@@ -76,6 +84,7 @@ impl RecorderApp {
             Action::NewRecording => {
                 state.phase = Phase::Idle;
                 state.sending_to = None;
+                state.sending_urgent = false;
                 state.title.clear();
             }
             Action::DismissFailure => state.phase = Phase::Idle,
@@ -177,7 +186,10 @@ impl RecorderApp {
             capture,
             recordings_dir: state.settings.recordings_dir(),
             countdown: state.settings.countdown.min(10),
+            urgent: state.send_to.urgent,
         };
+        // Urgent is for this recording only.
+        state.sending_urgent = std::mem::take(&mut state.send_to.urgent);
         if state.reply_to.is_none() {
             // The choice used becomes the default and goes first among the recent ones.
             let choice = state.send_to.choice.clone();

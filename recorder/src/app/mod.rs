@@ -46,6 +46,11 @@ pub struct AppOptions {
     pub token: Option<String>,
     /// Run the live preview (on by default in the app).
     pub preview: bool,
+    /// Send to this instead of the remembered choice (`app --to …`); checked once the lists
+    /// load.
+    pub to: Option<crate::recipients::Recipients>,
+    /// Start with "Urgent" on (`app --urgent`).
+    pub urgent: bool,
 }
 
 pub struct RecorderApp {
@@ -88,9 +93,16 @@ impl RecorderApp {
         if settings.signed_in() {
             background.list_recipients(settings.server.clone(), settings.token.clone());
         }
+        let asked = options.reply_to.is_none().then_some(options.to).flatten();
         let send_to = send_to::SendTo {
             loading: settings.signed_in(),
-            choice: settings.send_to.clone(),
+            origin: if asked.is_some() {
+                send_to::Origin::CommandLine
+            } else {
+                send_to::Origin::Saved
+            },
+            choice: asked.or_else(|| settings.send_to.clone()),
+            urgent: options.urgent,
             ..Default::default()
         };
         let signin = SignInDraft::from_saved(&settings.server, &settings.token);
@@ -120,6 +132,7 @@ impl RecorderApp {
             close_when_done: false,
             send_to,
             sending_to: None,
+            sending_urgent: false,
         };
         Ok(Self {
             state,

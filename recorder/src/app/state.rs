@@ -45,6 +45,8 @@ pub enum Phase {
         message_id: Id,
         stop_to_link_s: f64,
         duration_ms: i64,
+        /// The server marked the message urgent.
+        urgent: bool,
     },
     /// What went wrong, worded for the person (the UI's edge).
     Failed(String),
@@ -102,6 +104,8 @@ pub struct State {
     pub send_to: super::send_to::SendTo,
     /// Where the current (or just finished) recording goes, as shown (`#eng`, `bob, carol`).
     pub sending_to: Option<String>,
+    /// The current recording was asked to be urgent.
+    pub sending_urgent: bool,
 }
 
 impl State {
@@ -214,6 +218,7 @@ mod tests {
             close_when_done: false,
             send_to: Default::default(),
             sending_to: None,
+            sending_urgent: false,
         };
         assert!(state.is_recording());
         assert_eq!(state.max_recording_secs(), 600);

@@ -1,10 +1,12 @@
 //! Applying what background work answered since the last frame: a sign-in checked, a recovery
-//! done, lists of recordings and sources, a recording's events and its end (the link goes to the
-//! clipboard). Then the preview is kept in step with the view.
+//! done, lists of recordings and sources, the spaces and people (checking "Send to" against
+//! them), a recording's events and its end (the link goes to the clipboard). Then the preview
+//! is kept in step with the view.
 
 use super::RecorderApp;
 use super::background::Answer;
 use super::runner::Update;
+use super::send_to::Origin;
 use super::state::{Phase, View};
 
 impl RecorderApp {
@@ -78,14 +80,41 @@ impl RecorderApp {
             Answer::Recipients(result) => {
                 state.send_to.loading = false;
                 match result {
-                    Ok((spaces, people)) => {
-                        state.send_to.spaces = spaces;
-                        state.send_to.people = people;
-                        state.send_to.error = None;
-                    }
+                    Ok((spaces, people)) => self.on_recipients(spaces, people),
                     Err(e) => state.send_to.error = Some(e.to_string()),
                 }
             }
+        }
+    }
+
+    /// The lists arrived: the choice, the remembered default and the recent choices are checked
+    /// against them; what can no longer be sent to is dropped, with a notice for the choice.
+    fn on_recipients(&mut self, spaces: Vec<vidmsg_api::Space>, people: Vec<vidmsg_api::Person>) {
+        let state = &mut self.state;
+        let send_to = &mut state.send_to;
+        send_to.spaces = spaces;
+        send_to.people = people;
+        send_to.error = None;
+        send_to.loaded = true;
+        if let Some(notice) = send_to.check_choice() {
+            state.notice = Some(notice);
+        }
+        let settings = &mut state.settings;
+        let before = (settings.send_to.clone(), settings.recent_send_to.len());
+        if send_to.origin == Origin::Saved {
+            settings.send_to = send_to.choice.clone();
+        } else if let Some(saved) = &settings.send_to
+            && send_to.unavailable(saved).is_some()
+        {
+            settings.send_to = None;
+        }
+        settings
+            .recent_send_to
+            .retain(|r| send_to.unavailable(r).is_none());
+        if (settings.send_to.clone(), settings.recent_send_to.len()) != before {
+            state.draft.send_to = settings.send_to.clone();
+            state.draft.recent_send_to = settings.recent_send_to.clone();
+            self.save_settings();
         }
     }
 
@@ -114,6 +143,7 @@ impl RecorderApp {
                     message_id: o.message_id,
                     stop_to_link_s: o.stop_to_link_s,
                     duration_ms: o.duration_ms,
+                    urgent: o.urgent,
                 }
             }
             Err(e) => Phase::Failed(e.chain()),

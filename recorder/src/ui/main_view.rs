@@ -1,4 +1,4 @@
-//! The main view: title, "Send to", source pickers, the live preview with the mic meter, and the record
+//! The main view: title, "Send to" and "Urgent", source pickers, the live preview with the mic meter, and the record
 //! button; while recording, the recording panel instead.
 
 use std::time::Duration;
@@ -22,10 +22,15 @@ pub fn show(state: &State, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             message_id,
             stop_to_link_s,
             duration_ms,
+            urgent,
         } => {
             ui.heading("Link ready");
             if let Some(to) = &state.sending_to {
                 ui.label(format!("Sent to {to}"));
+            }
+            if *urgent {
+                ui.label("Marked urgent")
+                    .on_hover_text(super::send_to::URGENT_HINT);
             }
             ui.label(format!(
                 "Message {message_id}, {} long — link ready {:.2} s after stop, copied to the clipboard.",
@@ -74,6 +79,7 @@ pub fn show(state: &State, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     if state.reply_to.is_none() {
         super::send_to::show(state, ui, actions);
     }
+    super::send_to::urgent(state, ui, actions);
     sources(state, ui, actions);
     preview(state, ui);
     ui.add_space(6.0);

@@ -1,5 +1,5 @@
-//! While recording: countdown, timer, pause/resume and stop, the level meter, warnings, and the
-//! upload's progress.
+//! While recording: countdown, timer, where it goes (and whether it is urgent), pause/resume
+//! and stop, the level meter, warnings, and the upload's progress.
 
 use eframe::egui;
 
@@ -32,6 +32,10 @@ pub fn show(state: &State, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
     }
     if let Some(to) = &state.sending_to {
         ui.label(format!("Sending to {to}"));
+    }
+    if state.sending_urgent {
+        ui.label("Marked urgent: notifies at once")
+            .on_hover_text(super::send_to::URGENT_HINT);
     }
     if !r.finishing {
         ui.horizontal(|ui| {

@@ -1,6 +1,7 @@
 //! "Send to" on the main view: a search field and the matching spaces and people (recent
 //! choices first), "Just me" for a thread with only the author. Clicking a space chooses it;
-//! clicking people adds them to (or takes them out of) the people chosen.
+//! clicking people adds them to (or takes them out of) the people chosen. "Urgent" beside it
+//! (also for replies) marks the next recording urgent.
 
 use eframe::egui;
 
@@ -58,4 +59,19 @@ pub fn show(state: &State, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
             }
         }
     });
+}
+
+/// What "Urgent" means, on hover.
+pub const URGENT_HINT: &str = "notifies at once, even during their quiet hours";
+
+/// The "Urgent" toggle: off for every new recording.
+pub fn urgent(state: &State, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+    let mut on = state.send_to.urgent;
+    if ui
+        .checkbox(&mut on, "Urgent")
+        .on_hover_text(URGENT_HINT)
+        .changed()
+    {
+        actions.push(Action::SetUrgent(on));
+    }
 }

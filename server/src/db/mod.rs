@@ -67,9 +67,12 @@ pub struct MessageRow {
     pub content_type: Option<String>,
     pub size_bytes: Option<i64>,
     pub duration_ms: Option<i64>,
+    pub urgent: bool,
     pub reply_count: i64,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
+    /// Where the poster image (JPEG) is stored, once the worker made one.
+    pub poster_key: Option<String>,
 }
 
 /// A message to insert.
@@ -83,7 +86,49 @@ pub struct NewMessage {
     pub parent_id: Option<Id>,
     pub status: MessageStatus,
     pub content_type: Option<String>,
+    /// Set by the author: notifications go out at once, quiet hours or not.
+    pub urgent: bool,
     pub now_ms: i64,
+}
+
+/// A thread's share link as stored.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LinkRow {
+    pub thread_id: Id,
+    /// The secret every shared URL carries.
+    pub key: String,
+    pub password_hash: Option<String>,
+    pub expires_at_ms: Option<i64>,
+    pub created_by: Id,
+    pub created_at_ms: i64,
+}
+
+impl std::fmt::Debug for LinkRow {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LinkRow")
+            .field("thread_id", &self.thread_id)
+            .field("key", &"<secret>")
+            .field("has_password", &self.password_hash.is_some())
+            .field("expires_at_ms", &self.expires_at_ms)
+            .finish()
+    }
+}
+
+/// A person's time zone and quiet hours as stored (quiet hours only with a time zone).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Hours {
+    pub time_zone: Option<String>,
+    /// Minutes after local midnight.
+    pub quiet_start_min: Option<i64>,
+    pub quiet_end_min: Option<i64>,
+}
+
+/// One recipient of a new message and when to tell them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewNotification {
+    pub user_id: Id,
+    pub urgent: bool,
+    pub deliver_at_ms: i64,
 }
 
 /// What an assembled upload turned out to be.
@@ -260,6 +305,53 @@ pub trait Database: Send + Sync + 'static {
     /// Removes a member; false if `user` was not one.
     async fn remove_space_member(&self, space: Id, user: Id) -> DbResult<bool>;
 
+    // --- hours and notifications ---
+    async fn hours(&self, user: Id) -> DbResult<Hours>;
+    /// Every user's hours, by id.
+    async fn all_hours(&self) -> DbResult<Vec<(Id, Hours)>>;
+    async fn set_hours(&self, user: Id, hours: &Hours) -> DbResult<()>;
+    /// Everyone who sees the message's thread, but its author.
+    async fn recipients(&self, message: Id) -> DbResult<Vec<(Id, Hours)>>;
+    async fn add_notifications(
+        &self,
+        message: Id,
+        items: &[NewNotification],
+        now_ms: i64,
+    ) -> DbResult<()>;
+    /// Newest first; `delivered` is `deliver_at_ms <= now_ms`.
+    async fn notifications(
+        &self,
+        user: Id,
+        now_ms: i64,
+        limit: u32,
+    ) -> DbResult<Vec<vidmsg_api::Notification>>;
+    async fn unseen_notifications(&self, user: Id, now_ms: i64) -> DbResult<i64>;
+    /// Unseen ones whose delivery time is in `(after_ms, up_to_ms]` (the event feed).
+    async fn delivered_between(
+        &self,
+        user: Id,
+        after_ms: i64,
+        up_to_ms: i64,
+    ) -> DbResult<Vec<vidmsg_api::Notification>>;
+    /// Marks delivered ones seen (`ids` empty: all).
+    async fn mark_notifications_seen(&self, user: Id, ids: &[Id], now_ms: i64) -> DbResult<()>;
+    /// Marks the notifications of a message, or of every message of a thread, seen.
+    async fn mark_seen_where(
+        &self,
+        user: Id,
+        message: Option<Id>,
+        thread: Option<Id>,
+        now_ms: i64,
+    ) -> DbResult<()>;
+
+    // --- share links ---
+    async fn thread_link(&self, thread: Id) -> DbResult<Option<LinkRow>>;
+    async fn set_thread_link(&self, link: &LinkRow) -> DbResult<()>;
+    /// False if the thread had no link.
+    async fn delete_thread_link(&self, thread: Id) -> DbResult<bool>;
+    /// The thread's first top-level message, if any.
+    async fn first_message(&self, thread: Id) -> DbResult<Option<Id>>;
+
     // --- threads ---
     /// Creates a thread posted to `space` (its members see it), or without one to the creator
     /// and `people`.
@@ -328,6 +420,8 @@ pub trait Database: Send + Sync + 'static {
     /// Extends the lease; false if the job is no longer this worker's.
     async fn heartbeat_job(&self, job: Id, worker: &str, lease_until_ms: i64) -> DbResult<bool>;
     async fn set_progress(&self, message: Id, percent: u8) -> DbResult<()>;
+    /// Records the message's poster image and moves its change time (the event feed sends it).
+    async fn set_poster(&self, message: Id, poster_key: &str, now_ms: i64) -> DbResult<()>;
     /// Stores the transcript, marks the message `ready` and the job done, all at once and only
     /// if the job is still this worker's (so a job finishes exactly once).
     async fn finish_job(

@@ -1,11 +1,15 @@
 //! Domain values that parse their input once, at the edge: a handler that holds a [`Title`],
-//! a [`UserName`] or a [`VideoType`] knows it is valid, and the refusal says what would be.
+//! a [`UserName`], a [`VideoType`], a [`Zone`] or [`QuietHours`] knows it is valid, and the refusal says what would be.
 //! No I/O here, no database, no HTTP types.
 
+mod quiet_hours;
+mod time_zone;
 mod title;
 mod user_name;
 mod video_type;
 
+pub use quiet_hours::QuietHours;
+pub use time_zone::Zone;
 pub use title::Title;
 pub use user_name::UserName;
 pub use video_type::VideoType;

@@ -1,6 +1,7 @@
 //! `GET /api/events`: server push (Server-Sent Events) of what changes in the caller's threads —
 //! threads (with unread counts), messages (new, uploaded, transcribed, failed), comments and
-//! reactions — so the apps update without a restart.
+//! reactions — and of the caller's notifications once delivered, so the apps update without a
+//! restart.
 //!
 //! The feed reads the database's change times (every second), not an in-process channel, so it
 //! also sees what another server process or a separate `vidmsg-server worker` changed. Windows
@@ -25,7 +26,7 @@ use vidmsg_api::{ErrorBody, EventsQuery, Id, ServerEvent};
 use crate::accounts;
 use crate::db::now_ms;
 use crate::error::AppError;
-use crate::extract::{ApiQuery, AuthUser, bearer_token};
+use crate::extract::{ApiQuery, AuthUser, request_token};
 use crate::state::AppState;
 use crate::throttle::{MAX_EVENT_STREAMS_PER_USER, StreamGuard, TooManyRequests};
 
@@ -45,6 +46,10 @@ struct Feed {
     cursor: i64,
     /// (kind, id) → change time already sent.
     sent: HashMap<(u8, Id), i64>,
+    /// Notifications are sent once their delivery time passes on the notification clock
+    /// (`state.clock`): delivered up to here, and which were sent (id → delivery time).
+    notified_until: i64,
+    notified: HashMap<Id, i64>,
     queue: VecDeque<ServerEvent>,
     first: bool,
 }
@@ -117,6 +122,35 @@ impl Feed {
         self.cursor = self.cursor.max(now);
         let keep_after = self.cursor.saturating_sub(4 * OVERLAP_MS);
         self.sent.retain(|_, t| *t >= keep_after);
+        self.poll_notifications().await;
+    }
+
+    /// Queues the notifications delivered since the last poll (urgent ones right after they
+    /// were created; held ones when the recipient's quiet hours end, all together).
+    async fn poll_notifications(&mut self) {
+        let up_to = self.state.clock.now_ms();
+        let from = self.notified_until.saturating_sub(OVERLAP_MS);
+        match self
+            .state
+            .db
+            .delivered_between(self.user_id, from, up_to)
+            .await
+        {
+            Ok(items) => {
+                for n in items {
+                    if self.notified.insert(n.id, n.deliver_at_ms).is_none() {
+                        self.queue
+                            .push_back(ServerEvent::Notification { notification: n });
+                    }
+                }
+                self.notified_until = self.notified_until.max(up_to);
+                let keep_after = self.notified_until.saturating_sub(4 * OVERLAP_MS);
+                self.notified.retain(|_, t| *t >= keep_after);
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "event feed: reading notifications failed; retrying")
+            }
+        }
     }
 
     /// True (and remembered) if this change was not sent yet.
@@ -151,7 +185,8 @@ pub async fn events(
     headers: HeaderMap,
 ) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, Response> {
     let cursor = check_since(q.since_ms, now_ms()).map_err(IntoResponse::into_response)?;
-    let token_hash = bearer_token(&headers)
+    let notified_until = q.since_ms.unwrap_or_else(|| state.clock.now_ms());
+    let token_hash = request_token(&headers)
         .map(accounts::hash_token)
         .ok_or_else(|| AppError::Unauthorized.into_response())?;
     let guard = state.throttle.open_stream(user.id).ok_or_else(|| {
@@ -172,6 +207,8 @@ pub async fn events(
         _guard: guard,
         cursor,
         sent: HashMap::new(),
+        notified_until,
+        notified: HashMap::new(),
         queue: VecDeque::new(),
         first: true,
     };

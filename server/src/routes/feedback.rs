@@ -123,10 +123,14 @@ pub async fn record_view(
 ) -> AppResult<Json<View>> {
     let msg = visible_message(&state, &user, id).await?;
     check_position(&msg, body.watched_ms, "watched_ms")?;
-    Ok(Json(
-        state
-            .db
-            .record_view(id, user.id, body.watched_ms, now_ms())
-            .await?,
-    ))
+    let view = state
+        .db
+        .record_view(id, user.id, body.watched_ms, now_ms())
+        .await?;
+    // Watching it answers its notification.
+    state
+        .db
+        .mark_seen_where(user.id, Some(id), None, state.clock.now_ms())
+        .await?;
+    Ok(Json(view))
 }

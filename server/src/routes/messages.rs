@@ -48,6 +48,7 @@ pub async fn to_api(state: &AppState, row: MessageRow) -> AppResult<Message> {
     };
     let transcript_url = ready_link(state, &row, "transcript");
     let captions_url = ready_link(state, &row, "captions.vtt");
+    let thumbnail_url = crate::transcribe::poster::thumbnail_url(&state.store, &row).await;
     Ok(Message {
         id: row.id,
         thread_id: row.thread_id,
@@ -69,6 +70,8 @@ pub async fn to_api(state: &AppState, row: MessageRow) -> AppResult<Message> {
         reply_count: row.reply_count,
         transcript_url,
         captions_url,
+        thumbnail_url,
+        urgent: row.urgent,
         created_at_ms: row.created_at_ms,
         updated_at_ms: row.updated_at_ms,
     })
@@ -185,9 +188,14 @@ pub async fn create_message(
         parent_id: body.parent_id,
         status,
         content_type: content_type.clone(),
+        urgent: body.urgent,
         now_ms: now_ms(),
     };
     let id = state.db.insert_message(&new).await?;
+    if body.kind == MessageKind::Text {
+        // A video notifies once it is uploaded and can be watched.
+        crate::notifications::notify_posted(&state, id).await;
+    }
     if let Some(ct) = content_type {
         let key = keys::new_video_key(id);
         match state.store.create_multipart(&key, &ct).await {

@@ -5,8 +5,9 @@ pub(crate) mod access;
 mod events;
 mod feedback;
 mod health;
-mod invites;
-mod messages;
+pub(crate) mod invites;
+mod me;
+pub(crate) mod messages;
 pub(crate) mod pagination;
 pub(crate) mod sessions;
 pub(crate) mod spaces;
@@ -53,7 +54,9 @@ pub fn api_router(state: AppState, max_body_bytes: usize) -> Router {
     let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::health))
         .routes(routes!(health::openapi_json))
-        .routes(routes!(health::me))
+        .routes(routes!(me::me, me::update_me))
+        .routes(routes!(crate::notifications::route::list))
+        .routes(routes!(crate::notifications::route::mark_seen))
         .routes(routes!(sessions::create_session))
         .routes(routes!(sessions::delete_current_session))
         .routes(routes!(invites::create_invite))
@@ -68,6 +71,10 @@ pub fn api_router(state: AppState, max_body_bytes: usize) -> Router {
         .routes(routes!(threads::add_member))
         .routes(routes!(threads::remove_member))
         .routes(routes!(threads::mark_read))
+        .routes(routes!(
+            crate::sharing::route::get_link,
+            crate::sharing::route::set_link
+        ))
         .routes(routes!(events::events))
         .routes(routes!(messages::list_messages, messages::create_message))
         .routes(routes!(messages::get_message, messages::delete_message))
@@ -81,6 +88,7 @@ pub fn api_router(state: AppState, max_body_bytes: usize) -> Router {
         .routes(routes!(transcripts::captions))
         .routes(routes!(transcripts::retranscribe))
         .routes(routes!(crate::search::route::search))
+        .routes(routes!(crate::web::oembed::oembed))
         .split_for_parts();
     let spec = Arc::new(spec);
     router
@@ -90,6 +98,7 @@ pub fn api_router(state: AppState, max_body_bytes: usize) -> Router {
             get(api_not_found)
                 .post(api_not_found)
                 .put(api_not_found)
+                .patch(api_not_found)
                 .delete(api_not_found),
         )
         .layer(DefaultBodyLimit::max(max_body_bytes))

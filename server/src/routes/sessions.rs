@@ -13,7 +13,7 @@ use vidmsg_api::{CreateSession, ErrorBody, SessionCreated};
 use crate::accounts;
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
-use crate::extract::{ApiJson, AuthUser, bearer_token};
+use crate::extract::{ApiJson, AuthUser, request_token};
 use crate::state::AppState;
 use crate::throttle::TooManyRequests;
 
@@ -140,7 +140,7 @@ pub async fn delete_current_session(
     AuthUser(_user): AuthUser,
     headers: HeaderMap,
 ) -> AppResult<StatusCode> {
-    let token = bearer_token(&headers).ok_or(AppError::Unauthorized)?;
+    let token = request_token(&headers).ok_or(AppError::Unauthorized)?;
     state
         .db
         .revoke_token_hash(&accounts::hash_token(token), now_ms())

@@ -129,6 +129,11 @@ pub async fn mark_read(
 ) -> AppResult<StatusCode> {
     member_thread(&state, &user, id).await?;
     state.db.mark_read(id, user.id, now_ms()).await?;
+    // Reading the thread answers its notifications (held ones too: no need to interrupt later).
+    state
+        .db
+        .mark_seen_where(user.id, None, Some(id), state.clock.now_ms())
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

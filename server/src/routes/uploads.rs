@@ -245,7 +245,7 @@ pub async fn complete_upload(
             .await
             .map_err(reconcile_error)?;
     match outcome {
-        Outcome::Finished => {}
+        Outcome::Finished => crate::notifications::notify_posted(&state, id).await,
         Outcome::Refused(reason) => return Err(AppError::Unprocessable(reason)),
         _ => {
             return Err(AppError::Conflict(format!(
@@ -295,6 +295,7 @@ async fn after_lost_upload(
     };
     match outcome {
         Outcome::Finished | Outcome::NotUploading => {
+            crate::notifications::notify_posted(state, row.id).await;
             if duration_ms.is_some() {
                 tracing::debug!(
                     message = row.id,

@@ -36,8 +36,8 @@ pub fn run(memory_mb: u64, parent: Option<u32>, containers: Containers) -> io::R
     out.flush()
 }
 
-/// Dies with the parent, caps memory, reads the location.
-fn setup(memory_mb: u64, parent: Option<u32>) -> io::Result<String> {
+/// Dies with the parent, caps memory, reads the location (the poster child does the same).
+pub(super) fn setup(memory_mb: u64, parent: Option<u32>) -> io::Result<String> {
     #[cfg(target_os = "linux")]
     {
         rustix::process::set_parent_process_death_signal(Some(rustix::process::Signal::KILL))?;
@@ -99,6 +99,12 @@ fn decode(location: &str, containers: Containers, out: &mut impl Write) -> io::R
 }
 
 fn fail(out: &mut impl Write, e: &MediaError) -> io::Result<()> {
+    tracing::debug!(error = %e.detail(), "decoding stopped");
+    write_frame(out, &Frame::Failed(failure(e)))
+}
+
+/// What a media error means for the worker.
+pub(super) fn failure(e: &MediaError) -> Failure {
     let kind = match e {
         MediaError::NoAudio => FailureKind::NoAudio,
         MediaError::Source(_) => FailureKind::Source,
@@ -116,11 +122,9 @@ fn fail(out: &mut impl Write, e: &MediaError) -> io::Result<()> {
         | MediaError::NotAVideo { .. }
         | MediaError::Damaged(_) => FailureKind::Decode,
     };
-    tracing::debug!(error = %e.detail(), "decoding stopped");
-    let failure = Failure {
+    Failure {
         kind,
         message: e.to_string(),
         detail: e.detail(),
-    };
-    write_frame(out, &Frame::Failed(failure))
+    }
 }

@@ -6,9 +6,11 @@
 //! - `2` duration: `u64` milliseconds, whenever the clip's length becomes known or changes;
 //! - `3` failed: `u8` kind, `u32` message length, the message (for a person), the detail (for
 //!   the logs: GStreamer's element path, error and debug string);
-//! - `4` end: the clip was decoded to its end.
+//! - `4` end: the clip was decoded to its end;
+//! - `5` poster: a JPEG (the poster child, `vidmsg-server make-poster`, sends it instead of
+//!   `end`).
 //!
-//! The child ends with exactly one `failed` or `end` frame; a pipe that closes without one
+//! The child ends with exactly one `failed`, `end` or `poster` frame; a pipe that closes without one
 //! means the child crashed.
 
 use std::io::{self, Read, Write};
@@ -23,6 +25,7 @@ const TAG_CHUNK: u8 = 1;
 const TAG_DURATION: u8 = 2;
 const TAG_FAILED: u8 = 3;
 const TAG_END: u8 = 4;
+const TAG_POSTER: u8 = 5;
 
 /// Why the child stopped decoding.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +72,8 @@ pub enum Frame {
     DurationMs(u64),
     Failed(Failure),
     End,
+    /// A poster image (JPEG bytes).
+    Poster(Vec<u8>),
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -105,6 +110,10 @@ pub fn write_frame(w: &mut impl Write, frame: &Frame) -> io::Result<()> {
             TAG_FAILED
         }
         Frame::End => TAG_END,
+        Frame::Poster(jpeg) => {
+            payload.extend_from_slice(jpeg);
+            TAG_POSTER
+        }
     };
     let len = u32::try_from(payload.len())
         .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "frame too large"))?;
@@ -165,6 +174,7 @@ pub fn read_frame(r: &mut impl Read) -> Result<Option<Frame>, WireError> {
             })
         }
         TAG_END => Frame::End,
+        TAG_POSTER => Frame::Poster(payload),
         other => return Err(WireError::Malformed(format!("frame tag {other}"))),
     };
     Ok(Some(frame))
@@ -195,6 +205,7 @@ mod tests {
                 detail: "qtdemux0: no moov".into(),
             }),
             Frame::End,
+            Frame::Poster(vec![0xFF, 0xD8, 0xFF, 0xD9]),
         ];
         let mut buf = Vec::new();
         for f in &frames {

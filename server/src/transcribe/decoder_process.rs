@@ -220,6 +220,12 @@ impl DecoderProcess {
                     let status = self.reap();
                     return Err(self.stop(DecodeError::Crashed(format!("{status}; {e}"))));
                 }
+                Ok(Ok(Some(Frame::Poster(_)))) => {
+                    let status = self.reap();
+                    return Err(self.stop(DecodeError::Crashed(format!(
+                        "{status}; it sent a poster instead of audio"
+                    ))));
+                }
                 Err(RecvTimeoutError::Timeout) if wait < self.settings.idle_timeout => {
                     return Err(self.stop(DecodeError::TooLong(self.settings.total_timeout)));
                 }
@@ -267,7 +273,7 @@ impl Drop for DecoderProcess {
     }
 }
 
-fn describe_exit(status: std::process::ExitStatus) -> String {
+pub(super) fn describe_exit(status: std::process::ExitStatus) -> String {
     #[cfg(unix)]
     {
         use std::os::unix::process::ExitStatusExt as _;

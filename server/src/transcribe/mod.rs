@@ -1,5 +1,5 @@
 //! Local transcription: model install (with a CTranslate2 → ggml converter), the whisper engine,
-//! the per-clip pipeline, the job worker, WebVTT, and the search query syntax.
+//! the per-clip pipeline, the job worker, WebVTT, poster images, and the search query syntax.
 
 pub mod chunker;
 pub mod clip;
@@ -9,6 +9,9 @@ pub mod decode_wire;
 pub mod decoder_process;
 pub mod mel;
 pub mod model;
+pub mod poster;
+pub mod poster_child;
+pub mod poster_process;
 pub mod vtt;
 pub mod whisper;
 pub mod worker;

@@ -1,7 +1,8 @@
 //! The transcription worker: claims jobs from the database with a lease, keeps the lease alive
 //! with a heartbeat while whisper runs, writes the transcript and captions, and marks the message
-//! `ready` — exactly once, even when a worker dies mid-job and another takes over. Runs inside
-//! `serve` by default, or alone as `vidmsg-server worker`.
+//! `ready` — exactly once, even when a worker dies mid-job and another takes over. Before
+//! transcribing it has the clip's poster image made ([`super::poster`]). Runs inside `serve`
+//! by default, or alone as `vidmsg-server worker`.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -305,6 +306,8 @@ async fn attempt(
             }
         })
     };
+    // The poster first (a few seconds; the heartbeat keeps the lease); never fails the job.
+    super::poster::make_and_store(db, store, &s.decoding, &msg, &key, &url).await;
     let known_duration = msg.duration_ms.and_then(|d| u64::try_from(d).ok());
     let cancel2 = cancel.clone();
     let decoding = s.decoding.clone();

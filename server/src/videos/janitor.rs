@@ -14,7 +14,7 @@ use crate::storage::Store;
 /// request between creating an upload and recording it in the database.
 pub const ORPHAN_GRACE: Duration = Duration::from_secs(3600);
 
-/// Removes stored videos and captions and aborts open uploads of deleted messages. A failure
+/// Removes stored videos, captions and posters and aborts open uploads of deleted messages. A failure
 /// leaves an orphan, never a broken message, so it is logged; the janitor removes it later.
 pub async fn discard_media(store: &Store, rows: &[MessageRow]) {
     for row in rows {
@@ -25,11 +25,20 @@ pub async fn discard_media(store: &Store, rows: &[MessageRow]) {
         {
             tracing::warn!(message = row.id, error = %e, "could not abort the upload of a deleted message");
         }
+        // The poster sits beside the video; a recorded key elsewhere goes too.
+        let recorded_poster = row
+            .poster_key
+            .clone()
+            .filter(|p| *p != keys::poster_key(key));
         for k in [
             key.clone(),
             keys::captions_key(key),
+            keys::poster_key(key),
             legacy_captions_key(row.id),
-        ] {
+        ]
+        .into_iter()
+        .chain(recorded_poster)
+        {
             if let Err(e) = store.delete(&k).await {
                 tracing::debug!(message = row.id, key = %k, error = %e, "could not remove an object");
             }
@@ -42,10 +51,19 @@ fn legacy_captions_key(id: vidmsg_api::Id) -> String {
     format!("{}{id}/captions.vtt", keys::PREFIX)
 }
 
-/// One pass; returns how many uploads and objects it removed. `grace` is how long an
-/// unreferenced upload or object is left alone ([`ORPHAN_GRACE`] when serving).
-pub async fn sweep(db: &Db, store: &Store, abandoned_after: Duration, grace: Duration) -> usize {
-    reconcile::reconcile_all(db, store).await;
+/// What one pass did.
+#[derive(Debug, Default)]
+pub struct Swept {
+    /// Uploads and objects removed.
+    pub removed: usize,
+    /// Messages whose upload was found assembled and finished (they need their notifications).
+    pub finished: Vec<vidmsg_api::Id>,
+}
+
+/// One pass. `grace` is how long an unreferenced upload or object is left alone
+/// ([`ORPHAN_GRACE`] when serving).
+pub async fn sweep(db: &Db, store: &Store, abandoned_after: Duration, grace: Duration) -> Swept {
+    let finished = reconcile::reconcile_all(db, store).await;
     let mut removed = 0;
     let now = now_ms();
     let abandoned_ms = i64::try_from(abandoned_after.as_millis()).unwrap_or(i64::MAX);
@@ -140,19 +158,21 @@ pub async fn sweep(db: &Db, store: &Store, abandoned_after: Duration, grace: Dur
             "janitor removed abandoned uploads and orphaned objects"
         );
     }
-    removed
+    Swept { removed, finished }
 }
 
 /// Sweeps now and then every `every` until the task is dropped.
 pub fn spawn(
-    db: Db,
-    store: Store,
+    state: crate::state::AppState,
     abandoned_after: Duration,
     every: Duration,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         loop {
-            sweep(&db, &store, abandoned_after, ORPHAN_GRACE).await;
+            let swept = sweep(&state.db, &state.store, abandoned_after, ORPHAN_GRACE).await;
+            for id in swept.finished {
+                crate::notifications::notify_posted(&state, id).await;
+            }
             tokio::time::sleep(every).await;
         }
     })

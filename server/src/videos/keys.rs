@@ -1,6 +1,6 @@
 //! Object keys of a message's media. Each upload gets its own random folder,
 //! `messages/{id}/{random}/video`, so a saved URL can never reach another message's bytes, even
-//! one that later got the same id; captions go beside the video.
+//! one that later got the same id; captions and the poster image go beside the video.
 
 use rand::RngCore;
 use vidmsg_api::Id;
@@ -25,6 +25,11 @@ pub fn captions_key(video_key: &str) -> String {
     format!("{}captions.vtt", folder(video_key))
 }
 
+/// Where the poster image (a JPEG) of the video at `video_key` lives.
+pub fn poster_key(video_key: &str) -> String {
+    format!("{}poster.jpg", folder(video_key))
+}
+
 /// The message id a media key belongs to.
 pub fn message_of(key: &str) -> Option<Id> {
     key.strip_prefix(PREFIX)?.split('/').next()?.parse().ok()
@@ -41,6 +46,7 @@ mod tests {
         assert!(a.starts_with("messages/7/") && a.ends_with("/video"), "{a}");
         assert_eq!(a.len(), "messages/7/".len() + 32 + "/video".len());
         assert_eq!(captions_key(&a), format!("{}captions.vtt", folder(&a)));
+        assert_eq!(poster_key(&a), format!("{}poster.jpg", folder(&a)));
         assert_eq!(message_of(&a), Some(7));
         assert_eq!(message_of("elsewhere/7/x"), None);
     }

@@ -155,18 +155,25 @@ pub async fn reconcile(
     }
 }
 
-/// Reconciles every open upload; errors are logged (the next pass tries again).
-pub async fn reconcile_all(db: &Db, store: &Store) {
+/// Reconciles every open upload; errors are logged (the next pass tries again). Returns the
+/// messages it finished.
+pub async fn reconcile_all(db: &Db, store: &Store) -> Vec<Id> {
     let rows = match db.open_uploads().await {
         Ok(r) => r,
         Err(e) => {
             tracing::warn!(error = %e, "could not list open uploads");
-            return;
+            return Vec::new();
         }
     };
+    let mut finished = Vec::new();
     for row in rows {
-        if let Err(e) = reconcile(db, store, &row).await {
-            tracing::warn!(message = row.id, error = %e, "could not reconcile an upload; will try again");
+        match reconcile(db, store, &row).await {
+            Ok(Outcome::Finished) => finished.push(row.id),
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(message = row.id, error = %e, "could not reconcile an upload; will try again");
+            }
         }
     }
+    finished
 }

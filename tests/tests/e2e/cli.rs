@@ -283,6 +283,7 @@ async fn the_player_lists_the_inbox_and_searches_from_the_terminal() -> anyhow::
                 body: Some("Ship it".into()),
                 parent_id: None,
                 content_type: None,
+                urgent: false,
             },
         )
         .await?;
@@ -295,6 +296,7 @@ async fn the_player_lists_the_inbox_and_searches_from_the_terminal() -> anyhow::
                 body: Some("Agreed".into()),
                 parent_id: Some(root.id),
                 content_type: None,
+                urgent: false,
             },
         )
         .await?;

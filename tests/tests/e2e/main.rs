@@ -6,18 +6,27 @@ mod cli;
 mod external_s3;
 mod feedback;
 mod kit;
+mod notifications;
 mod openapi;
 mod player_app;
+mod player_inbox;
+mod player_notifications;
+mod player_share;
+mod posters;
 mod recorder;
 mod recorder_app;
+mod recorder_app_sending;
 mod recorder_controls;
+mod recorder_sending;
 mod security;
 mod service;
 mod sessions;
+mod share_page;
 mod spaces;
 mod threads_and_messages;
 mod transcription;
 mod uploads;
+mod web_access;
 
 use vidmsg_api::ClientError;
 

@@ -18,6 +18,9 @@ async fn the_spec_lists_every_route_and_every_listed_route_exists() -> anyhow::R
         ("/api/health", "get"),
         ("/api/openapi.json", "get"),
         ("/api/me", "get"),
+        ("/api/me", "patch"),
+        ("/api/notifications", "get"),
+        ("/api/notifications/seen", "post"),
         ("/api/sessions", "post"),
         ("/api/sessions/current", "delete"),
         ("/api/invites", "post"),
@@ -35,6 +38,9 @@ async fn the_spec_lists_every_route_and_every_listed_route_exists() -> anyhow::R
         ("/api/threads/{id}/members", "post"),
         ("/api/threads/{id}/members/{name}", "delete"),
         ("/api/threads/{id}/read", "post"),
+        ("/api/threads/{id}/link", "get"),
+        ("/api/threads/{id}/link", "put"),
+        ("/api/oembed", "get"),
         ("/api/events", "get"),
         ("/api/threads/{id}/messages", "get"),
         ("/api/threads/{id}/messages", "post"),
@@ -62,6 +68,8 @@ async fn the_spec_lists_every_route_and_every_listed_route_exists() -> anyhow::R
         );
     }
     assert!(spec["components"]["schemas"]["Message"]["properties"]["video_url"].is_object());
+    assert!(spec["components"]["schemas"]["Message"]["properties"]["urgent"].is_object());
+    assert!(spec["components"]["schemas"]["Person"]["properties"]["local_time"].is_object());
 
     // Every operation in the spec is routed (an unknown route answers "route not found").
     let alice = srv.user("alice").await?;

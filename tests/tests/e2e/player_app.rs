@@ -34,6 +34,7 @@ async fn library_with_a_clip(alice: &Client, dir: &std::path::Path) -> anyhow::R
                 body: None,
                 parent_id: None,
                 content_type: Some("video/mp4".into()),
+                urgent: false,
             },
         )
         .await?;
@@ -205,6 +206,7 @@ async fn the_player_finds_a_phrase_plays_from_it_and_takes_replies() -> anyhow::
                     body: Some("Bob was here".into()),
                     parent_id: Some(parent),
                     content_type: None,
+                    urgent: false,
                 },
             )
             .await?;
@@ -269,6 +271,7 @@ async fn unread_counts_and_the_event_feed_follow_new_messages() -> anyhow::Resul
                     body: Some(body),
                     parent_id: None,
                     content_type: None,
+                    urgent: false,
                 },
             )
             .await

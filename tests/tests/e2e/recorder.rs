@@ -85,13 +85,23 @@ async fn a_20_second_recording_uploads_while_recording_and_is_transcribed() -> a
     let line: serde_json::Value = serde_json::from_slice(&out.stdout)?;
     let id = line["message_id"].as_i64().expect("message_id");
     assert_eq!(line["thread_id"].as_i64(), Some(t.id));
+    // The link is the message's web page.
     assert!(
         line["url"]
             .as_str()
-            .is_some_and(|u| u.contains(&id.to_string()))
+            .is_some_and(|u| u.ends_with(&format!("/v/{id}"))),
+        "{line}"
     );
-    let link_s = line["stop_to_link_s"].as_f64().unwrap_or(f64::MAX);
-    assert!(link_s <= 1.0, "link ready {link_s:.2} s after stop");
+    // The link is there at stop because the recording was uploaded while it was made: by the
+    // last progress event, all but about the tail had left (a structural check, not a timing
+    // one; `stop_to_link_s` is reported, and measured in the README, never asserted).
+    let uploaded_while_recording = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|e| e["event"] == "progress")
+        .filter_map(|e| e["uploaded_bytes"].as_u64())
+        .max()
+        .unwrap_or(0);
 
     // The stored object is H.264 + audio, 20 s long.
     let msg = alice.get_message(id).await?;
@@ -104,6 +114,12 @@ async fn a_20_second_recording_uploads_while_recording_and_is_transcribed() -> a
     let (dur, h264, audio) = discover(&file)?;
     assert!(h264 && audio, "H.264 {h264}, audio {audio}");
     assert!((dur - 20.0).abs() <= 0.5, "duration {dur}");
+    let part = vidmsg_recorder::upload::PART_SIZE;
+    assert!(
+        bytes.len() as u64 <= uploaded_while_recording + 2 * part,
+        "only {uploaded_while_recording} of {} bytes left while recording",
+        bytes.len()
+    );
     // The uploaded object is the spooled recording: the same length and the same media bytes
     // (mp4mux updates a few duration fields of the first header in the spool file at EOS,
     // after part 1 left; the upload keeps the header as first written).
@@ -469,131 +485,6 @@ async fn missing_plugins_are_named_and_leave_no_message_behind() -> anyhow::Resu
         alice.get_thread(t.id).await?.message_count,
         0,
         "the message was withdrawn"
-    );
-    Ok(())
-}
-
-/// Runs `vidmsg-recorder record` for 2 s of test pattern (no camera, no mic) with `extra`.
-async fn record_short(
-    srv: &TestServer,
-    token: &str,
-    dir: &std::path::Path,
-    extra: &[&str],
-) -> anyhow::Result<std::process::Output> {
-    let (url, token, dir) = (
-        srv.base_url().to_string(),
-        token.to_string(),
-        dir.join("recordings"),
-    );
-    let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
-    tokio::task::spawn_blocking(move || {
-        Command::new(binary("vidmsg-recorder")?)
-            .args(["record", "--server", &url, "--token", &token])
-            .args(["--duration", "2", "--screen", "test", "--camera", "none"])
-            .args(["--mic", "none", "--size", "640x360"])
-            .args(&extra)
-            .env("VIDMSG_RECORDINGS_DIR", dir)
-            .output()
-            .map_err(anyhow::Error::from)
-    })
-    .await?
-}
-
-#[tokio::test]
-async fn to_a_space_or_to_people_the_recording_reaches_exactly_them() -> anyhow::Result<()> {
-    let work = tempfile::tempdir()?;
-    let srv = TestServer::spawn().await?;
-    let (token, alice) = srv.account("alice").await?;
-    let (_, bob) = srv.account("bob").await?;
-    let (_, carol) = srv.account("carol").await?;
-    let eng = alice
-        .create_space(&vidmsg_api::CreateSpace {
-            name: "eng".into(),
-            private: false,
-        })
-        .await?;
-    alice.add_space_member(eng.id, "bob").await?;
-
-    let out = record_short(
-        &srv,
-        &token,
-        work.path(),
-        &["--to", "space:eng", "--title", "For eng"],
-    )
-    .await?;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let line: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    assert_eq!(line["to"], "space:eng");
-    let thread = line["thread_id"].as_i64().unwrap_or_default();
-    let seen = bob.get_thread(thread).await?;
-    assert_eq!(seen.space.as_deref(), Some("eng"));
-    assert_eq!(seen.title, "For eng");
-    assert_eq!(seen.message_count, 1);
-    assert!(
-        carol.get_thread(thread).await.is_err(),
-        "carol is not in eng"
-    );
-    let carols = carol.list_threads(&PageQuery::default()).await?;
-    assert!(carols.items.iter().all(|t| t.id != thread));
-
-    let out = record_short(&srv, &token, work.path(), &["--to", "user:carol"]).await?;
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let line: serde_json::Value = serde_json::from_slice(&out.stdout)?;
-    assert_eq!(line["to"], "user:carol");
-    let direct = line["thread_id"].as_i64().unwrap_or_default();
-    let t = carol.get_thread(direct).await?;
-    assert_eq!(t.title, "Untitled recording");
-    assert!(t.space_id.is_none() && t.members.contains(&"carol".to_string()));
-    assert!(
-        bob.get_thread(direct).await.is_err(),
-        "bob was not addressed"
-    );
-    Ok(())
-}
-
-#[tokio::test]
-async fn an_unknown_or_mixed_destination_fails_before_anything_is_recorded() -> anyhow::Result<()> {
-    let work = tempfile::tempdir()?;
-    let srv = TestServer::spawn().await?;
-    let (token, alice) = srv.account("alice").await?;
-    for (args, named) in [
-        (&["--to", "space:nope"][..], "nope"),
-        (&["--to", "user:nobody"][..], "nobody"),
-        (&["--to", "space:eng", "--to", "user:bob"][..], "not both"),
-        (
-            &["--to", "space:eng", "--to", "space:design"][..],
-            "not two",
-        ),
-    ] {
-        let started = Instant::now();
-        let out = record_short(&srv, &token, work.path(), args).await?;
-        assert!(!out.status.success(), "{args:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(named), "{args:?}: {err}");
-        assert!(!err.contains("\"event\""), "nothing started: {err}");
-        assert!(started.elapsed() < Duration::from_secs(2), "{args:?}");
-    }
-    let out = record_short(
-        &srv,
-        &token,
-        work.path(),
-        &["--to", "user:x", "--thread", "1"],
-    )
-    .await?;
-    assert!(!out.status.success(), "--to conflicts with --thread");
-    let page = alice.list_threads(&PageQuery::default()).await?;
-    assert!(
-        page.items.is_empty(),
-        "no thread, no message: {:?}",
-        page.items
     );
     Ok(())
 }

@@ -71,6 +71,7 @@ async fn transcribed(db: &Db, thread: Id, author: Id, words: &str) -> anyhow::Re
             parent_id: None,
             status: vidmsg_api::MessageStatus::Uploading,
             content_type: Some("video/mp4".into()),
+            urgent: false,
             now_ms: now,
         })
         .await?;

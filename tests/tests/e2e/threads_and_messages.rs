@@ -12,6 +12,7 @@ pub fn text(body: &str, parent_id: Option<i64>) -> CreateMessage {
         body: Some(body.into()),
         parent_id,
         content_type: None,
+        urgent: false,
     }
 }
 
@@ -22,6 +23,7 @@ pub fn video(title: &str) -> CreateMessage {
         body: None,
         parent_id: None,
         content_type: None,
+        urgent: false,
     }
 }
 

@@ -33,6 +33,7 @@ async fn deletes_that_read_first_survive_concurrent_writers() {
         parent_id: None,
         status: MessageStatus::Ready,
         content_type: None,
+        urgent: false,
         now_ms: 2,
     };
     let mut ids = Vec::new();

@@ -8,9 +8,9 @@ use crate::db::{DbResult, FinishedUpload, MessageRow, NewMessage};
 const MESSAGE_SELECT: &str =
     "SELECT m.id, m.thread_id, m.author_id, u.name AS author, m.kind, m.title, m.body,
         m.parent_id, m.status, m.status_reason, m.progress_percent, m.object_key, m.upload_id,
-        m.content_type, m.size_bytes, m.duration_ms,
+        m.content_type, m.size_bytes, m.duration_ms, m.urgent,
         (SELECT count(*) FROM messages r WHERE r.parent_id = m.id) AS reply_count,
-        m.created_at_ms, m.updated_at_ms
+        m.created_at_ms, m.updated_at_ms, m.poster_key
      FROM messages m JOIN users u ON u.id = m.author_id";
 
 #[derive(sqlx::FromRow)]
@@ -31,9 +31,11 @@ struct Row {
     content_type: Option<String>,
     size_bytes: Option<i64>,
     duration_ms: Option<i64>,
+    urgent: bool,
     reply_count: i64,
     created_at_ms: i64,
     updated_at_ms: i64,
+    poster_key: Option<String>,
 }
 
 fn parse_kind(s: &str) -> MessageKind {
@@ -74,9 +76,11 @@ impl From<Row> for MessageRow {
             content_type: r.content_type,
             size_bytes: r.size_bytes,
             duration_ms: r.duration_ms,
+            urgent: r.urgent,
             reply_count: r.reply_count,
             created_at_ms: r.created_at_ms,
             updated_at_ms: r.updated_at_ms,
+            poster_key: r.poster_key,
         }
     }
 }
@@ -84,8 +88,8 @@ impl From<Row> for MessageRow {
 pub(super) async fn insert_message(pool: &SqlitePool, m: &NewMessage) -> DbResult<Id> {
     let mut tx = super::write_tx(pool).await?;
     let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO messages (thread_id, author_id, parent_id, kind, title, body, status, content_type, created_at_ms, updated_at_ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO messages (thread_id, author_id, parent_id, kind, title, body, status, content_type, urgent, created_at_ms, updated_at_ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(m.thread_id)
     .bind(m.author_id)
@@ -95,6 +99,7 @@ pub(super) async fn insert_message(pool: &SqlitePool, m: &NewMessage) -> DbResul
     .bind(&m.body)
     .bind(m.status.as_str())
     .bind(&m.content_type)
+    .bind(m.urgent)
     .bind(m.now_ms)
     .bind(m.now_ms)
     .fetch_one(&mut *tx)
@@ -133,6 +138,23 @@ pub(super) async fn list_messages(
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(Into::into).collect())
+}
+
+pub(super) async fn set_poster(
+    pool: &SqlitePool,
+    id: Id,
+    poster_key: &str,
+    now_ms: i64,
+) -> DbResult<()> {
+    sqlx::query(
+        "UPDATE messages SET poster_key = ?, updated_at_ms = max(updated_at_ms, ?) WHERE id = ?",
+    )
+    .bind(poster_key)
+    .bind(now_ms)
+    .bind(id)
+    .execute(pool)
+    .await?;
+    Ok(())
 }
 
 pub(super) async fn set_upload(

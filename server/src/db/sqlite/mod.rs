@@ -6,7 +6,9 @@ mod activity;
 #[cfg(test)]
 mod concurrency_tests;
 mod feedback;
+mod links;
 mod messages;
+mod notifications;
 mod search;
 mod sessions;
 mod spaces;
@@ -23,8 +25,8 @@ use sqlx::sqlite::{
 use vidmsg_api::{Comment, Id, Reaction, SearchHit, Segment, Thread, User, View};
 
 use super::{
-    Database, DbResult, JobInfo, JobRow, MessageRow, NewMessage, SearchSpec, ThreadCursor,
-    TokenRow, TranscriptResult,
+    Database, DbResult, Hours, JobInfo, JobRow, LinkRow, MessageRow, NewMessage, NewNotification,
+    SearchSpec, ThreadCursor, TokenRow, TranscriptResult,
 };
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -249,6 +251,9 @@ impl Database for SqliteDb {
     async fn set_progress(&self, message: Id, percent: u8) -> DbResult<()> {
         transcripts::set_progress(&self.pool, message, percent).await
     }
+    async fn set_poster(&self, message: Id, poster_key: &str, now_ms: i64) -> DbResult<()> {
+        messages::set_poster(&self.pool, message, poster_key, now_ms).await
+    }
     async fn finish_job(
         &self,
         job: &JobRow,
@@ -321,5 +326,70 @@ impl Database for SqliteDb {
     }
     async fn list_views(&self, message: Id) -> DbResult<Vec<View>> {
         feedback::list_views(&self.pool, message).await
+    }
+
+    async fn hours(&self, user: Id) -> DbResult<Hours> {
+        notifications::hours(&self.pool, user).await
+    }
+    async fn all_hours(&self) -> DbResult<Vec<(Id, Hours)>> {
+        notifications::all_hours(&self.pool).await
+    }
+    async fn set_hours(&self, user: Id, hours: &Hours) -> DbResult<()> {
+        notifications::set_hours(&self.pool, user, hours).await
+    }
+    async fn recipients(&self, message: Id) -> DbResult<Vec<(Id, Hours)>> {
+        notifications::recipients(&self.pool, message).await
+    }
+    async fn add_notifications(
+        &self,
+        message: Id,
+        items: &[NewNotification],
+        now_ms: i64,
+    ) -> DbResult<()> {
+        notifications::add_notifications(&self.pool, message, items, now_ms).await
+    }
+    async fn notifications(
+        &self,
+        user: Id,
+        now_ms: i64,
+        limit: u32,
+    ) -> DbResult<Vec<vidmsg_api::Notification>> {
+        notifications::list(&self.pool, user, now_ms, limit).await
+    }
+    async fn unseen_notifications(&self, user: Id, now_ms: i64) -> DbResult<i64> {
+        notifications::unseen(&self.pool, user, now_ms).await
+    }
+    async fn delivered_between(
+        &self,
+        user: Id,
+        after_ms: i64,
+        up_to_ms: i64,
+    ) -> DbResult<Vec<vidmsg_api::Notification>> {
+        notifications::delivered_between(&self.pool, user, after_ms, up_to_ms).await
+    }
+    async fn mark_notifications_seen(&self, user: Id, ids: &[Id], now_ms: i64) -> DbResult<()> {
+        notifications::mark_seen(&self.pool, user, ids, now_ms).await
+    }
+    async fn mark_seen_where(
+        &self,
+        user: Id,
+        message: Option<Id>,
+        thread: Option<Id>,
+        now_ms: i64,
+    ) -> DbResult<()> {
+        notifications::mark_seen_where(&self.pool, user, message, thread, now_ms).await
+    }
+
+    async fn thread_link(&self, thread: Id) -> DbResult<Option<LinkRow>> {
+        links::thread_link(&self.pool, thread).await
+    }
+    async fn set_thread_link(&self, link: &LinkRow) -> DbResult<()> {
+        links::set_thread_link(&self.pool, link).await
+    }
+    async fn delete_thread_link(&self, thread: Id) -> DbResult<bool> {
+        links::delete_thread_link(&self.pool, thread).await
+    }
+    async fn first_message(&self, thread: Id) -> DbResult<Option<Id>> {
+        links::first_message(&self.pool, thread).await
     }
 }

@@ -38,6 +38,7 @@ async fn post_text(client: &Client, thread: i64, body: &str) -> anyhow::Result<M
                 body: Some(body.into()),
                 parent_id: None,
                 content_type: None,
+                urgent: false,
             },
         )
         .await?)
@@ -62,6 +63,7 @@ async fn post_video(client: &Client, thread: i64, bytes: &[u8]) -> anyhow::Resul
                 body: None,
                 parent_id: None,
                 content_type: Some("video/mp4".into()),
+                urgent: false,
             },
         )
         .await?;

@@ -552,7 +552,8 @@ async fn aborting_a_gone_upload_succeeds_and_the_janitor_removes_abandoned_and_o
         Duration::ZERO,
         Duration::ZERO,
     )
-    .await;
+    .await
+    .removed;
     assert!(removed >= 2, "removed {removed}");
     assert_api_err(alice.get_message(abandoned.id).await, 404, "not_found");
     let leftovers: Vec<_> = std::fs::read_dir(&objects)?
@@ -599,6 +600,7 @@ async fn a_message_kind_text_needs_no_storage() -> anyhow::Result<()> {
                 body: Some("hello".into()),
                 parent_id: None,
                 content_type: None,
+                urgent: false,
             },
         )
         .await?;

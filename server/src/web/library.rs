@@ -1,0 +1,142 @@
+//! `/`: a signed-in browser's library — its threads (newest first, with unread counts) and a
+//! search over every transcript it may see, where a hit opens the message at that second.
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use vidmsg_api::ThreadVisibility;
+
+use super::access;
+use super::pages::{self, Chrome, Library, LibraryHit, LibraryThread};
+use crate::db::SearchSpec;
+use crate::error::AppError;
+use crate::search::syntax;
+use crate::state::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct LibraryQuery {
+    #[serde(default)]
+    pub q: String,
+}
+
+/// Splits a hit's snippet (words wrapped in `<mark>…</mark>`) into (text, marked) pieces, so
+/// the page escapes the text and draws the marks itself.
+pub fn snippet_parts(snippet: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut rest = snippet;
+    while let Some(open) = rest.find("<mark>") {
+        if open > 0 {
+            out.push((rest[..open].to_string(), false));
+        }
+        let after = &rest[open + 6..];
+        let close = after.find("</mark>").unwrap_or(after.len());
+        out.push((after[..close].to_string(), true));
+        rest = after.get(close + 7..).unwrap_or("");
+    }
+    if !rest.is_empty() {
+        out.push((rest.to_string(), false));
+    }
+    out
+}
+
+/// `GET /` (`?q=` searches).
+pub async fn page(
+    State(state): State<AppState>,
+    Query(q): Query<LibraryQuery>,
+    headers: HeaderMap,
+) -> Response {
+    let session = match access::session(&state, &headers).await {
+        Ok(Some(s)) => s,
+        Ok(None) => return Redirect::to("/signin").into_response(),
+        Err(e) => return e.into_response(),
+    };
+    match build(&state, &session, q.q.trim()).await {
+        Ok(page) => pages::render(StatusCode::OK, &page),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn build(
+    state: &AppState,
+    session: &access::Session,
+    query: &str,
+) -> Result<Library, AppError> {
+    let user = session.user.id;
+    let unread = state.db.unread_counts(user).await?;
+    let mut threads = Vec::new();
+    for t in state.db.list_threads(user, None, 100).await? {
+        let first = state.db.first_message(t.id).await?;
+        let poster = match first {
+            Some(m) => state
+                .db
+                .message(m)
+                .await?
+                .and_then(|row| row.poster_key.map(|_| format!("/v/{m}/poster.jpg"))),
+            None => None,
+        };
+        threads.push(LibraryThread {
+            href: first.map(|m| format!("/v/{m}")),
+            poster,
+            place: match (&t.visibility, &t.space) {
+                (ThreadVisibility::Space, Some(s)) => format!("#{s}"),
+                _ => t.members.join(", "),
+            },
+            count: t.message_count,
+            unread: unread.get(&t.id).copied().unwrap_or(0),
+            date: pages::date(t.updated_at_ms).0,
+            title: t.title,
+        });
+    }
+    let (mut hits, mut error) = (Vec::new(), None);
+    if !query.is_empty() {
+        match syntax::to_fts(query) {
+            None => error = Some("Type some words to search for.".to_string()),
+            Some(fts_query) => {
+                let spec = SearchSpec {
+                    fts_query,
+                    user,
+                    thread: None,
+                    limit: 50,
+                    offset: 0,
+                };
+                hits = state
+                    .db
+                    .search(&spec)
+                    .await?
+                    .into_iter()
+                    .map(|h| LibraryHit {
+                        href: format!("/v/{}?t={:.1}", h.message_id, h.start_ms as f64 / 1000.0),
+                        clock: pages::clock(h.start_ms),
+                        parts: snippet_parts(&h.snippet),
+                        title: h.title,
+                        author: h.author,
+                        thread_title: h.thread_title,
+                    })
+                    .collect();
+            }
+        }
+    }
+    Ok(Library {
+        chrome: Chrome::new(Some(session)),
+        query: query.to_string(),
+        error,
+        hits,
+        threads,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn marks_become_pieces_and_text_stays_text() {
+        assert_eq!(
+            super::snippet_parts("a <mark>deploy</mark> <script> b"),
+            vec![
+                ("a ".to_string(), false),
+                ("deploy".to_string(), true),
+                (" <script> b".to_string(), false)
+            ]
+        );
+    }
+}
