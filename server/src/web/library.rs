@@ -82,7 +82,10 @@ async fn build(
                 (ThreadVisibility::Space, Some(s)) => format!("#{s}"),
                 _ => t.members.join(", "),
             },
-            count: t.message_count,
+            count: match t.message_count {
+                1 => "1 message".to_string(),
+                n => format!("{n} messages"),
+            },
             unread: unread.get(&t.id).copied().unwrap_or(0),
             date: pages::date(t.updated_at_ms).0,
             title: t.title,

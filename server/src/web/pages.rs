@@ -222,7 +222,8 @@ pub struct LibraryThread {
     pub title: String,
     /// `#space` or the people.
     pub place: String,
-    pub count: i64,
+    /// "1 message", "3 messages".
+    pub count: String,
     pub unread: i64,
     pub date: String,
 }
