@@ -321,6 +321,28 @@ impl Client {
         self.get(&format!("api/messages/{id}")).await
     }
 
+    /// Downloads a presigned media URL (a message's poster, say): no token is sent, and a body
+    /// over `max_bytes` is refused.
+    pub async fn fetch_presigned(&self, url: &str, max_bytes: usize) -> Result<Vec<u8>> {
+        let mut resp = self.http.get(url).send().await?;
+        let status = resp.status();
+        if !status.is_success() {
+            let bytes = resp.bytes().await?;
+            return Err(error_from(status, &bytes));
+        }
+        let mut out = Vec::new();
+        while let Some(chunk) = resp.chunk().await? {
+            if out.len() + chunk.len() > max_bytes {
+                return Err(ClientError::Unexpected {
+                    status: status.as_u16(),
+                    detail: format!("{url}: larger than {max_bytes} bytes"),
+                });
+            }
+            out.extend_from_slice(&chunk);
+        }
+        Ok(out)
+    }
+
     pub async fn delete_message(&self, id: Id) -> Result<()> {
         self.delete(&format!("api/messages/{id}")).await
     }

@@ -122,6 +122,7 @@ impl PlayerApp {
         s.notifications = Default::default();
         s.hours = Default::default();
         s.share = Default::default();
+        s.posters = Default::default();
         s.view = View::SignIn;
     }
 

@@ -48,6 +48,8 @@ pub enum Loaded {
     Hours(super::hours::HoursLoaded),
     /// A thread's share link (#12).
     Share(super::sharing::ShareLoaded),
+    /// A message's poster, decoded (#12).
+    Poster(Id, Result<eframe::egui::ColorImage, String>),
 }
 
 pub type Wake = Arc<dyn Fn() + Send + Sync>;

@@ -23,6 +23,7 @@ pub mod notifications;
 mod playing;
 pub mod settings;
 // Sharing a thread by link (#12).
+pub mod posters;
 pub mod sharing;
 mod state;
 mod updates;

@@ -115,6 +115,8 @@ pub struct State {
     pub hours: super::hours::Hours,
     /// The "Share by link" window (#12).
     pub share: super::sharing::Share,
+    /// Posters of the listed messages (#12).
+    pub posters: super::posters::Posters,
 }
 
 impl State {
@@ -142,6 +144,7 @@ impl State {
             notifications: Default::default(),
             hours: Default::default(),
             share: Default::default(),
+            posters: Default::default(),
         }
     }
 

@@ -142,6 +142,7 @@ impl PlayerApp {
                     c.message.status_reason = fresh.status_reason.clone();
                 }
                 self.state.messages = m;
+                self.request_posters();
             }
             Loaded::Messages(_, Ok(_)) => {}
             Loaded::Messages(_, Err(e)) => {
@@ -219,6 +220,7 @@ impl PlayerApp {
             Loaded::Notifications(l) => self.apply_notifications_loaded(l),
             Loaded::Hours(l) => self.apply_hours_loaded(l),
             Loaded::Share(l) => self.apply_share_loaded(l),
+            Loaded::Poster(id, image) => self.poster_loaded(id, image),
         }
     }
 
@@ -270,6 +272,7 @@ impl PlayerApp {
                     self.state.messages.sort_by_key(|x| x.id);
                 }
             }
+            self.request_posters();
         }
     }
 

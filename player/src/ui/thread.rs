@@ -62,6 +62,7 @@ pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
         parent: Option<Id>,
         depth: usize,
         current: Option<Id>,
+        posters: &HashMap<Id, egui::TextureHandle>,
         open: &mut Option<Message>,
     ) {
         let Some(list) = children.get(&parent) else {
@@ -79,6 +80,13 @@ pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
                     .unwrap_or_default();
                 match m.kind {
                     MessageKind::Video => {
+                        if let Some(tex) = posters.get(&m.id) {
+                            ui.add(
+                                egui::Image::new(tex)
+                                    .fit_to_exact_size(egui::vec2(96.0, 54.0))
+                                    .corner_radius(3.0),
+                            );
+                        }
                         let label = format!("▶ {}{when}", m.title);
                         if ui
                             .add(egui::Button::selectable(current == Some(m.id), label))
@@ -104,10 +112,18 @@ pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
                     ui.colored_label(color, s);
                 }
             });
-            rows(ui, children, Some(m.id), depth + 1, current, open);
+            rows(ui, children, Some(m.id), depth + 1, current, posters, open);
         }
     }
-    rows(ui, &children, None, 0, current, &mut open);
+    rows(
+        ui,
+        &children,
+        None,
+        0,
+        current,
+        &state.posters.textures,
+        &mut open,
+    );
     if state.messages.is_empty() {
         ui.label(egui::RichText::new("No messages yet.").weak());
     }

@@ -272,3 +272,56 @@ async fn the_poster_child_refuses_playlists_and_fetches_nothing() -> anyhow::Res
     assert!(w <= 640 && luma > 60, "{w} wide, luma {luma}");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_player_shows_a_videos_poster_in_its_thread() -> anyhow::Result<()> {
+    use egui_kittest::Harness;
+    use vidmsg_player::app::settings::Settings;
+    use vidmsg_player::app::{Action, AppOptions, PlayerApp, View};
+
+    let dir = tempfile::tempdir()?;
+    let clip = dir.path().join("black-then-bars.mp4");
+    black_then_bars(&clip)?;
+    let srv = TestServer::spawn_transcribing().await?;
+    let (token, alice) = srv.account("alice").await?;
+    let t = TestServer::thread(&alice, "Posters in the app").await?;
+    let msg = alice.create_message(t.id, &video("Bars")).await?;
+    upload_all(&alice, msg.id, &std::fs::read(&clip)?).await?;
+    let done = TestServer::wait_for(&alice, msg.id, Duration::from_secs(180), |m| {
+        m.thumbnail_url.is_some() || is_done(m)
+    })
+    .await?;
+    anyhow::ensure!(done.thumbnail_url.is_some(), "no poster: {done:?}");
+
+    let settings = dir.path().join("player.json");
+    Settings {
+        server: srv.base_url().to_string(),
+        token,
+        ..Settings::default()
+    }
+    .save(&settings)?;
+    let (thread, message) = (t.id, msg.id);
+    // The app owns a runtime of its own: it lives (and is dropped) off the test's runtime.
+    tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
+        let options = AppOptions {
+            settings_path: Some(settings),
+            audio_sink: Some("fakesink".into()),
+            ..Default::default()
+        };
+        let mut h = Harness::builder()
+            .with_size([1280.0, 900.0])
+            .build_eframe(|cc| PlayerApp::new(&cc.egui_ctx, options).expect("app"));
+        crate::kit::step_until(&mut h, Duration::from_secs(15), "the inbox", |h| {
+            h.state().view == View::Library && !h.state().threads.is_empty()
+        });
+        h.state_mut().apply(Action::SelectThread(thread));
+        crate::kit::step_until(&mut h, Duration::from_secs(15), "the poster", |h| {
+            h.state().posters.textures.contains_key(&message)
+        });
+        let size = h.state().posters.textures[&message].size();
+        assert_eq!(size, [640, 360], "the worker's poster, decoded");
+        Ok(())
+    })
+    .await??;
+    Ok(())
+}
