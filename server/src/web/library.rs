@@ -8,7 +8,7 @@ use serde::Deserialize;
 use vidmsg_api::ThreadVisibility;
 
 use super::access;
-use super::pages::{self, Chrome, Library, LibraryHit, LibraryThread};
+use super::pages::{self, Chrome, Library, LibraryHit, LibrarySpace, LibraryThread};
 use crate::db::SearchSpec;
 use crate::error::AppError;
 use crate::search::syntax;
@@ -18,6 +18,8 @@ use crate::state::AppState;
 pub struct LibraryQuery {
     #[serde(default)]
     pub q: String,
+    /// Show only this space's threads.
+    pub space: Option<vidmsg_api::Id>,
 }
 
 /// Splits a hit's snippet (words wrapped in `<mark>…</mark>`) into (text, marked) pieces, so
@@ -51,7 +53,7 @@ pub async fn page(
         Ok(None) => return Redirect::to("/signin").into_response(),
         Err(e) => return e.into_response(),
     };
-    match build(&state, &session, q.q.trim()).await {
+    match build(&state, &session, q.q.trim(), q.space).await {
         Ok(page) => pages::render(StatusCode::OK, &page),
         Err(e) => e.into_response(),
     }
@@ -61,11 +63,36 @@ async fn build(
     state: &AppState,
     session: &access::Session,
     query: &str,
+    space: Option<vidmsg_api::Id>,
 ) -> Result<Library, AppError> {
     let user = session.user.id;
     let unread = state.db.unread_counts(user).await?;
+    let all = state.db.list_threads(user, None, 200).await?;
+    // The spaces the user is in, with the unread messages of their threads.
+    let spaces: Vec<LibrarySpace> = state
+        .db
+        .list_spaces(user)
+        .await?
+        .into_iter()
+        .filter(|s| s.joined)
+        .map(|s| LibrarySpace {
+            href: format!("/?space={}", s.id),
+            current: space == Some(s.id),
+            unread: all
+                .iter()
+                .filter(|t| t.space_id == Some(s.id))
+                .map(|t| unread.get(&t.id).copied().unwrap_or(0))
+                .sum(),
+            name: s.name,
+        })
+        .collect();
+    let shown = spaces.iter().find(|s| s.current).map(|s| s.name.clone());
     let mut threads = Vec::new();
-    for t in state.db.list_threads(user, None, 100).await? {
+    for t in all
+        .into_iter()
+        .filter(|t| space.is_none() || t.space_id == space)
+        .take(100)
+    {
         let first = state.db.first_message(t.id).await?;
         let poster = match first {
             Some(m) => state
@@ -122,6 +149,8 @@ async fn build(
     }
     Ok(Library {
         chrome: Chrome::new(Some(session)),
+        spaces,
+        shown,
         query: query.to_string(),
         error,
         hits,

@@ -199,10 +199,20 @@ mod tests {
 #[template(path = "library.html")]
 pub struct Library {
     pub chrome: Chrome,
+    /// The spaces the user is in; `shown`: the one whose threads are listed (else all).
+    pub spaces: Vec<LibrarySpace>,
+    pub shown: Option<String>,
     pub query: String,
     pub error: Option<String>,
     pub hits: Vec<LibraryHit>,
     pub threads: Vec<LibraryThread>,
+}
+
+pub struct LibrarySpace {
+    pub name: String,
+    pub href: String,
+    pub unread: i64,
+    pub current: bool,
 }
 
 pub struct LibraryHit {

@@ -411,3 +411,65 @@ async fn a_share_link_opens_signed_out_until_revoked_or_expired_and_asks_its_pas
     assert!(alice.thread_link(t.id).await?.expired);
     Ok(())
 }
+
+#[tokio::test]
+async fn the_library_lists_the_users_spaces_and_filters_threads_by_space() -> anyhow::Result<()> {
+    let srv = TestServer::spawn().await?;
+    let base = srv.base_url().to_string();
+    let alice = user_with_password(&srv, "alice", "correct horse battery").await?;
+    user_with_password(&srv, "bob", "another long secret").await?;
+    let eng = alice
+        .create_space(&vidmsg_api::CreateSpace {
+            name: "eng".into(),
+            private: false,
+        })
+        .await?;
+    let sync = alice
+        .new_thread(&vidmsg_api::NewThread {
+            title: "Eng sync".into(),
+            space_id: Some(eng.id),
+            people: vec![],
+        })
+        .await?;
+    alice
+        .create_message(sync.id, &CreateMessage::text("agenda"))
+        .await?;
+    alice
+        .new_thread(&vidmsg_api::NewThread {
+            title: "Lunch with bob".into(),
+            space_id: None,
+            people: vec!["bob".into()],
+        })
+        .await?;
+    let jar = sign_in(&base, "alice", "correct horse battery").await?;
+    let page = |q: String| {
+        let (jar, base) = (jar.clone(), base.clone());
+        async move {
+            let r = browser()
+                .get(format!("{base}/{q}"))
+                .header(COOKIE, jar)
+                .send()
+                .await?;
+            anyhow::ensure!(r.status() == StatusCode::OK, "{q}: {}", r.status());
+            Ok::<_, anyhow::Error>(r.text().await?)
+        }
+    };
+    let all = page(String::new()).await?;
+    assert!(all.contains("#eng") && all.contains("Eng sync") && all.contains("Lunch with bob"));
+    assert!(
+        all.contains("#eng · 1 message"),
+        "a thread names its space and count"
+    );
+    let only = page(format!("?space={}", eng.id)).await?;
+    assert!(only.contains("Threads in #eng") && only.contains("Eng sync"));
+    assert!(
+        !only.contains("Lunch with bob"),
+        "another space's threads are not listed"
+    );
+    let none = page("?q=quarterly".into()).await?;
+    assert!(none.contains("Nothing said in your videos matches."));
+    // Signed out, the library is the sign-in page.
+    let r = browser().get(format!("{base}/")).send().await?;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    Ok(())
+}
