@@ -19,17 +19,17 @@ const FILES: &[Asset] = &[
     Asset {
         name: "vidmsg.css",
         content_type: "text/css; charset=utf-8",
-        bytes: include_bytes!("../../../assets/vidmsg.css"),
+        bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/vidmsg.css")),
     },
     Asset {
         name: "watch.js",
         content_type: "text/javascript; charset=utf-8",
-        bytes: include_bytes!("../../../assets/watch.js"),
+        bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/watch.js")),
     },
     Asset {
         name: "icon.svg",
         content_type: "image/svg+xml",
-        bytes: include_bytes!("../../../assets/icon.svg"),
+        bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/icon.svg")),
     },
 ];
 
