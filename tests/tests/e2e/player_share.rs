@@ -65,19 +65,19 @@ async fn the_creator_shares_a_thread_by_link_from_the_player_and_turns_it_off() 
         step_until(&mut h, Duration::from_secs(10), "the thread header", |h| {
             h.state().selected_thread == Some(t.id) && !h.state().messages.is_empty()
         });
-        h.run();
+        h.run_steps(3);
         h.get_by_label("Share by link").click();
         step_until(&mut h, Duration::from_secs(10), "the link's state", |h| {
             h.state().share.link.is_some()
         });
-        h.run();
+        h.run_steps(3);
         h.get_by_label("Off: only the people in this thread can watch it.");
         type_into(&mut h, "Password (optional)", "demo day secret");
         h.get_by_label("Turn on").click();
         step_until(&mut h, Duration::from_secs(10), "the link on", |h| {
             h.state().share.link.as_ref().is_some_and(|l| l.enabled)
         });
-        h.run();
+        h.run_steps(3);
         h.get_by_label("On, with a password.");
         let url = h
             .state()
@@ -88,7 +88,7 @@ async fn the_creator_shares_a_thread_by_link_from_the_player_and_turns_it_off() 
             .expect("url");
         assert!(url.contains(&format!("/v/{}?k=", m.id)), "{url}");
         h.get_by_label("Copy link").click();
-        h.run();
+        h.run_steps(3);
         assert!(
             h.state()
                 .notice
@@ -113,12 +113,12 @@ async fn the_creator_shares_a_thread_by_link_from_the_player_and_turns_it_off() 
         step_until(&mut b, Duration::from_secs(10), "bob's thread", |b| {
             b.state().selected_thread == Some(t.id)
         });
-        b.run();
+        b.run_steps(3);
         b.get_by_label("Share by link").click();
         step_until(&mut b, Duration::from_secs(10), "bob sees the link", |b| {
             b.state().share.link.as_ref().is_some_and(|l| l.enabled)
         });
-        b.run();
+        b.run_steps(3);
         b.get_by_label("Only the thread's creator or an admin may change it.");
         assert!(b.query_by_label("Turn off").is_none());
 
