@@ -7,7 +7,10 @@ use url::Url;
 
 use crate::error::ClientError;
 use crate::types::*;
-use crate::{MarkSeen, Me, Notifications, Person, SetThreadLink, ThreadLink, UpdateMe};
+use crate::{
+    CreateMessage, MarkSeen, Me, Message, Notifications, Person, SetThreadLink, ThreadLink,
+    UpdateMe,
+};
 
 type Result<T> = std::result::Result<T, ClientError>;
 

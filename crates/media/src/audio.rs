@@ -7,8 +7,8 @@
 //! audio decoder chosen by caps → `audioconvert` → `audioresample` → appsink. No `decodebin`:
 //! an upload that is really a playlist or manifest is refused, never followed.
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use gstreamer as gst;
@@ -17,7 +17,7 @@ use gstreamer_app as gst_app;
 
 use crate::element::{self, make};
 use crate::error::{BusError, MediaError, PipelineKind};
-use crate::front::{self, Containers};
+use crate::front::{self, Containers, Front};
 use crate::location::Location;
 
 /// Sample rate of the decoded audio.
@@ -29,28 +29,6 @@ pub struct AudioChunk {
     /// Sample index (at 16 kHz) of the first sample.
     pub offset: u64,
     pub samples: Vec<f32>,
-}
-
-/// What the streaming threads found out, read by [`AudioDecoder::next_chunk`].
-#[derive(Default)]
-struct Front {
-    linked: AtomicBool,
-    no_more_pads: AtomicBool,
-    /// A refusal or failure decided in a streaming thread (wrong container, no decoder); it
-    /// outranks the "not linked" bus error it causes.
-    failed: Mutex<Option<MediaError>>,
-}
-
-impl Front {
-    fn fail(&self, e: MediaError) {
-        if let Ok(mut slot) = self.failed.lock() {
-            slot.get_or_insert(e);
-        }
-    }
-
-    fn take_failure(&self) -> Option<MediaError> {
-        self.failed.lock().ok().and_then(|mut slot| slot.take())
-    }
 }
 
 pub struct AudioDecoder {
@@ -113,20 +91,7 @@ impl AudioDecoder {
             None
         });
 
-        if pipeline.set_state(gst::State::Playing).is_err() {
-            // What the bus says about it (a file that cannot be opened), else the refusal.
-            let bus = crate::bus::first_error(&pipeline, PipelineKind::Decode)
-                .and_then(|e| e.bus().cloned())
-                .unwrap_or_else(|| {
-                    BusError::new(
-                        pipeline.path_string(),
-                        gst::glib::Error::new(gst::CoreError::StateChange, "could not start"),
-                        location.redacted(),
-                    )
-                });
-            let _ = pipeline.set_state(gst::State::Null);
-            return Err(MediaError::Source(bus));
-        }
+        front::start(&pipeline, &location)?;
         Ok(Self {
             pipeline,
             source: src,

@@ -7,8 +7,54 @@
 use gstreamer as gst;
 use gstreamer::prelude::*;
 
+use std::sync::Mutex;
+use std::sync::atomic::AtomicBool;
+
 use crate::element;
-use crate::error::MediaError;
+use crate::error::{BusError, MediaError, PipelineKind};
+use crate::location::Location;
+
+/// What a decoding pipeline's streaming threads found out, read by the thread pulling from it.
+#[derive(Default)]
+pub(crate) struct Front {
+    pub linked: AtomicBool,
+    pub no_more_pads: AtomicBool,
+    /// A refusal or failure decided in a streaming thread (wrong container, no decoder); it
+    /// outranks the "not linked" bus error it causes.
+    failed: Mutex<Option<MediaError>>,
+}
+
+impl Front {
+    /// Keeps the first failure.
+    pub fn fail(&self, e: MediaError) {
+        if let Ok(mut slot) = self.failed.lock() {
+            slot.get_or_insert(e);
+        }
+    }
+
+    pub fn take_failure(&self) -> Option<MediaError> {
+        self.failed.lock().ok().and_then(|mut slot| slot.take())
+    }
+}
+
+/// Starts a decoding pipeline; if it cannot start, what the bus says about it (a file that
+/// cannot be opened), else a plain "could not start", as a source error.
+pub(crate) fn start(pipeline: &gst::Pipeline, location: &Location) -> Result<(), MediaError> {
+    if pipeline.set_state(gst::State::Playing).is_ok() {
+        return Ok(());
+    }
+    let bus = crate::bus::first_error(pipeline, PipelineKind::Decode)
+        .and_then(|e| e.bus().cloned())
+        .unwrap_or_else(|| {
+            BusError::new(
+                pipeline.path_string(),
+                gst::glib::Error::new(gst::CoreError::StateChange, "could not start"),
+                location.redacted(),
+            )
+        });
+    let _ = pipeline.set_state(gst::State::Null);
+    Err(MediaError::Source(bus))
+}
 
 /// The containers a decoder accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

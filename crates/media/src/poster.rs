@@ -10,7 +10,7 @@
 //! first frame. That one frame is encoded by a second, trusted pipeline: `appsrc` → `jpegenc`
 //! → appsink ([`crate::jpeg`]).
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -21,8 +21,8 @@ use gstreamer_video as gst_video;
 use gstreamer_video::prelude::*;
 
 use crate::element::{self, make};
-use crate::error::{BusError, MediaError, PipelineKind};
-use crate::front::{self, Containers};
+use crate::error::{MediaError, PipelineKind};
+use crate::front::{self, Containers, Front};
 use crate::location::Location;
 
 /// How a poster is chosen and made.
@@ -85,26 +85,6 @@ impl PosterError {
             PosterError::NoVideo => self.to_string(),
             PosterError::Media(e) => e.detail(),
         }
-    }
-}
-
-/// What the streaming threads found out.
-#[derive(Default)]
-struct Front {
-    linked: AtomicBool,
-    no_more_pads: AtomicBool,
-    failed: Mutex<Option<MediaError>>,
-}
-
-impl Front {
-    fn fail(&self, e: MediaError) {
-        if let Ok(mut slot) = self.failed.lock() {
-            slot.get_or_insert(e);
-        }
-    }
-
-    fn take_failure(&self) -> Option<MediaError> {
-        self.failed.lock().ok().and_then(|mut slot| slot.take())
     }
 }
 
@@ -191,19 +171,7 @@ impl FrameReader {
             None
         });
 
-        if pipeline.set_state(gst::State::Playing).is_err() {
-            let bus = crate::bus::first_error(&pipeline, PipelineKind::Decode)
-                .and_then(|e| e.bus().cloned())
-                .unwrap_or_else(|| {
-                    BusError::new(
-                        pipeline.path_string(),
-                        gst::glib::Error::new(gst::CoreError::StateChange, "could not start"),
-                        location.redacted(),
-                    )
-                });
-            let _ = pipeline.set_state(gst::State::Null);
-            return Err(MediaError::Source(bus));
-        }
+        front::start(&pipeline, location)?;
         Ok(Self {
             pipeline,
             source: src,

@@ -5,40 +5,12 @@
 
 use std::time::Duration;
 
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 use vidmsg_api::CreateMessage;
-use vidmsg_player::app::settings::Settings;
-use vidmsg_player::app::{Action, AppOptions, PlayerApp, View};
+use vidmsg_player::app::Action;
 use vidmsg_tests::TestServer;
 
-use crate::kit::{step_until, type_into};
-
-fn player(
-    dir: &std::path::Path,
-    server: &str,
-    token: &str,
-) -> anyhow::Result<Harness<'static, PlayerApp>> {
-    let path = dir.join("player.json");
-    Settings {
-        server: server.to_string(),
-        token: token.to_string(),
-        ..Settings::default()
-    }
-    .save(&path)?;
-    let options = AppOptions {
-        settings_path: Some(path),
-        audio_sink: Some("fakesink".into()),
-        ..Default::default()
-    };
-    let mut h = Harness::builder()
-        .with_size([1280.0, 900.0])
-        .build_eframe(|cc| PlayerApp::new(&cc.egui_ctx, options).expect("app"));
-    step_until(&mut h, Duration::from_secs(15), "the inbox", |h| {
-        h.state().view == View::Library && !h.state().threads.is_empty()
-    });
-    Ok(h)
-}
+use crate::kit::{signed_in_player, step_until, type_into};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_creator_shares_a_thread_by_link_from_the_player_and_turns_it_off() -> anyhow::Result<()>
@@ -60,7 +32,7 @@ async fn the_creator_shares_a_thread_by_link_from_the_player_and_turns_it_off() 
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
         let dir = tempfile::tempdir()?;
 
-        let mut h = player(dir.path(), &base, &alice_token)?;
+        let mut h = signed_in_player(dir.path(), &base, &alice_token)?;
         h.state_mut().apply(Action::SelectThread(t.id));
         step_until(&mut h, Duration::from_secs(10), "the thread header", |h| {
             h.state().selected_thread == Some(t.id) && !h.state().messages.is_empty()
@@ -108,7 +80,7 @@ async fn the_creator_shares_a_thread_by_link_from_the_player_and_turns_it_off() 
 
         // Bob (a member, not the creator) may copy it but not change it.
         let bob_dir = tempfile::tempdir()?;
-        let mut b = player(bob_dir.path(), &base, &bob_token)?;
+        let mut b = signed_in_player(bob_dir.path(), &base, &bob_token)?;
         b.state_mut().apply(Action::SelectThread(t.id));
         step_until(&mut b, Duration::from_secs(10), "bob's thread", |b| {
             b.state().selected_thread == Some(t.id)

@@ -275,9 +275,7 @@ async fn the_poster_child_refuses_playlists_and_fetches_nothing() -> anyhow::Res
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_player_shows_a_videos_poster_in_its_thread() -> anyhow::Result<()> {
-    use egui_kittest::Harness;
-    use vidmsg_player::app::settings::Settings;
-    use vidmsg_player::app::{Action, AppOptions, PlayerApp, View};
+    use vidmsg_player::app::Action;
 
     let dir = tempfile::tempdir()?;
     let clip = dir.path().join("black-then-bars.mp4");
@@ -293,27 +291,10 @@ async fn the_player_shows_a_videos_poster_in_its_thread() -> anyhow::Result<()> 
     .await?;
     anyhow::ensure!(done.thumbnail_url.is_some(), "no poster: {done:?}");
 
-    let settings = dir.path().join("player.json");
-    Settings {
-        server: srv.base_url().to_string(),
-        token,
-        ..Settings::default()
-    }
-    .save(&settings)?;
-    let (thread, message) = (t.id, msg.id);
+    let (base, thread, message) = (srv.base_url().to_string(), t.id, msg.id);
     // The app owns a runtime of its own: it lives (and is dropped) off the test's runtime.
     tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        let options = AppOptions {
-            settings_path: Some(settings),
-            audio_sink: Some("fakesink".into()),
-            ..Default::default()
-        };
-        let mut h = Harness::builder()
-            .with_size([1280.0, 900.0])
-            .build_eframe(|cc| PlayerApp::new(&cc.egui_ctx, options).expect("app"));
-        crate::kit::step_until(&mut h, Duration::from_secs(15), "the inbox", |h| {
-            h.state().view == View::Library && !h.state().threads.is_empty()
-        });
+        let mut h = crate::kit::signed_in_player(dir.path(), &base, &token)?;
         h.state_mut().apply(Action::SelectThread(thread));
         crate::kit::step_until(&mut h, Duration::from_secs(15), "the poster", |h| {
             h.state().posters.textures.contains_key(&message)
