@@ -24,7 +24,8 @@ pub struct GlobalArgs {
     /// TOML file with defaults for any option, flags and VIDMSG_* variables winning (keys:
     /// data_dir, database_url, listen, public_url, presign_ttl_secs, media_url_ttl_secs,
     /// max_body_bytes, max_part_mib, max_message_mib, user_quota_mib, max_recording_secs,
-    /// abandoned_upload_secs, auth_failures_per_minute, members_may_invite, invite_lifetime_hours;
+    /// abandoned_upload_secs, auth_failures_per_minute, members_may_invite, invite_lifetime_hours,
+    /// trusted_proxies;
     /// [s3] endpoint/bucket/region/access_key/
     /// secret_key; [worker] enabled/model/whisper_threads/job_lease_secs/job_max_attempts/
     /// decode_timeout_secs/decode_total_secs/decode_memory_mb/decoder_program).
@@ -34,9 +35,20 @@ pub struct GlobalArgs {
     /// [default: $XDG_DATA_HOME/vidmsg or ~/.local/share/vidmsg].
     #[arg(long, global = true, env = "VIDMSG_DATA_DIR")]
     pub data_dir: Option<PathBuf>,
-    /// Database URL [default: sqlite://DATA_DIR/vidmsg.db].
+    /// Database URL [default: sqlite://DATA_DIR/vidmsg.db], or
+    /// postgres://USER:PASSWORD@HOST:PORT/DB for many servers and workers on one database.
     #[arg(long, global = true, env = "VIDMSG_DATABASE_URL")]
     pub database_url: Option<String>,
+    /// Log lines as readable text, or as one JSON object per line (for log collectors).
+    #[arg(long, global = true, env = "VIDMSG_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+/// How log lines are written to stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// Parsed once at startup: boxing the large `serve` variant would buy nothing.
@@ -62,6 +74,37 @@ pub enum Command {
     /// Create invite links (works while the server runs).
     #[command(subcommand)]
     Invite(InviteCmd),
+    /// Copy every row of a SQLite database into an empty PostgreSQL one, ids included.
+    ///
+    /// Moves a team from one machine to many servers: tokens, links and stored objects stay
+    /// valid. The copy reads one consistent snapshot of SQLite and writes PostgreSQL in one
+    /// transaction (all or nothing); identity sequences are moved past the copied ids.
+    ///
+    /// Stop the servers, or keep them read-only, during the move for a consistent cut-over:
+    /// anything written to SQLite after the snapshot is not copied. Then start them with
+    /// --database-url set to the PostgreSQL URL.
+    ///
+    /// The target must be empty (its schema is created if missing): a target that holds any
+    /// row is refused, and nothing is written to it.
+    MigrateData(MigrateDataCmd),
+    /// Write a consistent snapshot of the database and a manifest of its objects to a folder.
+    ///
+    /// Works while servers run: every table is read in one transaction (SQLite: one read
+    /// transaction; PostgreSQL: REPEATABLE READ READ ONLY), one JSON Lines file per table, then
+    /// manifest.json, written last: row counts, id high-water marks, and every object the rows
+    /// name (videos, captions, posters) with its size and ETag from the store, and which are
+    /// missing. Objects are not copied unless --with-objects: back the bucket up with the S3
+    /// server's own replication or versioning. The store is reached like the worker's:
+    /// --s3-endpoint, or the server's URL for its embedded store (keys from DATA_DIR).
+    Backup(BackupCmd),
+    /// Restore a backup into an empty database (SQLite or PostgreSQL).
+    ///
+    /// First checks that the store holds every object of the manifest with its size (putting
+    /// the backup's copies back first with --with-objects); a missing one stops the restore
+    /// before the database is written, unless --allow-missing-objects. Then fills every table in
+    /// one transaction, sets the id counters past every id the backup had handed out, and the
+    /// search index is rebuilt from the transcripts.
+    Restore(RestoreCmd),
     /// Internal: the worker's decoder child. Reads a clip location from stdin and writes its
     /// audio as frames to stdout.
     #[command(hide = true)]
@@ -224,6 +267,14 @@ pub struct ServeArgs {
     /// Hours an invite stays usable [default: 168, a week].
     #[arg(long, env = "VIDMSG_INVITE_LIFETIME_HOURS")]
     pub invite_lifetime_hours: Option<u64>,
+    /// A reverse proxy (IP address) whose X-Forwarded-For names the client, for the per-address
+    /// limits; repeat it, or comma-separate in the variable [default: none, the peer's address].
+    #[arg(
+        long = "trusted-proxy",
+        env = "VIDMSG_TRUSTED_PROXIES",
+        value_delimiter = ','
+    )]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Object storage. Without --s3-endpoint the embedded store over DATA_DIR/objects is used.
@@ -281,6 +332,46 @@ pub enum TokenCmd {
         #[arg(long)]
         id: Option<i64>,
     },
+}
+
+/// Where `migrate-data` copies from and to (its help is on [`Command::MigrateData`]).
+#[derive(Debug, Args)]
+pub struct MigrateDataCmd {
+    /// The SQLite database to copy: sqlite://PATH (e.g. sqlite://DATA_DIR/vidmsg.db).
+    #[arg(long)]
+    pub from: String,
+    /// The empty PostgreSQL database to fill: postgres://USER:PASSWORD@HOST:PORT/DB.
+    #[arg(long)]
+    pub to: String,
+}
+
+/// Where `backup` writes (its help is on [`Command::Backup`]).
+#[derive(Debug, Args)]
+pub struct BackupCmd {
+    /// A new or empty folder for the backup.
+    #[arg(long)]
+    pub to: PathBuf,
+    /// Also copy every object into DIR/objects/ (all videos: as large as the bucket).
+    #[arg(long)]
+    pub with_objects: bool,
+    #[command(flatten)]
+    pub storage: StorageArgs,
+}
+
+/// What `restore` reads (its help is on [`Command::Restore`]); the database is --database-url.
+#[derive(Debug, Args)]
+pub struct RestoreCmd {
+    /// The backup folder (as `backup --to` wrote it).
+    #[arg(long)]
+    pub from: PathBuf,
+    /// Put the backup's copies of the objects into the store (a backup made --with-objects).
+    #[arg(long)]
+    pub with_objects: bool,
+    /// Restore even when the store lacks objects the backup names (their messages will not play).
+    #[arg(long)]
+    pub allow_missing_objects: bool,
+    #[command(flatten)]
+    pub storage: StorageArgs,
 }
 
 #[derive(Debug, Subcommand)]

@@ -29,6 +29,8 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Wrong bearer tokens one address may send per minute before it gets 429 (0: no limit).
     pub auth_failures_per_minute: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Who may invite, and for how long an invite is usable.
     pub accounts: AccountSettings,
     /// Sizes, quota and length the server accepts.
@@ -253,6 +255,7 @@ struct FileConfig {
     media_url_ttl_secs: Option<u64>,
     max_body_bytes: Option<usize>,
     auth_failures_per_minute: Option<u32>,
+    trusted_proxies: Option<Vec<std::net::IpAddr>>,
     max_part_mib: Option<u64>,
     max_message_mib: Option<u64>,
     user_quota_mib: Option<u64>,
@@ -418,6 +421,10 @@ impl Config {
             media_url_ttl,
             max_body_bytes,
             auth_failures_per_minute,
+            trusted_proxies: match serve.map(|s| s.trusted_proxies.clone()) {
+                Some(given) if !given.is_empty() => given,
+                _ => file.trusted_proxies.unwrap_or_default(),
+            },
             accounts,
             limits,
             abandoned_upload_after,
@@ -440,6 +447,7 @@ impl Config {
             media_url_ttl: Duration::from_secs(DEFAULT_MEDIA_URL_TTL_SECS),
             max_body_bytes: 1024 * 1024,
             auth_failures_per_minute: DEFAULT_AUTH_FAILURES_PER_MINUTE,
+            trusted_proxies: Vec::new(),
             accounts: AccountSettings::default(),
             limits: Limits::default(),
             abandoned_upload_after: Duration::from_secs(24 * 3600),

@@ -73,12 +73,25 @@ impl From<crate::db::DbError> for AppError {
         match e {
             crate::db::DbError::Conflict(m) => AppError::Conflict(m),
             crate::db::DbError::NotFound(what) => AppError::NotFound(what),
+            nul if is_nul_in_text(&nul) => {
+                AppError::BadRequest("text may not contain the NUL character (U+0000)".into())
+            }
             busy if busy.is_busy() => {
                 tracing::warn!(error = %busy, "the database stayed busy past its timeout");
                 AppError::Busy
             }
             other => AppError::Internal(other.into()),
         }
+    }
+}
+
+/// PostgreSQL refuses text holding a NUL (SQLSTATE 22021, character not in repertoire; a Rust
+/// string is valid UTF-8 otherwise). The NUL came with the request, so this is the client's 400,
+/// not a server error (SQLite stores it).
+fn is_nul_in_text(e: &crate::db::DbError) -> bool {
+    match e {
+        crate::db::DbError::Sqlx(sqlx::Error::Database(d)) => d.code().as_deref() == Some("22021"),
+        _ => false,
     }
 }
 

@@ -15,7 +15,9 @@
 
 pub mod accounts;
 pub mod admin;
+pub mod backup;
 pub mod cli;
+pub mod client_addr;
 pub mod clock;
 pub mod commands;
 pub mod config;

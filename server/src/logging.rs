@@ -31,14 +31,32 @@ const REFUSED_AUTH_CODES: &[&str] = &[
     "SignatureDoesNotMatch",
 ];
 
-/// Installs the process's log subscriber (stderr).
-pub fn init() {
+/// Installs the process's log subscriber (stderr): readable text, or one JSON object per line
+/// (`timestamp`, `level`, `target`, `fields`, and the spans it happened in) for log collectors.
+pub fn init(format: crate::cli::LogFormat) {
     let env =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_DIRECTIVES));
-    let layer = tracing_subscriber::fmt::layer()
-        .with_writer(std::io::stderr)
-        .with_filter(env.and(WithoutRefusedS3Auth));
-    let _ = tracing_subscriber::registry().with(layer).try_init();
+    let filter = env.and(WithoutRefusedS3Auth);
+    let registry = tracing_subscriber::registry();
+    let _ = match format {
+        crate::cli::LogFormat::Text => registry
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .with_writer(std::io::stderr)
+                    .with_filter(filter),
+            )
+            .try_init(),
+        crate::cli::LogFormat::Json => registry
+            .with(
+                tracing_subscriber::fmt::layer()
+                    .json()
+                    .with_current_span(true)
+                    .with_span_list(true)
+                    .with_writer(std::io::stderr)
+                    .with_filter(filter),
+            )
+            .try_init(),
+    };
 }
 
 /// Drops s3s's warn/error events about requests it refused for their signature or access.

@@ -2,12 +2,12 @@
 
 use clap::Parser;
 use vidmsg_server::cli::{Cli, Command};
-use vidmsg_server::{Application, Config, admin, commands, db, startup};
+use vidmsg_server::{Application, Config, admin, backup, commands, db, startup};
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    vidmsg_server::logging::init();
     let cli = Cli::parse();
+    vidmsg_server::logging::init(cli.global.log_format);
     match cli.command {
         Command::Serve(cmd) => {
             let mut config = Config::load(
@@ -27,7 +27,9 @@ async fn main() -> anyhow::Result<()> {
                     config.data_dir.join("objects").display()
                 ),
             };
-            tracing::info!(url = app.base_url(), data_dir = %config.data_dir.display(), "vidmsg server listening; storage: {store}");
+            // The database's kind only: its URL may hold a password.
+            let database = config.database_url.split(':').next().unwrap_or_default();
+            tracing::info!(url = app.base_url(), data_dir = %config.data_dir.display(), database, "vidmsg server listening; storage: {store}");
             let running = app.start().await?;
             println!("vidmsg-server listening on {}", running.base_url());
             running.run_until_signal().await
@@ -73,6 +75,40 @@ async fn main() -> anyhow::Result<()> {
             vidmsg_server::data_dir::prepare(&config.data_dir)?;
             let db = db::connect(&config.database_url).await?;
             admin::run_invite(&db, &config, cmd, &mut std::io::stdout()).await
+        }
+        Command::MigrateData(cmd) => {
+            db::migrate_data::run(&cmd.from, &cmd.to, &mut std::io::stdout()).await?;
+            Ok(())
+        }
+        Command::Backup(cmd) => {
+            let config = Config::load(&cli.global, None, Some(&cmd.storage), None)?;
+            let store = startup::command_store(&config)?;
+            backup::backup(
+                &config.database_url,
+                &store,
+                &cmd.to,
+                cmd.with_objects,
+                &mut std::io::stdout(),
+            )
+            .await?;
+            Ok(())
+        }
+        Command::Restore(cmd) => {
+            let config = Config::load(&cli.global, None, Some(&cmd.storage), None)?;
+            let store = startup::command_store(&config)?;
+            let options = backup::RestoreOptions {
+                with_objects: cmd.with_objects,
+                allow_missing_objects: cmd.allow_missing_objects,
+            };
+            backup::restore(
+                &config.database_url,
+                &store,
+                &cmd.from,
+                options,
+                &mut std::io::stdout(),
+            )
+            .await?;
+            Ok(())
         }
         Command::Token(cmd) => {
             let config = Config::load(&cli.global, None, None, None)?;

@@ -41,7 +41,7 @@ impl Application {
         crate::data_dir::prepare(&config.data_dir)?;
         let db = db::connect(&config.database_url)
             .await
-            .with_context(|| format!("opening database {}", config.database_url))?;
+            .with_context(|| format!("opening database {}", db::redacted(&config.database_url)))?;
         let listener = TcpListener::bind(config.listen)
             .await
             .with_context(|| format!("listening on {}", config.listen))?;
@@ -98,6 +98,10 @@ impl Application {
             .layer(SetResponseHeaderLayer::overriding(
                 axum::http::header::X_CONTENT_TYPE_OPTIONS,
                 axum::http::HeaderValue::from_static("nosniff"),
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                std::sync::Arc::new(config.trusted_proxies.clone()),
+                crate::client_addr::layer,
             ))
             .layer(TraceLayer::new_for_http());
         Ok(Self {
@@ -200,6 +204,15 @@ fn external_settings(config: &Config, ext: &crate::config::ExternalS3) -> S3Sett
     }
 }
 
+/// The store a command outside the server (`backup`, `restore`) reaches, as the worker does:
+/// --s3-endpoint, with the data dir's keys when that is a server's embedded store.
+pub fn command_store(config: &Config) -> anyhow::Result<Store> {
+    let ext = config.s3.as_ref().context(
+        "this command needs --s3-endpoint: your S3 server, or the vidmsg server's URL when it runs the embedded store",
+    )?;
+    Ok(Store::new(&external_settings(config, ext)))
+}
+
 /// Runs only the transcription worker, against an S3 store given by `--s3-endpoint` (a
 /// vidmsg server's own URL for its embedded store), until SIGINT/SIGTERM.
 pub async fn run_worker(config: Config) -> anyhow::Result<()> {
@@ -210,7 +223,7 @@ pub async fn run_worker(config: Config) -> anyhow::Result<()> {
     let store = Store::new(&external_settings(&config, ext));
     let db = db::connect(&config.database_url)
         .await
-        .with_context(|| format!("opening database {}", config.database_url))?;
+        .with_context(|| format!("opening database {}", db::redacted(&config.database_url)))?;
     let handle = worker::spawn(
         db,
         store,

@@ -1,177 +1,46 @@
-//! A real browser for the web-page tests: Debian's `chromium`, headless, driven over WebDriver
-//! by `chromedriver` (package `chromium-driver`) through `fantoccini`. Each [`Browser`] is its
-//! own `chromedriver` on a free loopback port with one session in a fresh profile; dropping it
-//! closes the browser, stops the driver and removes the profile.
+//! A real browser for the web-page tests: Debian's `chromium` (driven by `chromedriver`, package
+//! `chromium-driver`) or Firefox ESR (driven by `geckodriver`), headless, over WebDriver through
+//! `fantoccini`. Each [`Browser`] is its own driver on a free loopback port with one session in
+//! a fresh profile; dropping it closes the browser, stops the driver and removes the profile.
 //! Screenshots land in `TARGET_DIR/screenshots/` and their paths are printed.
 
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
-use fantoccini::{Client, ClientBuilder, Locator};
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 
-/// The browser Debian installs (`apt-get install chromium chromium-driver`).
-pub const CHROMIUM: &str = "/usr/bin/chromium";
-/// Its WebDriver server.
-pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+mod driver;
 
-/// A headless Chromium session with its own `chromedriver` and profile.
+pub use driver::{CHROMEDRIVER, CHROMIUM, FIREFOX, Kind, geckodriver};
+
+/// A headless browser session with its own WebDriver server and profile.
 pub struct Browser {
     pub client: Client,
+    /// Which browser this is.
+    pub kind: Kind,
     // Dropped first: the browser ends before its profile is removed.
-    _driver: Driver,
+    _driver: driver::Driver,
     _profile: tempfile::TempDir,
-}
-
-/// `chromedriver` and its session. Dropping it ends the session (chromedriver closes the
-/// browser), then kills whatever of the driver and its browser is left. Both stay in the test's
-/// process group, so a test runner that kills a hung test's group ends them too.
-struct Driver {
-    child: Child,
-    port: u16,
-    session: Option<String>,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        if let Some(id) = &self.session {
-            let _ = delete_session(self.port, id);
-        }
-        for pid in descendants(self.child.id()) {
-            if let Some(pid) = rustix::process::Pid::from_raw(pid) {
-                let _ = rustix::process::kill_process(pid, rustix::process::Signal::KILL);
-            }
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// `DELETE /session/{id}`, blocking (from `drop`): chromedriver quits the browser and answers.
-fn delete_session(port: u16, id: &str) -> std::io::Result<()> {
-    use std::io::{Read as _, Write as _};
-    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-    let mut s = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
-    s.set_read_timeout(Some(Duration::from_secs(15)))?;
-    write!(
-        s,
-        "DELETE /session/{id} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\
-         Content-Length: 0\r\nConnection: close\r\n\r\n"
-    )?;
-    // It answers once the browser is gone (and may keep the connection open after that).
-    let mut answer = [0u8; 512];
-    match s.read(&mut answer)? {
-        0 => Err(std::io::ErrorKind::UnexpectedEof.into()),
-        _ => Ok(()),
-    }
-}
-
-/// Every process below `root` (from `/proc/*/stat`; asked while `root` still runs).
-fn descendants(root: u32) -> Vec<i32> {
-    let mut parent_of = Vec::new();
-    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
-        let Ok(pid) = entry.file_name().to_string_lossy().parse::<i32>() else {
-            continue;
-        };
-        // `pid (comm) state ppid …`; comm may hold spaces and parentheses.
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        let ppid = stat
-            .rsplit_once(')')
-            .and_then(|(_, rest)| rest.split_whitespace().nth(1))
-            .and_then(|p| p.parse::<i32>().ok());
-        if let Some(ppid) = ppid {
-            parent_of.push((pid, ppid));
-        }
-    }
-    let mut found = vec![root as i32];
-    let mut i = 0;
-    while i < found.len() {
-        let p = found[i];
-        found.extend(parent_of.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
-        i += 1;
-    }
-    found.split_off(1)
-}
-
-fn free_port() -> anyhow::Result<u16> {
-    let l = std::net::TcpListener::bind("127.0.0.1:0")?;
-    Ok(l.local_addr()?.port())
-}
-
-fn running_as_root() -> bool {
-    rustix::process::geteuid().is_root()
 }
 
 impl Browser {
     /// Starts `chromedriver` and a headless Chromium session (autoplay allowed, a 1280×900
     /// window, `--no-sandbox` only when running as root, where Chromium refuses its sandbox).
     pub async fn start() -> anyhow::Result<Self> {
-        for p in [CHROMIUM, CHROMEDRIVER] {
-            anyhow::ensure!(
-                std::path::Path::new(p).exists(),
-                "{p} is missing: run scripts/setup (apt-get install chromium chromium-driver)"
-            );
-        }
+        Self::start_kind(Kind::Chromium).await
+    }
+
+    /// Starts `kind`'s driver and a headless session of it (autoplay allowed, sound off, a
+    /// 1280×900 window, a fresh profile).
+    pub async fn start_kind(kind: Kind) -> anyhow::Result<Self> {
         let profile = tempfile::tempdir()?;
-        let port = free_port()?;
-        let mut cmd = Command::new(CHROMEDRIVER);
-        cmd.arg(format!("--port={port}"))
-            .arg("--allowed-ips=127.0.0.1")
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        let mut driver = Driver {
-            child: cmd.spawn().context("starting chromedriver")?,
-            port,
-            session: None,
-        };
-        let mut args = vec![
-            "--headless=new".to_string(),
-            "--disable-gpu".into(),
-            "--disable-dev-shm-usage".into(),
-            "--autoplay-policy=no-user-gesture-required".into(),
-            "--mute-audio".into(),
-            "--no-first-run".into(),
-            "--window-size=1280,900".into(),
-            format!("--user-data-dir={}", profile.path().display()),
-        ];
-        if running_as_root() {
-            args.push("--no-sandbox".into());
-        }
-        let mut caps = serde_json::Map::new();
-        caps.insert(
-            "goog:chromeOptions".into(),
-            json!({ "binary": CHROMIUM, "args": args }),
-        );
-        // Up once its port answers; then one session (a failure there is the browser's).
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while tokio::net::TcpStream::connect(("127.0.0.1", port))
-            .await
-            .is_err()
-        {
-            if let Ok(Some(status)) = driver.child.try_wait() {
-                bail!("chromedriver exited ({status}) before it listened on port {port}");
-            }
-            anyhow::ensure!(
-                Instant::now() < deadline,
-                "chromedriver did not listen on port {port}"
-            );
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
-        let client = ClientBuilder::new(HttpConnector::new())
-            .capabilities(caps)
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-            .context("starting a headless Chromium session")?;
-        driver.session = client.session_id().await?;
+        let (client, driver) = driver::launch(kind, profile.path()).await?;
         Ok(Self {
             client,
+            kind,
             _driver: driver,
             _profile: profile,
         })

@@ -49,6 +49,26 @@ pub fn make_mp4(out: &Path, secs: u32, pattern: &str, kbps: u32) -> anyhow::Resu
     Ok(())
 }
 
+/// Encodes `secs` seconds of a moving test pattern with no audio track into an MP4 at `out` (a
+/// screen recording without a microphone: its transcription job ends at once, with a note).
+pub fn make_silent_mp4(out: &Path, secs: u32) -> anyhow::Result<()> {
+    let pipeline = format!(
+        "videotestsrc pattern=ball num-buffers={} ! video/x-raw,format=I420,width=320,height=180,framerate=30/1 \
+         ! x264enc speed-preset=ultrafast key-int-max=30 ! h264parse ! mp4mux ! filesink location={}",
+        secs * 30,
+        out.display()
+    );
+    let status = Command::new("gst-launch-1.0")
+        .arg("-q")
+        .args(pipeline.split_whitespace())
+        .status()
+        .context("running gst-launch-1.0 (install gstreamer1.0-tools: scripts/setup)")?;
+    if !status.success() {
+        bail!("gst-launch-1.0 failed ({status}) making {}", out.display());
+    }
+    Ok(())
+}
+
 /// `gst-discoverer-1.0` facts: (duration s, has H.264, has audio).
 pub fn discover(path: &std::path::Path) -> anyhow::Result<(f64, bool, bool)> {
     let out = std::process::Command::new("gst-discoverer-1.0")

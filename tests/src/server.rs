@@ -72,6 +72,18 @@ impl TestServer {
         if let Ok(bin) = server_binary() {
             config.transcription.decoding.program = bin;
         }
+        // The PostgreSQL pass: a fresh database instead of the data dir's SQLite file (unless the
+        // test chose a database itself, or the admin commands already made that file: a test of
+        // the binary's commands keeps the database they wrote).
+        let sqlite_file = data_dir.path().join("vidmsg.db");
+        let default_sqlite = format!("sqlite://{}", sqlite_file.display());
+        if let Some(admin) = crate::database::postgres_admin_url()
+            && config.database_url == default_sqlite
+            && !sqlite_file.exists()
+        {
+            config.database_url = crate::database::fresh_postgres(&admin).await?;
+            crate::database::register(data_dir.path(), &config.database_url);
+        }
         let app = Application::build(config)
             .await
             .context("building the server")?;
@@ -137,6 +149,17 @@ pub fn binary(name: &str) -> anyhow::Result<PathBuf> {
     Ok(bin)
 }
 
+/// `vidmsg-server --data-dir DATA`, plus `--database-url` when a test server of that data dir
+/// uses PostgreSQL (the suite's second pass), so a child process reaches the same database.
+pub fn server_command(data: &std::path::Path) -> anyhow::Result<std::process::Command> {
+    let mut command = std::process::Command::new(server_binary()?);
+    command.arg("--data-dir").arg(data);
+    if let Some(url) = crate::database::url_for(data) {
+        command.arg("--database-url").arg(url);
+    }
+    Ok(command)
+}
+
 /// What an admin command of the built `vidmsg-server` did: success, stdout, stderr.
 pub type AdminOutput = (bool, String, String);
 
@@ -148,10 +171,8 @@ pub fn admin_command(
     stdin: Option<&str>,
 ) -> anyhow::Result<AdminOutput> {
     use std::io::Write as _;
-    use std::process::{Command, Stdio};
-    let mut child = Command::new(server_binary()?)
-        .arg("--data-dir")
-        .arg(data)
+    use std::process::Stdio;
+    let mut child = server_command(data)?
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())

@@ -24,12 +24,45 @@ pub struct ErrorBody {
     pub message: String,
 }
 
-/// `GET /api/health`.
+/// `GET /api/health`: 200 when the database and the store answer, 503 (same body) when either
+/// does not, so a load balancer takes the server out of rotation until they are back.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Health {
+    /// `ok`, or `unavailable` when a check failed.
     pub status: String,
     pub version: String,
+    /// The database (SQLite or PostgreSQL). Older servers do not send the checks.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub database: Option<HealthCheck>,
+    /// The S3 store (embedded or external).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub store: Option<HealthCheck>,
+    /// Transcription jobs by state (absent when the database did not answer).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueDepth>,
+}
+
+/// One dependency's answer to a health check.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HealthCheck {
+    pub ok: bool,
+    /// How long it took to answer (or to fail).
+    pub latency_ms: u64,
+    /// What failed, in words (the details are in the server's log).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// Transcription jobs waiting, being worked on, and failed for good.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QueueDepth {
+    /// Queued (including ones waiting for a retry).
+    pub queued: i64,
+    pub running: i64,
+    pub failed: i64,
 }
 
 /// An account.

@@ -1,7 +1,11 @@
-//! The database behind one trait, one module per backend (SQLite now; PostgreSQL is a second
-//! implementation of the same trait). Routes and commands see only [`Database`] and these rows.
+//! The database behind one trait, one module per backend: SQLite (the single-machine default)
+//! and PostgreSQL (many servers and workers on one database). Queries that differ live in each
+//! backend's module; routes and commands see only [`Database`] and these rows.
 
+pub mod migrate_data;
+pub mod postgres;
 pub mod sqlite;
+mod wiring;
 
 use std::sync::Arc;
 
@@ -17,7 +21,9 @@ pub enum DbError {
     Conflict(String),
     #[error("{0} not found")]
     NotFound(&'static str),
-    #[error("unsupported database url {0:?}: use sqlite://PATH (PostgreSQL support is planned)")]
+    #[error(
+        "unsupported database url {0:?}: use sqlite://PATH or postgres://USER:PASSWORD@HOST:PORT/DB"
+    )]
     UnsupportedUrl(String),
     #[error("database migration failed: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
@@ -28,18 +34,36 @@ pub enum DbError {
 pub type DbResult<T> = Result<T, DbError>;
 
 impl DbError {
-    /// True when the database stayed locked by other writers past the busy timeout: the request
-    /// may be tried again as it is.
+    /// True when the database could not serve the request now but may in a moment: SQLite
+    /// stayed locked by other writers past the busy timeout, or PostgreSQL is unreachable,
+    /// restarting, shutting down, or chose this transaction as a deadlock or serialization
+    /// victim. The request may be tried again as it is (the API answers 503).
     pub fn is_busy(&self) -> bool {
         match self {
             DbError::Sqlx(sqlx::Error::Database(d)) => {
-                // SQLITE_BUSY (5) and its extended codes (BUSY_RECOVERY 261, BUSY_SNAPSHOT 517,
-                // BUSY_TIMEOUT 773) all end in 5 in their low byte.
-                d.code()
-                    .and_then(|c| c.parse::<i32>().ok())
-                    .is_some_and(|c| c & 0xff == 5)
+                let Some(code) = d.code() else { return false };
+                // Asked of the error's type, not guessed from the code: many SQLSTATEs are all
+                // digits (22021, a NUL in text, would pass for SQLITE_BUSY's low byte 5).
+                if d.try_downcast_ref::<sqlx::postgres::PgDatabaseError>()
+                    .is_some()
+                {
+                    // A PostgreSQL SQLSTATE: 08 connection exception, 57P01-57P03 admin/crash
+                    // shutdown and cannot connect now, 40001 serialization failure, 40P01
+                    // deadlock, 53300 too many connections.
+                    code.starts_with("08")
+                        || matches!(
+                            code.as_ref(),
+                            "57P01" | "57P02" | "57P03" | "40001" | "40P01" | "53300"
+                        )
+                } else {
+                    // SQLITE_BUSY (5) and its extended codes (BUSY_RECOVERY 261, BUSY_SNAPSHOT
+                    // 517, BUSY_TIMEOUT 773) all end in 5 in their low byte.
+                    code.parse::<i32>().ok().is_some_and(|c| c & 0xff == 5)
+                }
             }
-            DbError::Sqlx(sqlx::Error::PoolTimedOut) => true,
+            DbError::Sqlx(
+                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed,
+            ) => true,
             _ => false,
         }
     }
@@ -225,10 +249,10 @@ pub struct TranscriptResult {
     pub note: Option<String>,
 }
 
-/// A search: an FTS query already translated from the user's syntax.
+/// A search: the user's query, parsed; each backend renders it into its own full-text language.
 #[derive(Debug, Clone)]
 pub struct SearchSpec {
-    pub fts_query: String,
+    pub query: crate::search::syntax::Query,
     pub user: Id,
     pub thread: Option<Id>,
     pub limit: u32,
@@ -247,6 +271,11 @@ pub struct Changes {
 
 #[async_trait]
 pub trait Database: Send + Sync + 'static {
+    /// Answers when the database can run a query (the health check).
+    async fn ping(&self) -> DbResult<()>;
+    /// Transcription jobs by state (the health check).
+    async fn queue_depth(&self) -> DbResult<vidmsg_api::QueueDepth>;
+
     /// Unread messages (by others, after the user's last read) per thread of `user`.
     async fn unread_counts(&self, user: Id) -> DbResult<std::collections::HashMap<Id, i64>>;
     async fn mark_read(&self, thread: Id, user: Id, now_ms: i64) -> DbResult<()>;
@@ -486,8 +515,22 @@ pub async fn connect(url: &str) -> DbResult<Db> {
     {
         let db = sqlite::SqliteDb::open(path).await?;
         Ok(Arc::new(db))
+    } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        let db = postgres::PgDb::open(url).await?;
+        Ok(Arc::new(db))
     } else {
         Err(DbError::UnsupportedUrl(url.to_string()))
+    }
+}
+
+/// The database URL with its password replaced, for messages and logs.
+pub fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut u) if u.password().is_some() => {
+            let _ = u.set_password(Some("***"));
+            u.to_string()
+        }
+        _ => url.to_string(),
     }
 }
 

@@ -174,7 +174,7 @@ fn check_since(since_ms: Option<i64>, now: i64) -> Result<i64, AppError> {
 }
 
 #[utoipa::path(get, path = "/api/events", tag = "events", params(EventsQuery),
-    responses((status = 200, description = "text/event-stream of ServerEvent (event name = its type); it ends when the token is revoked", body = ServerEvent),
+    responses((status = 200, description = "text/event-stream of ServerEvent (event name = its type); it ends when the token is revoked", body = ServerEvent, content_type = "text/event-stream"),
               (status = 400, body = ErrorBody),
               (status = 401, body = ErrorBody),
               (status = 429, description = "too many open feeds for this user", body = ErrorBody)))]

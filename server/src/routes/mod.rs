@@ -10,6 +10,7 @@ mod me;
 pub(crate) mod messages;
 pub(crate) mod pagination;
 pub(crate) mod sessions;
+mod shared_errors;
 pub(crate) mod spaces;
 mod threads;
 mod transcripts;
@@ -51,7 +52,7 @@ impl Modify for BearerAuth {
 
 /// The whole `/api` tree, with its spec served at `/api/openapi.json`.
 pub fn api_router(state: AppState, max_body_bytes: usize) -> Router {
-    let (router, spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+    let (router, mut spec) = OpenApiRouter::with_openapi(ApiDoc::openapi())
         .routes(routes!(health::health))
         .routes(routes!(health::openapi_json))
         .routes(routes!(me::me, me::update_me))
@@ -90,6 +91,7 @@ pub fn api_router(state: AppState, max_body_bytes: usize) -> Router {
         .routes(routes!(crate::search::route::search))
         .routes(routes!(crate::web::oembed::oembed))
         .split_for_parts();
+    shared_errors::document(&mut spec);
     let spec = Arc::new(spec);
     router
         .route("/api", get(api_not_found))

@@ -159,7 +159,9 @@ pub async fn delete_thread(
 
 /// Adds a user to a thread; its creator or an admin may.
 #[utoipa::path(post, path = "/api/threads/{id}/members", tag = "threads", params(("id" = Id, Path)), request_body = AddMember,
-    responses((status = 200, body = Thread), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = Thread), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+              (status = 409, description = "The thread is posted to a space: add people to the space instead", body = ErrorBody),
+              (status = 422, body = ErrorBody)))]
 pub async fn add_member(
     State(state): State<AppState>,
     AuthUser(user): AuthUser,

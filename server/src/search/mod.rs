@@ -1,8 +1,9 @@
 //! Search across every transcript a user may see: the user's syntax (words, "phrases",
-//! prefix*, OR) translated into a safe full-text query ([`syntax`]), the route ([`route`]), and
-//! the ranking, which the database backend computes (`db/sqlite/search.rs`: bm25, best first; the
-//! API's `score` is higher for better hits). Depends on the database trait and the access rules,
-//! never on transcription.
+//! prefix*, OR) parsed into a backend-neutral query ([`syntax`]) that each database backend
+//! renders safely into its own full-text language, the route ([`route`]), and the ranking, which
+//! the backend computes (`db/sqlite/search.rs`: FTS5 bm25; `db/postgres/search.rs`: tsvector
+//! ts_rank_cd; best first either way: the API's `score` is higher for better hits). Depends on
+//! the database trait and the access rules, never on transcription.
 
 pub mod route;
 pub mod syntax;

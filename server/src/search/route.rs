@@ -1,4 +1,4 @@
-//! `GET /api/search`: the caller's query, translated, run over the transcripts of every thread
+//! `GET /api/search`: the caller's query, parsed, run over the transcripts of every thread
 //! the caller belongs to (or one of them), a page at a time.
 
 use axum::Json;
@@ -25,7 +25,7 @@ pub async fn search(
     AuthUser(user): AuthUser,
     ApiQuery(q): ApiQuery<SearchQuery>,
 ) -> AppResult<Json<SearchResults>> {
-    let fts_query = syntax::to_fts(&q.q)
+    let query = syntax::parse(&q.q)
         .ok_or_else(|| AppError::BadRequest("the search has no words".into()))?;
     let limit = match q.limit {
         None => DEFAULT_SEARCH_LIMIT,
@@ -43,7 +43,7 @@ pub async fn search(
     let offset =
         u32::try_from(offset).map_err(|_| AppError::BadRequest("invalid cursor".into()))?;
     let spec = SearchSpec {
-        fts_query,
+        query,
         user: user.id,
         thread: q.thread,
         limit: limit + 1,

@@ -2,6 +2,9 @@
 //! external S3 server (Garage, MinIO, AWS) take the same code path.
 
 pub mod embedded;
+mod transfer;
+
+pub use transfer::ObjectInfo;
 
 use std::time::Duration;
 
@@ -142,6 +145,17 @@ impl Store {
 
     pub fn presign_ttl(&self) -> Duration {
         self.presign_ttl
+    }
+
+    /// Answers when the store is reachable and the bucket exists (the health check).
+    pub async fn check(&self) -> Result<(), StorageError> {
+        self.client
+            .head_bucket()
+            .bucket(&self.bucket)
+            .send()
+            .await
+            .map(|_| ())
+            .map_err(sdk_err("HeadBucket"))
     }
 
     /// Creates the bucket if it does not exist yet.

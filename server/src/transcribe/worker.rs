@@ -180,6 +180,13 @@ async fn process(db: &Db, store: &Store, s: &WorkerSettings, engine: Arc<Engine>
             );
             return;
         }
+        Err(AttemptError::Outage(e)) => {
+            // Not the clip's fault: it waits for the store however long the outage lasts, and
+            // never fails for good because of it.
+            let retry = backoff_ms(job.attempts).min(OUTAGE_RETRY_MS);
+            tracing::warn!(job = job.id, error = %e, retry_ms = retry, "the video store is unreachable; will retry");
+            db.fail_job(&job, &s.id, &e, Some(now + retry), now).await
+        }
         Err(AttemptError::Transient(e) | AttemptError::Crashed(e))
             if job.attempts < s.max_attempts =>
         {
@@ -202,7 +209,13 @@ async fn process(db: &Db, store: &Store, s: &WorkerSettings, engine: Arc<Engine>
     }
 }
 
+/// Longest wait between attempts while the video store is unreachable.
+const OUTAGE_RETRY_MS: i64 = 15_000;
+
 enum AttemptError {
+    /// The video store could not be reached: retried until it is back, never counted against
+    /// the clip.
+    Outage(String),
     Transient(String),
     Permanent(String),
     /// The decoder crashed, hung or ran too long: retried, and after the last attempt the
@@ -228,7 +241,7 @@ async fn check_object(store: &Store, key: &str) -> Result<(), AttemptError> {
         Ok(_) => Ok(()),
         Err(StorageError::Unavailable(detail)) => {
             tracing::warn!(%key, %detail, "object storage unreachable");
-            Err(AttemptError::Transient(
+            Err(AttemptError::Outage(
                 "the video store cannot be reached right now; transcription will be tried again"
                     .into(),
             ))

@@ -27,6 +27,11 @@ const FILES: &[Asset] = &[
         bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/watch.js")),
     },
     Asset {
+        name: "library.js",
+        content_type: "text/javascript; charset=utf-8",
+        bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/library.js")),
+    },
+    Asset {
         name: "icon.svg",
         content_type: "image/svg+xml",
         bytes: include_bytes!(concat!(env!("CARGO_MANIFEST_DIR"), "/../assets/icon.svg")),

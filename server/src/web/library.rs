@@ -1,5 +1,7 @@
 //! `/`: a signed-in browser's library — its threads (newest first, with unread counts) and a
 //! search over every transcript it may see, where a hit opens the message at that second.
+//! `/?partial=threads` is the spaces and threads alone, drawn by the same template: the page's
+//! script (`assets/library.js`) fetches it again when the event feed reports a change.
 
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -8,7 +10,9 @@ use serde::Deserialize;
 use vidmsg_api::ThreadVisibility;
 
 use super::access;
-use super::pages::{self, Chrome, Library, LibraryHit, LibrarySpace, LibraryThread};
+use super::pages::{
+    self, Chrome, Library, LibraryHit, LibrarySpace, LibraryThread, LibraryThreads,
+};
 use crate::db::SearchSpec;
 use crate::error::AppError;
 use crate::search::syntax;
@@ -20,6 +24,8 @@ pub struct LibraryQuery {
     pub q: String,
     /// Show only this space's threads.
     pub space: Option<vidmsg_api::Id>,
+    /// `threads`: only the spaces and threads (the live list's refresh), no page around them.
+    pub partial: Option<String>,
 }
 
 /// Splits a hit's snippet (words wrapped in `<mark>…</mark>`) into (text, marked) pieces, so
@@ -42,18 +48,40 @@ pub fn snippet_parts(snippet: &str) -> Vec<(String, bool)> {
     out
 }
 
-/// `GET /` (`?q=` searches).
+/// `GET /` (`?q=` searches; `?partial=threads` is the list alone).
 pub async fn page(
     State(state): State<AppState>,
     Query(q): Query<LibraryQuery>,
     headers: HeaderMap,
 ) -> Response {
+    let partial = match q.partial.as_deref() {
+        None => false,
+        Some("threads") => true,
+        Some(other) => {
+            return AppError::BadRequest(format!(
+                "partial={other} is not a part of this page; the only one is partial=threads"
+            ))
+            .into_response();
+        }
+    };
     let session = match access::session(&state, &headers).await {
         Ok(Some(s)) => s,
+        // The script asking for the list gets a status, not the sign-in page to paste in.
+        Ok(None) if partial => return AppError::Unauthorized.into_response(),
         Ok(None) => return Redirect::to("/signin").into_response(),
         Err(e) => return e.into_response(),
     };
-    match build(&state, &session, q.q.trim(), q.space).await {
+    // The list alone needs no search: it is built without the query.
+    let query = if partial { "" } else { q.q.trim() };
+    match build(&state, &session, query, q.space).await {
+        Ok(page) if partial => pages::render(
+            StatusCode::OK,
+            &LibraryThreads {
+                spaces: page.spaces,
+                shown: page.shown,
+                threads: page.threads,
+            },
+        ),
         Ok(page) => pages::render(StatusCode::OK, &page),
         Err(e) => e.into_response(),
     }
@@ -103,6 +131,7 @@ async fn build(
             None => None,
         };
         threads.push(LibraryThread {
+            id: t.id,
             href: first.map(|m| format!("/v/{m}")),
             poster,
             place: match (&t.visibility, &t.space) {
@@ -120,11 +149,11 @@ async fn build(
     }
     let (mut hits, mut error) = (Vec::new(), None);
     if !query.is_empty() {
-        match syntax::to_fts(query) {
+        match syntax::parse(query) {
             None => error = Some("Type some words to search for.".to_string()),
-            Some(fts_query) => {
+            Some(query) => {
                 let spec = SearchSpec {
-                    fts_query,
+                    query,
                     user,
                     thread: None,
                     limit: 50,

@@ -3,12 +3,13 @@
 //! anything else is 404 and says nothing about the message.
 
 use axum::Json;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use vidmsg_api::ErrorBody;
 
 use crate::db::now_ms;
 use crate::error::{AppError, AppResult};
+use crate::extract::ApiQuery;
 use crate::sharing;
 use crate::state::AppState;
 
@@ -55,7 +56,7 @@ fn parse(url_text: &str) -> Option<(i64, String)> {
     responses((status = 200, body = OEmbed), (status = 404, body = ErrorBody)))]
 pub async fn oembed(
     State(state): State<AppState>,
-    Query(q): Query<OEmbedQuery>,
+    ApiQuery(q): ApiQuery<OEmbedQuery>,
 ) -> AppResult<Json<OEmbed>> {
     let (id, key) = parse(&q.url).ok_or(AppError::NotFound("shared video"))?;
     let message = state

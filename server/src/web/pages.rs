@@ -12,6 +12,7 @@ pub struct Chrome {
     pub css: String,
     pub icon: String,
     pub watch_js: String,
+    pub library_js: String,
     pub signed_in_as: Option<String>,
     pub csrf: Option<String>,
 }
@@ -22,6 +23,7 @@ impl Chrome {
             css: assets::url("vidmsg.css"),
             icon: assets::url("icon.svg"),
             watch_js: assets::url("watch.js"),
+            library_js: assets::url("library.js"),
             signed_in_as: session.map(|s| s.user.name.clone()),
             csrf: session.map(|s| s.csrf.clone()),
         }
@@ -208,6 +210,17 @@ pub struct Library {
     pub threads: Vec<LibraryThread>,
 }
 
+/// The library's spaces and threads alone (`/?partial=threads`): what `assets/library.js`
+/// fetches again when the event feed says something changed. The full page includes the same
+/// template, so one renderer draws the list with and without JavaScript.
+#[derive(Template)]
+#[template(path = "library_threads.html")]
+pub struct LibraryThreads {
+    pub spaces: Vec<LibrarySpace>,
+    pub shown: Option<String>,
+    pub threads: Vec<LibraryThread>,
+}
+
 pub struct LibrarySpace {
     pub name: String,
     pub href: String,
@@ -226,6 +239,7 @@ pub struct LibraryHit {
 }
 
 pub struct LibraryThread {
+    pub id: i64,
     pub href: Option<String>,
     /// The first message's poster, when it has one.
     pub poster: Option<String>,

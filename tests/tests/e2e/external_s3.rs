@@ -1,55 +1,90 @@
-//! `--s3-endpoint`: the server talks to an external S3 server over HTTP with no other change.
-//! The external server here is a second vidmsg server's S3 endpoint (s3s-fs, SigV4), reached
-//! only through its address and keys, as Garage or MinIO would be.
+//! `--s3-endpoint`: the server stores in an external S3 server over HTTP with no other change.
+//! The external server is Garage (a real distributed S3 implementation, one node on loopback):
+//! multipart uploads through presigned part URLs, Range reads of the result, the worker reading
+//! the clip back to transcribe it, and deletion.
 
+use std::time::Duration;
+
+use vidmsg_api::{MessageStatus, SearchQuery};
 use vidmsg_server::Config;
-use vidmsg_server::config::ExternalS3;
-use vidmsg_server::storage::embedded::EmbeddedCredentials;
-use vidmsg_tests::TestServer;
-use vidmsg_tests::media::big_mp4;
+use vidmsg_tests::garage::Garage;
+use vidmsg_tests::speech::make_clip;
 use vidmsg_tests::upload::upload_all;
+use vidmsg_tests::{TestServer, model};
 
 use crate::threads_and_messages::video;
 
 #[tokio::test]
-async fn uploads_go_to_an_external_s3_endpoint() -> anyhow::Result<()> {
-    let file = std::fs::read(big_mp4()?)?;
-    let storage_host = TestServer::spawn().await?;
-    let creds = EmbeddedCredentials::load_or_create(
-        &storage_host.data_dir.path().join("embedded-s3.json"),
+async fn uploads_reads_transcription_and_deletes_go_to_garage() -> anyhow::Result<()> {
+    let garage = Garage::start()?;
+    let dir = tempfile::tempdir()?;
+    let clip = make_clip(
+        dir.path(),
+        "garage",
+        &["The quarterly roadmap review moved to Thursday afternoon."],
+        500,
+        500,
     )?;
+    let file = std::fs::read(vidmsg_tests::media::big_mp4()?)?;
 
     let data = tempfile::tempdir()?;
     let mut config = Config::for_data_dir(data.path());
     config.bucket = "team-videos".into();
-    config.s3 = Some(ExternalS3 {
-        endpoint: storage_host.base_url().to_string(),
-        region: "us-east-1".into(),
-        access_key: creds.access_key.clone(),
-        secret_key: creds.secret_key.clone(),
-    });
+    config.s3 = Some(garage.s3());
+    config.transcription.model = Some(model::tiny_en()?);
     let srv = TestServer::spawn_with(config, data).await?;
     let alice = srv.user("alice").await?;
     let t = TestServer::thread(&alice, "External").await?;
-    let msg = alice.create_message(t.id, &video("External")).await?;
-    let msg = upload_all(&alice, msg.id, &file).await?;
-    let url = msg.video_url.expect("video_url");
+
+    // A 15 MB clip in three parts, presigned for Garage and PUT there directly.
+    let big = alice.create_message(t.id, &video("Big")).await?;
+    let big = upload_all(&alice, big.id, &file).await?;
+    let url = big.video_url.clone().expect("video_url");
     assert!(
-        url.starts_with(storage_host.base_url()),
-        "presigned for the external endpoint: {url}"
+        url.starts_with(&garage.endpoint) && url.contains("/team-videos/"),
+        "presigned for Garage: {url}"
     );
-    assert!(url.contains("/team-videos/"));
     let whole = reqwest::get(&url).await?.bytes().await?;
-    assert!(whole == file);
-    // The object really lives in the external store's folder, and not in the API server's.
-    assert!(
-        storage_host
-            .data_dir
-            .path()
-            .join("objects/team-videos")
-            .is_dir()
-    );
+    assert!(whole == file, "Garage returned other bytes");
+    let range = reqwest::Client::new()
+        .get(&url)
+        .header("Range", "bytes=1000-1999")
+        .send()
+        .await?;
+    assert_eq!(range.status().as_u16(), 206);
+    assert!(range.bytes().await? == file[1000..2000]);
+    // Nothing was stored beside the API server.
     assert!(!srv.data_dir.path().join("objects").exists());
+
+    // The worker reads the spoken clip back from Garage and transcribes it.
+    let spoken = alice.create_message(t.id, &video("Roadmap")).await?;
+    upload_all(&alice, spoken.id, &std::fs::read(&clip.path)?).await?;
+    let done = TestServer::wait_for(&alice, spoken.id, Duration::from_secs(180), |m| {
+        matches!(m.status, MessageStatus::Ready | MessageStatus::Failed)
+    })
+    .await?;
+    assert_eq!(
+        done.status,
+        MessageStatus::Ready,
+        "{:?}",
+        done.status_reason
+    );
+    let hits = alice
+        .search(&SearchQuery {
+            q: "roadmap".into(),
+            ..Default::default()
+        })
+        .await?;
+    assert!(
+        hits.hits.iter().any(|h| h.message_id == spoken.id),
+        "{hits:?}"
+    );
+
+    // Deleting the message deletes the object in Garage.
+    alice.delete_message(big.id).await?;
+    let gone = reqwest::get(&url).await?;
+    assert_eq!(gone.status().as_u16(), 404, "the object is still in Garage");
+
     // Without an embedded store, non-API paths are plain 404s.
     let resp = reqwest::get(format!("{}/team-videos/x", srv.base_url())).await?;
     assert_eq!(resp.status().as_u16(), 404);

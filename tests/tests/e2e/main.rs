@@ -1,23 +1,31 @@
 //! End-to-end tests: the real server on loopback, driven through the typed client and plain HTTP.
 
 mod authz;
+mod backup;
 mod bad_input;
 mod cli;
+mod deploy;
 mod external_s3;
+mod faults;
 mod feedback;
+mod fuzz;
 mod kit;
+mod migrate_data;
 mod notifications;
 mod openapi;
+mod operations;
 mod player_app;
 mod player_inbox;
 mod player_notifications;
 mod player_share;
 mod posters;
+mod postgres;
 mod recorder;
 mod recorder_app;
 mod recorder_app_sending;
 mod recorder_controls;
 mod recorder_sending;
+mod scale_out;
 mod security;
 mod service;
 mod sessions;

@@ -1,7 +1,8 @@
-//! The web pages in a real browser: Debian's Chromium, headless, over WebDriver. A recording
-//! plays with its captions, the transcript seeks, a search hit lands at its second, a comment
-//! appears live in another browser, a share link opens (and dies) as it should, and unfurl
-//! cards and oEmbed describe only what is shared. Screenshots go to `TARGET_DIR/screenshots/`.
+//! The web pages in a real browser: Debian's Chromium (and Firefox ESR), headless, over
+//! WebDriver. A recording plays with its captions, the transcript seeks, a search hit lands at
+//! its second, a comment appears live in another browser, the library follows new activity, a
+//! share link opens (and dies) as it should, and unfurl cards and oEmbed describe only what is
+//! shared. Screenshots go to `TARGET_DIR/screenshots/`.
 
 use std::time::Duration;
 
@@ -12,6 +13,7 @@ use vidmsg_tests::upload::upload_all;
 
 use crate::threads_and_messages::video;
 
+mod library;
 mod links;
 mod refresh;
 mod watching;

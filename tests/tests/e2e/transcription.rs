@@ -5,7 +5,6 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use vidmsg_api::{CreateThread, MessageStatus, SearchQuery};
-use vidmsg_tests::server::server_binary;
 use vidmsg_tests::speech::{make_clip, wer};
 use vidmsg_tests::upload::upload_all;
 use vidmsg_tests::{TestServer, model};
@@ -356,9 +355,7 @@ impl Drop for Worker {
 }
 
 fn spawn_worker(srv: &TestServer) -> anyhow::Result<Worker> {
-    let child = Command::new(server_binary()?)
-        .arg("--data-dir")
-        .arg(srv.data_dir.path())
+    let child = vidmsg_tests::server::server_command(srv.data_dir.path())?
         .arg("worker")
         .args(["--s3-endpoint", srv.base_url(), "--job-lease-secs", "5"])
         .arg("--model")

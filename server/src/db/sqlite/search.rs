@@ -1,6 +1,6 @@
 //! Search over transcripts: FTS5 with bm25 ranking, limited to the threads the user sees
 //! (the `thread_viewers` view: its spaces' threads and its direct ones).
-//! The query arrives already translated by [`crate::search::syntax`]; hits come most relevant
+//! The query arrives parsed by [`crate::search::syntax`] and is rendered to FTS5 here; hits come most relevant
 //! first (lowest bm25), ties by message and time.
 
 use sqlx::SqlitePool;
@@ -54,7 +54,7 @@ pub(super) async fn search(pool: &SqlitePool, spec: &SearchSpec) -> DbResult<Vec
          LIMIT ? OFFSET ?",
     )
     .bind(spec.user)
-    .bind(&spec.fts_query)
+    .bind(spec.query.to_fts5())
     .bind(spec.thread)
     .bind(spec.thread)
     .bind(i64::from(spec.limit))

@@ -4,7 +4,7 @@
 //! the limit and the queue goes on; a store outage is retried until the store is back.
 
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use vidmsg_api::{Message, MessageStatus};
@@ -276,9 +276,7 @@ fn spawn_worker(
     args: &[&str],
     env: &[(&str, &str)],
 ) -> anyhow::Result<Worker> {
-    let child = Command::new(server_binary()?)
-        .arg("--data-dir")
-        .arg(data_dir)
+    let child = vidmsg_tests::server::server_command(data_dir)?
         .arg("worker")
         .args(["--s3-endpoint", endpoint])
         .arg("--model")

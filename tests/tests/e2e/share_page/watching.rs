@@ -1,14 +1,33 @@
-//! Watching in the browser: a signed-in viewer plays a recording with its captions and keys,
-//! the transcript seeks, a search hit opens the page at its second, and a comment posted in one
-//! browser appears live in another.
+//! Watching in the browser: a signed-in viewer plays a recording with its captions and keys
+//! (in Chromium and in Firefox), the view is recorded, the transcript seeks, a search hit opens
+//! the page at its second, and a comment posted in one browser appears live in another.
+
+use std::time::Instant;
 
 use vidmsg_tests::TestServer;
-use vidmsg_tests::browser::Browser;
+use vidmsg_tests::browser::{Browser, Kind};
 
 use super::{PASSWORD, WAIT, person, recording};
 
 #[tokio::test]
 async fn a_signed_in_viewer_watches_with_captions_and_the_transcript_seeks() -> anyhow::Result<()> {
+    watch_with_captions_and_seek(Kind::Chromium).await
+}
+
+#[tokio::test]
+async fn firefox_plays_the_page_with_captions_and_the_transcript_seeks() -> anyhow::Result<()> {
+    watch_with_captions_and_seek(Kind::Firefox).await
+}
+
+/// The same steps in either browser: sign in from the page, play (keys), captions with one cue
+/// per transcript line, speed, the view recorded through the API, a transcript line seeks,
+/// and a phone-width window.
+async fn watch_with_captions_and_seek(kind: Kind) -> anyhow::Result<()> {
+    // Screenshots: Chromium's keep their names, Firefox's say so.
+    let shot = |name: &str| match kind {
+        Kind::Chromium => name.to_string(),
+        Kind::Firefox => format!("{name}-firefox"),
+    };
     let srv = TestServer::spawn_transcribing().await?;
     let alice = person(&srv, "alice").await?;
     let m = recording(&alice, "Ops", &[], "Storage review", true).await?;
@@ -17,7 +36,7 @@ async fn a_signed_in_viewer_watches_with_captions_and_the_transcript_seeks() -> 
     let base = srv.base_url();
 
     // Signed out, the message's page sends the browser to sign in, and back.
-    let b = Browser::start().await?;
+    let b = Browser::start_kind(kind).await?;
     b.goto(&format!("{base}/v/{}", m.id)).await?;
     assert!(
         b.path().await?.starts_with("/signin"),
@@ -43,6 +62,10 @@ async fn a_signed_in_viewer_watches_with_captions_and_the_transcript_seeks() -> 
         "metadata",
     )
     .await?;
+    assert!(
+        alice.list_views(m.id).await?.is_empty(),
+        "no view before playing"
+    );
     b.press(' ').await?;
     b.wait_until("!document.getElementById('video').paused", WAIT, "playing")
         .await?;
@@ -55,6 +78,22 @@ async fn a_signed_in_viewer_watches_with_captions_and_the_transcript_seeks() -> 
         "currentTime advances",
     )
     .await?;
+
+    // Watching is recorded (the page reports every 5 s while playing): the message's views, as
+    // the API lists them, go from none to alice's, with how far she got.
+    let deadline = Instant::now() + WAIT;
+    let views = loop {
+        let views = alice.list_views(m.id).await?;
+        if !views.is_empty() || Instant::now() >= deadline {
+            break views;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    };
+    assert_eq!(views.len(), 1, "views after playing: {views:?}");
+    assert!(
+        views[0].user == "alice" && views[0].watched_ms >= 1000,
+        "{views:?}"
+    );
 
     // The captions track is on and holds one cue per transcript line.
     b.wait_until(
@@ -78,7 +117,7 @@ async fn a_signed_in_viewer_watches_with_captions_and_the_transcript_seeks() -> 
         (cues as usize, lines as usize),
         (segments.len(), segments.len())
     );
-    b.screenshot("watch-page").await?;
+    b.screenshot(&shot("watch-page")).await?;
 
     // The captions button and the C key turn them off and on; the speed menu sets the rate.
     let mode = "document.getElementById('video').textTracks[0].mode";
@@ -107,11 +146,12 @@ async fn a_signed_in_viewer_watches_with_captions_and_the_transcript_seeks() -> 
     b.wait_until("document.getElementById('video').paused", WAIT, "paused")
         .await?;
     // Where each seek goes (`seeking`: the position asked for, before playback moves on) and
-    // how many completed (`seeked`).
+    // how many completed (`seeked`). Names are spelled `window.…`: Firefox runs WebDriver
+    // scripts in a sandbox where a bare global assigned later lands in the sandbox, not the page.
     b.js(
         "window.seeks = []; window.seeked = 0; const v = document.getElementById('video'); \
-          v.addEventListener('seeking', () => seeks.push(v.currentTime)); \
-          v.addEventListener('seeked', () => seeked++); return null;",
+          v.addEventListener('seeking', () => window.seeks.push(v.currentTime)); \
+          v.addEventListener('seeked', () => { window.seeked += 1; }); return null;",
     )
     .await?;
     let line = &segments[2];
@@ -130,15 +170,16 @@ async fn a_signed_in_viewer_watches_with_captions_and_the_transcript_seeks() -> 
     )
     .await?;
 
-    // A phone-width window: nothing wider than the screen.
+    // A phone-width window: nothing wider than the screen (Chromium gets 390 px; Firefox keeps
+    // its windows at least 500 px wide).
     b.client.set_window_size(390, 844).await?;
-    b.wait_until("window.innerWidth <= 400", WAIT, "a narrow window")
+    b.wait_until("window.innerWidth <= 500", WAIT, "a narrow window")
         .await?;
     let (scroll, inner) = (
         b.number("document.documentElement.scrollWidth").await?,
         b.number("window.innerWidth").await?,
     );
-    b.screenshot("watch-page-phone").await?;
+    b.screenshot(&shot("watch-page-phone")).await?;
     assert!(
         scroll <= inner,
         "the page is {scroll} px wide in a {inner} px window"
