@@ -4,6 +4,7 @@
 
 pub mod migrate_data;
 pub mod postgres;
+mod rows;
 pub mod sqlite;
 mod wiring;
 

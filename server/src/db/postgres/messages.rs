@@ -9,7 +9,7 @@
 //! exactly what it removed.
 
 use sqlx::PgPool;
-use vidmsg_api::{Id, MessageKind, MessageStatus};
+use vidmsg_api::Id;
 
 use crate::db::{DbResult, FinishedUpload, MessageRow, NewMessage};
 
@@ -26,77 +26,7 @@ macro_rules! message_select {
     };
 }
 
-#[derive(sqlx::FromRow)]
-struct Row {
-    id: i64,
-    thread_id: i64,
-    author_id: i64,
-    author: String,
-    kind: String,
-    title: String,
-    body: Option<String>,
-    parent_id: Option<i64>,
-    status: String,
-    status_reason: Option<String>,
-    progress_percent: Option<i64>,
-    object_key: Option<String>,
-    upload_id: Option<String>,
-    content_type: Option<String>,
-    size_bytes: Option<i64>,
-    duration_ms: Option<i64>,
-    urgent: bool,
-    reply_count: i64,
-    created_at_ms: i64,
-    updated_at_ms: i64,
-    poster_key: Option<String>,
-}
-
-fn parse_kind(s: &str) -> MessageKind {
-    if s == "text" {
-        MessageKind::Text
-    } else {
-        MessageKind::Video
-    }
-}
-
-fn parse_status(s: &str) -> MessageStatus {
-    match s {
-        "uploading" => MessageStatus::Uploading,
-        "processing" => MessageStatus::Processing,
-        "ready" => MessageStatus::Ready,
-        _ => MessageStatus::Failed,
-    }
-}
-
-impl From<Row> for MessageRow {
-    fn from(r: Row) -> Self {
-        MessageRow {
-            id: r.id,
-            thread_id: r.thread_id,
-            author_id: r.author_id,
-            author: r.author,
-            kind: parse_kind(&r.kind),
-            title: r.title,
-            body: r.body,
-            parent_id: r.parent_id,
-            status: parse_status(&r.status),
-            status_reason: r.status_reason,
-            progress_percent: r
-                .progress_percent
-                .and_then(|p| u8::try_from(p.clamp(0, 100)).ok()),
-            object_key: r.object_key,
-            upload_id: r.upload_id,
-            content_type: r.content_type,
-            size_bytes: r.size_bytes,
-            duration_ms: r.duration_ms,
-            urgent: r.urgent,
-            reply_count: r.reply_count,
-            created_at_ms: r.created_at_ms,
-            updated_at_ms: r.updated_at_ms,
-            poster_key: r.poster_key,
-        }
-    }
-}
+use crate::db::rows::MessageRecord as Row;
 
 pub(super) async fn insert_message(pool: &PgPool, m: &NewMessage) -> DbResult<Id> {
     let mut tx = super::write_tx(pool).await?;

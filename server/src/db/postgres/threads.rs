@@ -8,7 +8,7 @@
 //! list is a macro so every query stays a static string (no `AssertSqlSafe`).
 
 use sqlx::PgPool;
-use vidmsg_api::{Id, Thread, ThreadVisibility};
+use vidmsg_api::{Id, Thread};
 
 use crate::db::{DbResult, ThreadCursor};
 
@@ -27,59 +27,7 @@ macro_rules! thread_select {
     };
 }
 
-#[derive(sqlx::FromRow)]
-struct ThreadRow {
-    id: i64,
-    title: String,
-    created_by: String,
-    created_at_ms: i64,
-    updated_at_ms: i64,
-    members: Option<String>,
-    message_count: i64,
-    visibility: String,
-    space_id: Option<i64>,
-    space: Option<String>,
-}
-
-fn thread_from(r: ThreadRow) -> Thread {
-    let ThreadRow {
-        id,
-        title,
-        created_by,
-        created_at_ms,
-        updated_at_ms,
-        members,
-        message_count,
-        visibility,
-        space_id,
-        space,
-    } = r;
-    let members = members
-        .map(|m| {
-            m.split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
-    Thread {
-        id,
-        title,
-        created_by,
-        members,
-        message_count,
-        unread_count: 0,
-        created_at_ms,
-        updated_at_ms,
-        visibility: if visibility == "space" {
-            ThreadVisibility::Space
-        } else {
-            ThreadVisibility::People
-        },
-        space_id,
-        space,
-    }
-}
+use crate::db::rows::{ThreadRecord as ThreadRow, thread_from};
 
 /// Creates a thread posted to `space` (seen by its members), or, without one, to the creator
 /// and `people`.

@@ -3,7 +3,7 @@
 //! here that limits what a user sees goes through it.
 
 use sqlx::SqlitePool;
-use vidmsg_api::{Id, Thread, ThreadVisibility};
+use vidmsg_api::{Id, Thread};
 
 use crate::db::{DbResult, ThreadCursor};
 
@@ -16,59 +16,7 @@ const THREAD_SELECT: &str = "SELECT t.id, t.title, cu.name AS created_by, t.crea
         t.visibility, t.space_id, sp.name AS space
      FROM threads t JOIN users cu ON cu.id = t.created_by LEFT JOIN spaces sp ON sp.id = t.space_id";
 
-#[derive(sqlx::FromRow)]
-struct ThreadRow {
-    id: i64,
-    title: String,
-    created_by: String,
-    created_at_ms: i64,
-    updated_at_ms: i64,
-    members: Option<String>,
-    message_count: i64,
-    visibility: String,
-    space_id: Option<i64>,
-    space: Option<String>,
-}
-
-fn thread_from(r: ThreadRow) -> Thread {
-    let ThreadRow {
-        id,
-        title,
-        created_by,
-        created_at_ms,
-        updated_at_ms,
-        members,
-        message_count,
-        visibility,
-        space_id,
-        space,
-    } = r;
-    let members = members
-        .map(|m| {
-            m.split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default();
-    Thread {
-        id,
-        title,
-        created_by,
-        members,
-        message_count,
-        unread_count: 0,
-        created_at_ms,
-        updated_at_ms,
-        visibility: if visibility == "space" {
-            ThreadVisibility::Space
-        } else {
-            ThreadVisibility::People
-        },
-        space_id,
-        space,
-    }
-}
+use crate::db::rows::{ThreadRecord as ThreadRow, thread_from};
 
 /// Creates a thread posted to `space` (seen by its members), or, without one, to the creator
 /// and `people`.
