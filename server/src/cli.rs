@@ -200,7 +200,7 @@ pub enum ModelCmd {
         model: String,
         /// Where a named model comes from.
         #[arg(long, value_enum, default_value = "auto")]
-        source: crate::transcribe::model::Source,
+        source: vidmsg_transcribe::model::Source,
     },
     /// List installed models.
     List,

@@ -8,8 +8,9 @@ use anyhow::Context as _;
 
 use crate::cli::{ModelCmd, TranscribeCmd};
 use crate::config::Config;
+use crate::transcribe::clip;
 use crate::transcribe::decoder_process::DecoderSettings;
-use crate::transcribe::{clip, convert, model, whisper::Engine};
+use vidmsg_transcribe::{convert, model, whisper::Engine};
 
 pub async fn model(config: &Config, cmd: ModelCmd, out: &mut impl Write) -> anyhow::Result<()> {
     match cmd {

@@ -8,11 +8,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use vidmsg_api::Segment;
 use vidmsg_media::SAMPLE_RATE;
 
-use super::chunker::{Chunker, Piece, SILENCE_RMS, rms};
 use super::decode_wire::FailureKind;
 use super::decoder_process::{DecodeError, DecoderProcess, DecoderSettings};
-use super::whisper::{Engine, WhisperError};
 use crate::db::TranscriptResult;
+use vidmsg_transcribe::chunker::{Chunker, Piece, SILENCE_RMS, rms};
+use vidmsg_transcribe::whisper::{Engine, WhisperError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ClipError {

@@ -1,19 +1,14 @@
-//! Local transcription: model install (with a CTranslate2 → ggml converter), the whisper engine,
-//! the per-clip pipeline, the job worker, WebVTT, poster images, and the search query syntax.
+//! Transcription in the server: the decoder child that turns a stored clip into samples, the
+//! per-clip pipeline over the engine of `vidmsg_transcribe`, the job worker, WebVTT and poster images.
 
-pub mod chunker;
 pub mod clip;
-pub mod convert;
 pub mod decode_child;
 pub mod decode_wire;
 pub mod decoder_process;
-pub mod mel;
-pub mod model;
 pub mod poster;
 pub mod poster_child;
 pub mod poster_process;
 pub mod vtt;
-pub mod whisper;
 pub mod worker;
 
 /// Where the captions of the video at `video_key` live: beside it, in its random folder.

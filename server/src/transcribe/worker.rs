@@ -14,10 +14,11 @@ use tokio::task::JoinHandle;
 
 use super::clip::{self, ClipError};
 use super::decoder_process::DecoderSettings;
-use super::whisper::Engine;
-use super::{captions_key, model, vtt};
+use super::{captions_key, vtt};
 use crate::db::{Db, JobRow, now_ms};
 use crate::storage::{StorageError, Store};
+use vidmsg_transcribe::model;
+use vidmsg_transcribe::whisper::Engine;
 
 #[derive(Debug, Clone)]
 pub struct WorkerSettings {

@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-use super::mel;
+use crate::mel;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConvertError {

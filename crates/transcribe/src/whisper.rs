@@ -9,7 +9,7 @@ use whisper_rs::{
     FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
 };
 
-use super::chunker::speech_onset;
+use crate::chunker::speech_onset;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WhisperError {
@@ -39,7 +39,7 @@ impl Engine {
         let p = path
             .to_str()
             .ok_or_else(|| load_err("path is not UTF-8".into()))?;
-        super::model::check_ggml(path).map_err(|e| load_err(e.to_string()))?;
+        crate::model::check_ggml(path).map_err(|e| load_err(e.to_string()))?;
         let ctx = WhisperContext::new_with_params(p, WhisperContextParameters::default())
             .map_err(|e| load_err(e.to_string()))?;
         let english_only = !ctx.is_multilingual();

