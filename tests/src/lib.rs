@@ -22,5 +22,6 @@ pub mod server;
 pub mod speech;
 pub mod stall_proxy;
 pub mod upload;
+pub mod word_onsets;
 
 pub use server::TestServer;

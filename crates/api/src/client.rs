@@ -9,7 +9,7 @@ use crate::error::ClientError;
 use crate::types::*;
 use crate::{
     CreateMessage, MarkSeen, Me, Message, Notifications, Person, SetThreadLink, ThreadLink,
-    UpdateMe,
+    UpdateMe, UpdateMessage,
 };
 
 type Result<T> = std::result::Result<T, ClientError>;
@@ -324,6 +324,15 @@ impl Client {
         self.get(&format!("api/messages/{id}")).await
     }
 
+    /// Changes a message (its title); only its author or an admin may.
+    pub async fn update_message(&self, id: Id, body: &UpdateMessage) -> Result<Message> {
+        self.send(
+            self.request(Method::PATCH, &format!("api/messages/{id}"))?
+                .json(body),
+        )
+        .await
+    }
+
     /// Downloads a presigned media URL (a message's poster, say): no token is sent, and a body
     /// over `max_bytes` is refused.
     pub async fn fetch_presigned(&self, url: &str, max_bytes: usize) -> Result<Vec<u8>> {
@@ -414,6 +423,25 @@ impl Client {
             return Err(error_from(status, &bytes));
         }
         Ok(String::from_utf8_lossy(&bytes).into_owned())
+    }
+
+    /// Replaces the transcript's text with the author's corrections (`PUT …/transcript`); the
+    /// author or an admin may. Answers the edited transcript.
+    pub async fn edit_transcript(&self, message: Id, body: &EditTranscript) -> Result<Transcript> {
+        self.send(
+            self.request(Method::PUT, &format!("api/messages/{message}/transcript"))?
+                .json(body),
+        )
+        .await
+    }
+
+    /// Brings the machine transcript back (`POST …/transcript/restore`), forgetting the edits.
+    pub async fn restore_transcript(&self, message: Id) -> Result<Transcript> {
+        self.send(self.request(
+            Method::POST,
+            &format!("api/messages/{message}/transcript/restore"),
+        )?)
+        .await
     }
 
     /// Queues the message's transcription again (after a failure, or with a new model).

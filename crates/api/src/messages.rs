@@ -84,8 +84,36 @@ pub struct Message {
     /// Its author marked it urgent: notifications went out at once, quiet hours or not.
     #[serde(default)]
     pub urgent: bool,
+    /// A title made from the transcript, shown as a suggestion while the video has no title its
+    /// author gave (`title` is then a placeholder such as "Untitled video"); the author takes it
+    /// with `PATCH /api/messages/{id}`. Absent once the author titled the video.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggested_title: Option<String>,
+    /// Chapters found in the transcript of a recording over two minutes (empty otherwise), in
+    /// order; the first starts at 0.
+    #[serde(default)]
+    pub chapters: Vec<Chapter>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
+}
+
+/// A part of a long recording on one topic, found in its transcript.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Chapter {
+    /// Where the chapter starts in the video.
+    pub start_ms: i64,
+    /// A short label: the chapter's key phrase.
+    pub title: String,
+}
+
+/// `PATCH /api/messages/{id}`: what its author (or an admin) changes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UpdateMessage {
+    /// New title: 1–300 characters after trimming.
+    #[serde(default)]
+    pub title: Option<String>,
 }
 
 /// `POST /api/threads/{id}/messages`. A video message starts an upload (status `uploading`).

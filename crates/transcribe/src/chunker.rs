@@ -12,6 +12,25 @@ pub const FRAME: usize = 320;
 /// Below this RMS (≈ −54 dBFS) a piece is treated as silence and not transcribed.
 pub const SILENCE_RMS: f32 = 0.002;
 
+/// whisper's encoder sees 30 s as 1500 frames of 20 ms (`n_audio_ctx`).
+const FULL_AUDIO_CTX: usize = 1500;
+/// Frames past the end of a piece kept in the encoder's window.
+const AUDIO_CTX_MARGIN: usize = 64;
+/// The smallest window: very short windows make whisper hallucinate.
+const MIN_AUDIO_CTX: usize = 256;
+
+/// The encoder window (whisper.cpp's `audio_ctx`) for a piece of `samples` 16 kHz samples: the
+/// piece's length in 20 ms frames plus a margin, instead of a full 30 s window every time. The
+/// encoder's cost grows with the window, so a 10 s piece costs about a third of a full one.
+pub fn audio_ctx(samples: usize) -> i32 {
+    // At least one frame per 20 ms of the piece: whisper.cpp asserts the window covers it.
+    let frames = samples.div_ceil(FRAME);
+    let ctx = (frames + AUDIO_CTX_MARGIN)
+        .next_multiple_of(32)
+        .clamp(MIN_AUDIO_CTX, FULL_AUDIO_CTX);
+    i32::try_from(ctx).unwrap_or(0)
+}
+
 pub fn rms(s: &[f32]) -> f32 {
     if s.is_empty() {
         return 0.0;
@@ -198,6 +217,16 @@ mod tests {
         s.extend(tone(MAX_CHUNK - s.len(), 0.5));
         let cut = super::quietest_split(&s);
         assert!((26 * 16_000..27 * 16_000).contains(&cut), "cut at {cut}");
+    }
+
+    #[test]
+    fn the_encoder_window_fits_the_piece() {
+        // 10 s: 500 frames + margin, rounded up to 32; never below the floor or above 30 s.
+        assert_eq!(audio_ctx(10 * 16_000), 576);
+        assert_eq!(audio_ctx(16_000), MIN_AUDIO_CTX as i32);
+        assert_eq!(audio_ctx(MAX_CHUNK), FULL_AUDIO_CTX as i32);
+        assert_eq!(audio_ctx(29 * 16_000), FULL_AUDIO_CTX as i32);
+        assert!(audio_ctx(20 * 16_000) as usize >= 20 * 16_000 / FRAME + AUDIO_CTX_MARGIN);
     }
 
     #[test]

@@ -40,8 +40,13 @@ impl Engine {
             .to_str()
             .ok_or_else(|| load_err("path is not UTF-8".into()))?;
         crate::model::check_ggml(path).map_err(|e| load_err(e.to_string()))?;
-        let ctx = WhisperContext::new_with_params(p, WhisperContextParameters::default())
-            .map_err(|e| load_err(e.to_string()))?;
+        let mut ctx_params = WhisperContextParameters::default();
+        // Word times: DTW over the model's alignment heads (see `words`).
+        ctx_params.dtw_parameters(crate::words::dtw_parameters(path));
+        // Flash attention stays off: on CPU it made transcription slower (README, benchmark),
+        // and whisper.cpp turns DTW off with it.
+        let ctx =
+            WhisperContext::new_with_params(p, ctx_params).map_err(|e| load_err(e.to_string()))?;
         let english_only = !ctx.is_multilingual();
         Ok(Self {
             ctx,
@@ -115,6 +120,10 @@ impl Engine {
         params.set_print_timestamps(false);
         params.set_no_context(true);
         params.set_suppress_blank(true);
+        // The encoder's window fitted to the piece (see `chunker::audio_ctx`).
+        params.set_audio_ctx(crate::chunker::audio_ctx(samples.len()));
+        // Per-token times, merged into word times (see `words`): a search hit seeks to its word.
+        params.set_token_timestamps(true);
         state
             .full(params, samples)
             .map_err(|e| WhisperError::Run(e.to_string()))?;
@@ -137,10 +146,14 @@ impl Engine {
                 .clamp(t0, samples.len());
             let onset = speech_onset(samples, t0, t1).unwrap_or(t0);
             let ms = |s: usize| start_ms + i64::try_from(s / 16).unwrap_or(0);
+            let (seg_start, seg_end) = (ms(onset), ms(t1.max(onset)));
+            let tokens = crate::words::segment_tokens(&seg, self.ctx.token_eot(), start_ms);
+            let words = crate::words::fit(crate::words::merge(&tokens), seg_start, seg_end);
             out.push(Segment {
-                start_ms: ms(onset),
-                end_ms: ms(t1.max(onset)),
+                start_ms: seg_start,
+                end_ms: seg_end,
                 text,
+                words: (!words.is_empty()).then_some(words),
             });
         }
         Ok(out)

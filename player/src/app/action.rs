@@ -49,4 +49,8 @@ pub enum Action {
     Hours(super::hours::HoursAction),
     /// The open thread's share link (#12).
     Share(super::sharing::ShareAction),
+    /// Make the open message's suggested title its title (#14).
+    UseSuggestedTitle,
+    /// Fixing words of the open message's transcript (#14).
+    Transcript(super::transcript_edit::TranscriptAction),
 }

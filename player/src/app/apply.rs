@@ -56,6 +56,8 @@ impl PlayerApp {
             Action::Notifications(a) => self.apply_notifications(a),
             Action::Hours(a) => self.apply_hours(a),
             Action::Share(a) => self.apply_share(a),
+            Action::Transcript(a) => self.apply_transcript(a),
+            Action::UseSuggestedTitle => self.use_suggested_title(),
         }
     }
 
@@ -122,6 +124,8 @@ impl PlayerApp {
         s.notifications = Default::default();
         s.hours = Default::default();
         s.share = Default::default();
+        s.transcript_editor = Default::default();
+        s.signed_in_admin = false;
         s.posters = Default::default();
         s.view = View::SignIn;
     }
@@ -186,7 +190,7 @@ impl PlayerApp {
         self.state.current = Some(current);
     }
 
-    fn run_search(&mut self) {
+    pub(super) fn run_search(&mut self) {
         let q = self.state.search_query.trim().to_string();
         if q.is_empty() {
             self.state.search_hits = None;

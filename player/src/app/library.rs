@@ -8,8 +8,8 @@ use std::time::Duration;
 
 use vidmsg_api::{
     Client, ClientError, Comment, CreateComment, CreateInvite, CreateMessage, CreateReaction, Id,
-    Message, MessageKind, PageQuery, Reaction, SearchHit, SearchQuery, Segment, ServerEvent,
-    SessionCreated, Thread,
+    Message, MessageKind, PageQuery, Reaction, SearchHit, SearchQuery, ServerEvent, SessionCreated,
+    Thread, Transcript, User,
 };
 
 use vidmsg_desktop::SignInRequest;
@@ -20,7 +20,8 @@ use super::vtt::{self, Cue};
 /// An answer from the server; errors stay typed until they are drawn.
 #[derive(Debug)]
 pub enum Loaded {
-    SignedIn(Result<String, ClientError>),
+    /// The token signs in this user (or was refused).
+    SignedIn(Result<User, ClientError>),
     /// A name and password, or an invite, were answered with a new token (or refused).
     Session {
         request: SignInRequest,
@@ -28,7 +29,7 @@ pub enum Loaded {
     },
     Threads(Result<Vec<Thread>, ClientError>),
     Messages(Id, Result<Vec<Message>, ClientError>),
-    Transcript(Id, Result<Vec<Segment>, ClientError>),
+    Transcript(Id, Result<Transcript, ClientError>),
     Captions(Id, Result<Vec<Cue>, ClientError>),
     Comments(Id, Result<Vec<Comment>, ClientError>),
     Reactions(Id, Result<Vec<Reaction>, ClientError>),
@@ -48,6 +49,10 @@ pub enum Loaded {
     Hours(super::hours::HoursLoaded),
     /// A thread's share link (#12).
     Share(super::sharing::ShareLoaded),
+    /// A transcript after a save or a restore (#14).
+    TranscriptEdit(super::transcript_edit::TranscriptLoaded),
+    /// A message after its author changed its title (#14).
+    Titled(Result<Message, ClientError>),
     /// A message's poster, decoded (#12).
     Poster(Id, Result<eframe::egui::ColorImage, String>),
 }
@@ -109,7 +114,7 @@ impl Library {
     }
 
     pub fn sign_in(&self) {
-        self.spawn(|c| async move { Loaded::SignedIn(c.me().await.map(|u| u.name)) });
+        self.spawn(|c| async move { Loaded::SignedIn(c.me().await) });
     }
 
     pub fn threads(&self) {
@@ -172,15 +177,8 @@ impl Library {
     /// Transcript, captions, comments and reactions of a message.
     pub fn details(&self, message: Id, transcribed: bool) {
         if transcribed {
-            self.spawn(move |c| async move {
-                Loaded::Transcript(message, c.transcript(message).await.map(|t| t.segments))
-            });
-            self.spawn(move |c| async move {
-                Loaded::Captions(
-                    message,
-                    c.captions_vtt(message).await.map(|v| vtt::parse(&v)),
-                )
-            });
+            self.transcript(message);
+            self.captions(message);
         }
         self.spawn(
             move |c| async move { Loaded::Comments(message, c.list_comments(message).await) },
@@ -188,6 +186,22 @@ impl Library {
         self.spawn(
             move |c| async move { Loaded::Reactions(message, c.list_reactions(message).await) },
         );
+    }
+
+    /// The transcript (segments, and whether it was edited by hand).
+    pub fn transcript(&self, message: Id) {
+        self.spawn(
+            move |c| async move { Loaded::Transcript(message, c.transcript(message).await) },
+        );
+    }
+
+    pub fn captions(&self, message: Id) {
+        self.spawn(move |c| async move {
+            Loaded::Captions(
+                message,
+                c.captions_vtt(message).await.map(|v| vtt::parse(&v)),
+            )
+        });
     }
 
     pub fn search(&self, q: String) {

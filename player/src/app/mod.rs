@@ -26,6 +26,10 @@ pub mod settings;
 pub mod posters;
 pub mod sharing;
 mod state;
+// The suggested title of a video posted without one (#14).
+mod titles;
+// Fixing a wrong word in a transcript (#14).
+pub mod transcript_edit;
 mod updates;
 pub mod vtt;
 

@@ -28,6 +28,8 @@ pub struct Current {
     /// Frames shown on screen so far.
     pub frames_shown: u64,
     pub transcript: Vec<Segment>,
+    /// Who edited the transcript by hand, and when (`None`: the machine transcript).
+    pub edited: Option<super::transcript_edit::Edited>,
     pub cues: Vec<Cue>,
     pub comments: Vec<Comment>,
     pub reactions: Vec<Reaction>,
@@ -53,6 +55,7 @@ impl Current {
             texture: None,
             frames_shown: 0,
             transcript: Vec::new(),
+            edited: None,
             cues: Vec::new(),
             comments: Vec::new(),
             reactions: Vec::new(),
@@ -95,6 +98,8 @@ pub struct State {
     pub signin: SignInDraft,
     pub signing_in: bool,
     pub signed_in_as: Option<String>,
+    /// The signed-in user is an admin (offered to fix any transcript, as authors are theirs).
+    pub signed_in_admin: bool,
     pub threads: Vec<Thread>,
     pub threads_error: Option<ClientError>,
     pub selected_thread: Option<Id>,
@@ -117,6 +122,8 @@ pub struct State {
     pub share: super::sharing::Share,
     /// Posters of the listed messages (#12).
     pub posters: super::posters::Posters,
+    /// "Edit transcript" drafts (#14).
+    pub transcript_editor: super::transcript_edit::TranscriptEditor,
 }
 
 impl State {
@@ -127,6 +134,7 @@ impl State {
             view: View::SignIn,
             signing_in: false,
             signed_in_as: None,
+            signed_in_admin: false,
             threads: Vec::new(),
             threads_error: None,
             selected_thread: None,
@@ -145,6 +153,7 @@ impl State {
             hours: Default::default(),
             share: Default::default(),
             posters: Default::default(),
+            transcript_editor: Default::default(),
         }
     }
 

@@ -76,7 +76,9 @@ impl PlayerApp {
             Loaded::SignedIn(r) => {
                 self.state.signing_in = false;
                 match r {
-                    Ok(name) => {
+                    Ok(user) => {
+                        let name = user.name.clone();
+                        self.state.signed_in_admin = user.is_admin();
                         self.state.settings.server = self
                             .state
                             .signin
@@ -162,7 +164,10 @@ impl PlayerApp {
             Loaded::Transcript(id, r) => {
                 if let Some(c) = self.state.current.as_mut().filter(|c| c.message.id == id) {
                     match r {
-                        Ok(s) => c.transcript = s,
+                        Ok(t) => {
+                            c.edited = super::transcript_edit::Edited::of(&t);
+                            c.transcript = t.segments;
+                        }
                         Err(e) => tracing::debug!(error = %e, "no transcript"),
                     }
                 }
@@ -220,6 +225,8 @@ impl PlayerApp {
             Loaded::Notifications(l) => self.apply_notifications_loaded(l),
             Loaded::Hours(l) => self.apply_hours_loaded(l),
             Loaded::Share(l) => self.apply_share_loaded(l),
+            Loaded::TranscriptEdit(l) => self.apply_transcript_loaded(l),
+            Loaded::Titled(r) => self.titled(r),
             Loaded::Poster(id, image) => self.poster_loaded(id, image),
         }
     }
@@ -247,10 +254,15 @@ impl PlayerApp {
         }
     }
 
-    fn upsert_message(&mut self, m: Message) {
+    pub(super) fn upsert_message(&mut self, m: Message) {
         if let Some(c) = self.state.current.as_mut().filter(|c| c.message.id == m.id) {
             let became_ready =
                 c.message.status != MessageStatus::Ready && m.status == MessageStatus::Ready;
+            // A ready message that changed again may have had its transcript edited or restored
+            // (#14): its transcript and captions are read anew.
+            let changed_when_ready = c.message.status == MessageStatus::Ready
+                && m.status == MessageStatus::Ready
+                && m.updated_at_ms != c.message.updated_at_ms;
             let got_video = c.message.video_url.is_none() && m.video_url.is_some();
             c.message = m.clone();
             if got_video && c.playback.is_none() {
@@ -262,6 +274,9 @@ impl PlayerApp {
             }
             if became_ready && let Some(lib) = &self.lib {
                 lib.details(m.id, true);
+            } else if changed_when_ready && let Some(lib) = &self.lib {
+                lib.transcript(m.id);
+                lib.captions(m.id);
             }
         }
         if Some(m.thread_id) == self.state.selected_thread {

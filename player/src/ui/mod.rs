@@ -4,6 +4,8 @@
 //! frame). Imports state and action types from `app`, never the app itself.
 
 // Notifications and the user's hours (#11).
+// Titles and chapters made from the transcript (#14).
+mod chapters;
 mod hours;
 mod inbox;
 mod notifications;

@@ -1,6 +1,6 @@
 //! The open message: the video (with captions drawn over it), the controls (play/pause, seek
-//! bar with comment and reaction marks, time, speed, volume, captions, fullscreen), and the
-//! comment and reaction row.
+//! bar with comment, reaction and chapter marks, time, speed, volume, captions, fullscreen), the
+//! chapters, and the comment and reaction row.
 
 use std::time::Duration;
 
@@ -23,6 +23,7 @@ pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
             ui.heading(&m.title);
             ui.label(egui::RichText::new(format!("by {}", m.author)).weak());
         });
+        super::chapters::suggested_title(ui, state, actions);
     }
     if m.kind == MessageKind::Text {
         ui.label(m.body.clone().unwrap_or_default());
@@ -100,6 +101,7 @@ pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
     seek_bar(ui, state, actions, pos, len);
     controls(ui, state, actions, pos, len);
     if !state.fullscreen {
+        super::chapters::list(ui, state, actions, pos);
         feedback(ui, state, actions, pos);
     }
 }
@@ -184,6 +186,7 @@ fn seek_bar(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>, pos: i6
             seek = Some(at);
         }
     }
+    super::chapters::seek_marks(ui, &c.message.chapters, track, len, &mut seek);
     if let Some(at) = seek {
         actions.push(Action::Seek {
             to: Duration::from_millis(at.max(0) as u64),

@@ -233,11 +233,49 @@ macro_rules! wire_areas {
             async fn transcript(&self, message: Id) -> DbResult<Vec<Segment>> {
                 transcripts::transcript(&self.pool, message).await
             }
+            async fn set_summary(
+                &self,
+                message: Id,
+                summary: &super::MessageSummary,
+                now_ms: i64,
+            ) -> DbResult<()> {
+                chapters::set_summary(&self.pool, message, summary, now_ms).await
+            }
+            async fn summary(&self, message: Id) -> DbResult<super::MessageSummary> {
+                chapters::summary(&self.pool, message).await
+            }
+            async fn set_title(&self, message: Id, title: &str, now_ms: i64) -> DbResult<()> {
+                chapters::set_title(&self.pool, message, title, now_ms).await
+            }
             async fn job_info(&self, message: Id) -> DbResult<Option<JobInfo>> {
                 transcripts::job_info(&self.pool, message).await
             }
+            async fn edit_transcript(
+                &self,
+                message: Id,
+                editor: Id,
+                segments: &[vidmsg_api::EditedSegment],
+                now_ms: i64,
+            ) -> DbResult<()> {
+                transcript_edits::edit(&self.pool, message, editor, segments, now_ms).await
+            }
+            async fn restore_transcript(&self, message: Id, now_ms: i64) -> DbResult<bool> {
+                transcript_edits::restore(&self.pool, message, now_ms).await
+            }
+            async fn transcript_edit(
+                &self,
+                message: Id,
+            ) -> DbResult<Option<super::TranscriptEdit>> {
+                transcript_edits::last_edit(&self.pool, message).await
+            }
             async fn search(&self, spec: &SearchSpec) -> DbResult<Vec<SearchHit>> {
                 search::search(&self.pool, spec).await
+            }
+            async fn segment_words(
+                &self,
+                segments: &[Id],
+            ) -> DbResult<std::collections::HashMap<Id, Vec<vidmsg_api::Word>>> {
+                words::segment_words(&self.pool, segments).await
             }
 
             async fn add_comment(

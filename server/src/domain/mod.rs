@@ -2,12 +2,14 @@
 //! a [`UserName`], a [`VideoType`], a [`Zone`] or [`QuietHours`] knows it is valid, and the refusal says what would be.
 //! No I/O here, no database, no HTTP types.
 
+mod edited_transcript;
 mod quiet_hours;
 mod time_zone;
 mod title;
 mod user_name;
 mod video_type;
 
+pub use edited_transcript::{EditRefusal, EditedTranscript};
 pub use quiet_hours::QuietHours;
 pub use time_zone::Zone;
 pub use title::Title;

@@ -29,6 +29,14 @@ impl Title {
     pub fn into_inner(self) -> String {
         self.0
     }
+
+    /// Whether a stored title is a placeholder, not one its author gave: the server's default
+    /// for a video posted without a title ("Untitled video") or a recorder's ("Untitled
+    /// recording"). A message with a placeholder title shows its suggested title.
+    pub fn is_placeholder(title: &str) -> bool {
+        let t = title.trim().to_lowercase();
+        t.is_empty() || t == "untitled" || t.starts_with("untitled ")
+    }
 }
 
 #[cfg(test)]
@@ -44,5 +52,15 @@ mod tests {
         assert!(Title::parse("   ").is_err());
         assert!(Title::parse(&"x".repeat(301)).is_err());
         assert!(Title::parse(&"é".repeat(300)).is_ok());
+    }
+
+    #[test]
+    fn placeholders_are_the_default_titles() {
+        for t in ["Untitled video", "Untitled recording", "untitled", " "] {
+            assert!(Title::is_placeholder(t), "{t}");
+        }
+        for t in ["Launch plan", "Untitledness", "Weekly update (untitled)"] {
+            assert!(!Title::is_placeholder(t), "{t}");
+        }
     }
 }

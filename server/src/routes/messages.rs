@@ -1,13 +1,15 @@
-//! `/api/threads/{id}/messages` and `/api/messages/{id}`: create, list, get, delete.
+//! `/api/threads/{id}/messages` and `/api/messages/{id}`: create, list, get, change (the
+//! title), delete.
 
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use vidmsg_api::{
     CreateMessage, ErrorBody, Id, Message, MessageKind, MessageStatus, Page, PageQuery,
+    UpdateMessage,
 };
 
-use super::access::{member_thread, own_message, visible_message};
+use super::access::{member_thread, own_message, own_or_admin_message, visible_message};
 use super::pagination::{limit, make_cursor, parse_cursor};
 use crate::db::{MessageRow, NewMessage, now_ms};
 use crate::domain::{Title, VideoType};
@@ -49,6 +51,7 @@ pub async fn to_api(state: &AppState, row: MessageRow) -> AppResult<Message> {
     let transcript_url = ready_link(state, &row, "transcript");
     let captions_url = ready_link(state, &row, "captions.vtt");
     let thumbnail_url = crate::transcribe::poster::thumbnail_url(&state.store, &row).await;
+    let summary = crate::transcribe::summary::for_api(&state.db, &row).await?;
     Ok(Message {
         id: row.id,
         thread_id: row.thread_id,
@@ -72,6 +75,8 @@ pub async fn to_api(state: &AppState, row: MessageRow) -> AppResult<Message> {
         captions_url,
         thumbnail_url,
         urgent: row.urgent,
+        suggested_title: summary.suggested_title,
+        chapters: summary.chapters,
         created_at_ms: row.created_at_ms,
         updated_at_ms: row.updated_at_ms,
     })
@@ -224,6 +229,32 @@ pub async fn get_message(
     ApiPath(id): ApiPath<Id>,
 ) -> AppResult<Json<Message>> {
     let row = visible_message(&state, &user, id).await?;
+    Ok(Json(to_api(&state, row).await?))
+}
+
+/// Changes a message: its title (1–300 characters after trimming), say to take the title the
+/// server suggested from the transcript. Only its author or an admin may.
+#[utoipa::path(patch, path = "/api/messages/{id}", tag = "messages", params(("id" = Id, Path)), request_body = UpdateMessage,
+    responses((status = 200, body = Message),
+        (status = 403, description = "not the message's author or an admin", body = ErrorBody),
+        (status = 404, body = ErrorBody),
+        (status = 422, description = "the title is empty or longer than 300 characters", body = ErrorBody)))]
+pub async fn update_message(
+    State(state): State<AppState>,
+    AuthUser(user): AuthUser,
+    ApiPath(id): ApiPath<Id>,
+    ApiJson(body): ApiJson<UpdateMessage>,
+) -> AppResult<Json<Message>> {
+    own_or_admin_message(&state, &user, id).await?;
+    if let Some(title) = &body.title {
+        let title = Title::parse(title)?;
+        state.db.set_title(id, title.as_str(), now_ms()).await?;
+    }
+    let row = state
+        .db
+        .message(id)
+        .await?
+        .ok_or(AppError::NotFound("message"))?;
     Ok(Json(to_api(&state, row).await?))
 }
 

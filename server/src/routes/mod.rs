@@ -13,6 +13,7 @@ pub(crate) mod sessions;
 mod shared_errors;
 pub(crate) mod spaces;
 mod threads;
+mod transcript_edits;
 mod transcripts;
 mod uploads;
 mod users;
@@ -78,14 +79,22 @@ pub fn api_router(state: AppState, max_body_bytes: usize) -> Router {
         ))
         .routes(routes!(events::events))
         .routes(routes!(messages::list_messages, messages::create_message))
-        .routes(routes!(messages::get_message, messages::delete_message))
+        .routes(routes!(
+            messages::get_message,
+            messages::update_message,
+            messages::delete_message
+        ))
         .routes(routes!(uploads::upload_state, uploads::abort_upload))
         .routes(routes!(uploads::presign_parts))
         .routes(routes!(uploads::complete_upload))
         .routes(routes!(feedback::list_comments, feedback::create_comment))
         .routes(routes!(feedback::list_reactions, feedback::create_reaction))
         .routes(routes!(feedback::list_views, feedback::record_view))
-        .routes(routes!(transcripts::transcript))
+        .routes(routes!(
+            transcripts::transcript,
+            transcript_edits::edit_transcript
+        ))
+        .routes(routes!(transcript_edits::restore_transcript))
         .routes(routes!(transcripts::captions))
         .routes(routes!(transcripts::retranscribe))
         .routes(routes!(crate::search::route::search))

@@ -15,7 +15,8 @@ use crate::extract::{ApiPath, AuthUser};
 use crate::state::AppState;
 use crate::transcribe::vtt;
 
-/// Timed transcript segments (empty until the message is `ready`).
+/// Timed transcript segments (empty until the message is `ready`), and whether its author or an
+/// admin edited them (`edited`, `edited_at_ms`, `edited_by`).
 #[utoipa::path(get, path = "/api/messages/{id}/transcript", tag = "transcripts", params(("id" = Id, Path)),
     responses((status = 200, body = Transcript), (status = 404, body = ErrorBody)))]
 pub async fn transcript(
@@ -24,12 +25,9 @@ pub async fn transcript(
     ApiPath(id): ApiPath<Id>,
 ) -> AppResult<Json<Transcript>> {
     let msg = visible_message(&state, &user, id).await?;
-    let segments = state.db.transcript(id).await?;
-    Ok(Json(Transcript {
-        message_id: id,
-        status: msg.status,
-        segments,
-    }))
+    Ok(Json(
+        super::transcript_edits::transcript_of(&state, &msg).await?,
+    ))
 }
 
 /// WebVTT captions of a `ready` video message.
@@ -58,7 +56,8 @@ pub async fn captions(
 }
 
 /// Transcribes a video message again (after a failure, or with a better model); its author or
-/// an admin may.
+/// an admin may. Hand edits of its transcript are dropped: the new machine transcript replaces
+/// them.
 #[utoipa::path(post, path = "/api/messages/{id}/transcribe", tag = "transcripts", params(("id" = Id, Path)),
     responses((status = 200, body = Message), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 pub async fn retranscribe(
@@ -73,6 +72,8 @@ pub async fn retranscribe(
             msg.status.as_str()
         )));
     }
+    // A new machine transcript replaces an edited one and its machine copy alike.
+    super::transcript_edits::drop_edits(&state, &msg).await?;
     if !state.db.requeue(id, now_ms()).await? {
         return Err(AppError::Conflict(format!(
             "message {id} has no stored video"

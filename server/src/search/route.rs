@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::State;
 use vidmsg_api::{ErrorBody, SearchQuery, SearchResults};
 
-use super::syntax;
+use super::{syntax, word_hit};
 use crate::db::SearchSpec;
 use crate::error::{AppError, AppResult};
 use crate::extract::{ApiQuery, AuthUser};
@@ -17,7 +17,8 @@ const DEFAULT_SEARCH_LIMIT: u32 = 20;
 const MAX_SEARCH_LIMIT: u32 = 100;
 
 /// Searches every transcript in the caller's threads: words (all must match), `"phrases"`,
-/// `prefix*`, `OR`. Hits are transcript segments, most relevant first.
+/// `prefix*`, `OR`. Hits are transcript segments, most relevant first; a hit's `start_ms` is
+/// when its first matched word was said (the segment's start for transcripts without word times).
 #[utoipa::path(get, path = "/api/search", tag = "transcripts", params(SearchQuery),
     responses((status = 200, body = SearchResults), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn search(
@@ -53,5 +54,6 @@ pub async fn search(
     let next_cursor = (hits.len() > limit as usize)
         .then(|| make_cursor(&[i64::from(offset).saturating_add(i64::from(limit))]));
     hits.truncate(limit as usize);
+    word_hit::point_at_words(&state.db, &mut hits).await?;
     Ok(Json(SearchResults { hits, next_cursor }))
 }

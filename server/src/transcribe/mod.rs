@@ -8,6 +8,7 @@ pub mod decoder_process;
 pub mod poster;
 pub mod poster_child;
 pub mod poster_process;
+pub mod summary;
 pub mod vtt;
 pub mod worker;
 

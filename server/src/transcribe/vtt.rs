@@ -47,11 +47,13 @@ mod tests {
                 start_ms: 0,
                 end_ms: 1_500,
                 text: "Hello there.".into(),
+                words: None,
             },
             Segment {
                 start_ms: 3_723_004,
                 end_ms: 3_725_000,
                 text: "a --> b".into(),
+                words: None,
             },
         ]);
         assert!(v.starts_with("WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.500\nHello there.\n\n"));

@@ -374,6 +374,11 @@ async fn attempt(
         .await
         .map_err(|e| AttemptError::Transient(e.to_string()))?;
     let n = transcript.segments.len();
+    // The suggested title and chapters, stored before the message turns `ready` so whoever sees
+    // it ready sees them too; they never fail the job.
+    if let Err(e) = super::summary::store(db, job.message_id, &transcript.segments).await {
+        tracing::warn!(job = job.id, error = %e, "storing the title and chapters failed");
+    }
     match db.finish_job(job, &s.id, &transcript, now_ms()).await {
         Ok(true) => Ok(n),
         Ok(false) => Err(AttemptError::LostLease),

@@ -159,10 +159,9 @@ async fn build(
                     limit: 50,
                     offset: 0,
                 };
-                hits = state
-                    .db
-                    .search(&spec)
-                    .await?
+                let mut found = state.db.search(&spec).await?;
+                crate::search::word_hit::point_at_words(&state.db, &mut found).await?;
+                hits = found
                     .into_iter()
                     .map(|h| LibraryHit {
                         href: format!("/v/{}?t={:.1}", h.message_id, h.start_ms as f64 / 1000.0),

@@ -100,6 +100,11 @@ pub struct WatchView {
     pub comments: Vec<CommentItem>,
     pub reactions: Vec<ReactionItem>,
     pub segments: Vec<SegmentItem>,
+    /// `title` is the one suggested from the transcript (the video has no title its author
+    /// gave).
+    pub title_suggested: bool,
+    /// Chapters of a long recording (#14), under the video.
+    pub chapters: Vec<ChapterItem>,
     pub transcript_note: String,
     pub thread_title: String,
     pub thread: Vec<ThreadItem>,
@@ -118,6 +123,12 @@ pub struct ReactionItem {
     pub at_ms: i64,
     pub clock: String,
     pub emoji: String,
+}
+
+pub struct ChapterItem {
+    pub start_ms: i64,
+    pub clock: String,
+    pub title: String,
 }
 
 pub struct SegmentItem {

@@ -11,8 +11,8 @@ use vidmsg_api::{Id, MessageKind, MessageStatus};
 use super::access::{self, Opened, Refused};
 use super::cookies;
 use super::pages::{
-    self, Chrome, CommentItem, Notice, OpenGraph, Password, ReactionItem, SegmentItem, ThreadItem,
-    Watch, WatchView,
+    self, ChapterItem, Chrome, CommentItem, Notice, OpenGraph, Password, ReactionItem, SegmentItem,
+    ThreadItem, Watch, WatchView,
 };
 use crate::error::AppError;
 use crate::routes::messages::to_api;
@@ -134,9 +134,15 @@ async fn view(state: &AppState, opened: Opened, t: Option<f64>) -> Result<Watch,
             u.clone()
         }
     });
+    // A video without a title its author gave is shown under the title suggested from its
+    // transcript (#14).
+    let title = message
+        .suggested_title
+        .clone()
+        .unwrap_or_else(|| message.title.clone());
     let og = match &link_key {
         Some(k) => Some(OpenGraph {
-            title: message.title.clone(),
+            title: title.clone(),
             description: segments
                 .first()
                 .map(|s| first_sentence(&s.text))
@@ -162,7 +168,17 @@ async fn view(state: &AppState, opened: Opened, t: Option<f64>) -> Result<Watch,
     let w = WatchView {
         id,
         thread_id: thread.id,
-        title: message.title.clone(),
+        title_suggested: message.suggested_title.is_some(),
+        title,
+        chapters: message
+            .chapters
+            .iter()
+            .map(|c| ChapterItem {
+                start_ms: c.start_ms,
+                clock: pages::clock(c.start_ms),
+                title: c.title.clone(),
+            })
+            .collect(),
         author: message.author.clone(),
         date,
         date_iso,

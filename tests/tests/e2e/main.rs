@@ -1,8 +1,10 @@
 //! End-to-end tests: the real server on loopback, driven through the typed client and plain HTTP.
 
+mod accuracy;
 mod authz;
 mod backup;
 mod bad_input;
+mod chapters;
 mod cli;
 mod deploy;
 mod external_s3;
@@ -15,9 +17,11 @@ mod notifications;
 mod openapi;
 mod operations;
 mod player_app;
+mod player_chapters;
 mod player_inbox;
 mod player_notifications;
 mod player_share;
+mod player_transcript_edit;
 mod posters;
 mod postgres;
 mod recorder;
@@ -32,9 +36,11 @@ mod sessions;
 mod share_page;
 mod spaces;
 mod threads_and_messages;
+mod transcript_edits;
 mod transcription;
 mod uploads;
 mod web_access;
+mod word_search;
 
 use vidmsg_api::ClientError;
 

@@ -213,6 +213,38 @@ pub(crate) async fn fill(srv: &TestServer) -> anyhow::Result<Team> {
         .await?;
     vidmsg_tests::upload::upload_all(&alice, video.id, &video_bytes).await?;
     transcribe(db, video.id).await?;
+    // The author fixes a word (#14): the machine transcript is kept aside, so its tables travel.
+    let mut edited: Vec<_> = alice
+        .transcript(video.id)
+        .await?
+        .segments
+        .into_iter()
+        .map(|s| vidmsg_api::EditedSegment {
+            start_ms: s.start_ms,
+            end_ms: s.end_ms,
+            text: s.text,
+        })
+        .collect();
+    edited[2].text = "Then we search.".into();
+    alice
+        .edit_transcript(video.id, &vidmsg_api::EditTranscript { segments: edited })
+        .await?;
+    // A suggested title and chapters (#14), stored after the edit (which remakes them from the
+    // text, and three short lines get none), so that their table has rows to copy.
+    let summary = vidmsg_server::db::MessageSummary {
+        suggested_title: Some("The walkthrough".into()),
+        chapters: vec![
+            vidmsg_api::Chapter {
+                start_ms: 0,
+                title: "Walkthrough".into(),
+            },
+            vidmsg_api::Chapter {
+                start_ms: 600,
+                title: "Inbox and search".into(),
+            },
+        ],
+    };
+    db.set_summary(video.id, &summary, now_ms()).await?;
     let poster_key = format!("messages/{}/poster/poster.jpg", video.id);
     db.set_poster(video.id, &poster_key, now_ms()).await?;
 
@@ -285,6 +317,14 @@ async fn transcribe(db: &Db, message: i64) -> anyhow::Result<()> {
         start_ms: i as i64 * 600,
         end_ms: i as i64 * 600 + 550,
         text: (*t).into(),
+        // Word times on every other segment: the column travels, NULL or not.
+        words: (i % 2 == 0).then(|| {
+            vec![vidmsg_api::Word {
+                start_ms: i as i64 * 600 + 20,
+                end_ms: i as i64 * 600 + 300,
+                text: (*t).into(),
+            }]
+        }),
     })
     .collect();
     let result = TranscriptResult {
@@ -304,7 +344,7 @@ async fn transcribe(db: &Db, message: i64) -> anyhow::Result<()> {
 async fn compare_all(sqlite: &SqlitePool, pg: &PgPool, report: &str) -> anyhow::Result<()> {
     let tables = compare::sqlite_tables(sqlite).await?;
     assert_eq!(tables, compare::pg_tables(pg).await?, "the same tables");
-    assert_eq!(tables.len(), 17, "{tables:?}");
+    assert_eq!(tables.len(), 20, "{tables:?}"); // with `chapters` (#14)
     for t in &tables {
         let from = compare::dump_sqlite(sqlite, t).await?;
         let to = compare::dump_pg(pg, sqlite, t).await?;
@@ -331,7 +371,7 @@ async fn ids_are_never_reused(sqlite: &SqlitePool, pg: &PgPool) -> anyhow::Resul
     )
     .fetch_all(pg)
     .await?;
-    assert_eq!(tables.len(), 11, "{tables:?}");
+    assert_eq!(tables.len(), 12, "{tables:?}");
     for t in tables {
         let max: Option<i64> =
             sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT max(id) FROM {t}")))

@@ -45,6 +45,7 @@ async fn the_spec_lists_every_route_and_every_listed_route_exists() -> anyhow::R
         ("/api/threads/{id}/messages", "get"),
         ("/api/threads/{id}/messages", "post"),
         ("/api/messages/{id}", "get"),
+        ("/api/messages/{id}", "patch"),
         ("/api/messages/{id}", "delete"),
         ("/api/messages/{id}/upload", "get"),
         ("/api/messages/{id}/upload", "delete"),
@@ -57,6 +58,8 @@ async fn the_spec_lists_every_route_and_every_listed_route_exists() -> anyhow::R
         ("/api/messages/{id}/views", "get"),
         ("/api/messages/{id}/views", "post"),
         ("/api/messages/{id}/transcript", "get"),
+        ("/api/messages/{id}/transcript", "put"),
+        ("/api/messages/{id}/transcript/restore", "post"),
         ("/api/messages/{id}/captions.vtt", "get"),
         ("/api/messages/{id}/transcribe", "post"),
         ("/api/search", "get"),
@@ -69,6 +72,8 @@ async fn the_spec_lists_every_route_and_every_listed_route_exists() -> anyhow::R
     }
     assert!(spec["components"]["schemas"]["Message"]["properties"]["video_url"].is_object());
     assert!(spec["components"]["schemas"]["Message"]["properties"]["urgent"].is_object());
+    assert!(spec["components"]["schemas"]["Message"]["properties"]["suggested_title"].is_object());
+    assert!(spec["components"]["schemas"]["Chapter"]["properties"]["start_ms"].is_object());
     assert!(spec["components"]["schemas"]["Person"]["properties"]["local_time"].is_object());
 
     // Every operation in the spec is routed (an unknown route answers "route not found").

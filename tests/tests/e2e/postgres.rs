@@ -104,6 +104,7 @@ async fn concurrent_workers_claim_every_job_exactly_once() -> anyhow::Result<()>
             start_ms: 0,
             end_ms: 1_000,
             text: "done".into(),
+            words: None,
         }],
         duration_ms: None,
         note: None,
@@ -240,6 +241,7 @@ async fn index_clips(db: &Db) -> anyhow::Result<(Id, Id)> {
                 start_ms: i * 5_000,
                 end_ms: i * 5_000 + 4_000,
                 text: (*t).into(),
+                words: None,
             })
             .collect();
         let result = TranscriptResult {
@@ -352,5 +354,115 @@ async fn tsquery_operators_in_the_input_are_words() -> anyhow::Result<()> {
         let hits = search(&pg, user, q).await?;
         assert_eq!(hits.len(), n, "{q:?}: {hits:#?}");
     }
+    Ok(())
+}
+
+/// A clip of `n` segments of `text`, 1 s apart, whose transcription a worker finished.
+async fn clip_of(
+    db: &Db,
+    thread: Id,
+    author: Id,
+    title: &str,
+    text: &str,
+    n: i64,
+) -> anyhow::Result<()> {
+    let id = uploaded_video(db, thread, author, title).await?;
+    let job = db
+        .claim_job("w", now_ms(), 60_000, 3)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no job for {title}"))?;
+    anyhow::ensure!(job.message_id == id, "claimed another clip's job");
+    let segments = (0..n)
+        .map(|i| Segment {
+            start_ms: i * 1_000,
+            end_ms: i * 1_000 + 900,
+            text: text.into(),
+            words: None,
+        })
+        .collect();
+    let result = TranscriptResult {
+        segments,
+        duration_ms: None,
+        note: None,
+    };
+    anyhow::ensure!(db.finish_job(&job, "w", &result, now_ms()).await?);
+    Ok(())
+}
+
+/// Every page of `q` for `user`, `limit` at a time, as the API's cursor walks them.
+async fn every_page(db: &Db, user: Id, q: &str, limit: u32) -> anyhow::Result<Vec<SearchHit>> {
+    let query = syntax::parse(q).ok_or_else(|| anyhow::anyhow!("{q:?} has no words"))?;
+    let mut all = Vec::new();
+    loop {
+        let spec = SearchSpec {
+            query: query.clone(),
+            user,
+            thread: None,
+            limit,
+            offset: u32::try_from(all.len())?,
+        };
+        let page = db.search(&spec).await?;
+        let done = page.len() < limit as usize;
+        all.extend(page);
+        if done {
+            return Ok(all);
+        }
+    }
+}
+
+/// A word in more segments than one ranking tier (`SEARCH_TIER`, 2,000): the newest 2,000
+/// matches come first, most relevant first among them, then the older ones; paging walks every
+/// hit exactly once, in the same order on both backends.
+#[tokio::test]
+async fn a_common_word_is_ranked_by_recency_tier_then_relevance() -> anyhow::Result<()> {
+    use vidmsg_server::db::SEARCH_TIER;
+    let pg = fresh_pg().await?;
+    let dir = tempfile::tempdir()?;
+    let sqlite = connect(&format!(
+        "sqlite://{}",
+        dir.path().join("db.sqlite").display()
+    ))
+    .await?;
+    let tier = i64::from(SEARCH_TIER);
+    let mut walks = Vec::new();
+    for db in [&pg, &sqlite] {
+        let alice = db.create_user("alice", false, 1).await?;
+        let outsider = db.create_user("oscar", false, 1).await?;
+        let thread = db.create_thread("Weekly", alice.id, None, &[], 1).await?;
+        // Older and more relevant (short, the word twice), then newer and less relevant.
+        clip_of(db, thread, alice.id, "old", "budget budget", 300).await?;
+        let long = "we went over the budget with everyone in the room for a long while today";
+        clip_of(db, thread, alice.id, "new", long, tier + 200).await?;
+        let hits = every_page(db, alice.id, "budget", 450).await?;
+        let keys: Vec<(String, i64)> = hits.iter().map(key).collect();
+        let distinct: BTreeSet<_> = keys.iter().collect();
+        assert_eq!(keys.len(), 300 + tier as usize + 200, "every hit once");
+        assert_eq!(distinct.len(), keys.len(), "no hit twice across pages");
+        // The first tier: the newest 2,000 segments, all of the newer clip, its last ones.
+        let first: Vec<_> = keys.iter().take(tier as usize).collect();
+        assert!(
+            first.iter().all(|(t, s)| t == "new" && *s >= 200_000),
+            "{:?}",
+            &first[..3]
+        );
+        // The second tier: the more relevant old clip first, then the rest of the new one.
+        let second = &keys[tier as usize..];
+        assert!(
+            second[..300].iter().all(|(t, _)| t == "old"),
+            "{:?}",
+            &second[..3]
+        );
+        assert!(
+            second[300..]
+                .iter()
+                .all(|(t, s)| t == "new" && *s < 200_000)
+        );
+        assert!(every_page(db, outsider.id, "budget", 450).await?.is_empty());
+        walks.push(keys);
+    }
+    assert_eq!(
+        walks[0], walks[1],
+        "PostgreSQL and SQLite page the same way"
+    );
     Ok(())
 }

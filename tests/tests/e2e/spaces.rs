@@ -92,6 +92,7 @@ async fn transcribed(db: &Db, thread: Id, author: Id, words: &str) -> anyhow::Re
             start_ms: 0,
             end_ms: 1_000,
             text: words.into(),
+            words: None,
         }],
         duration_ms: Some(1_000),
         note: None,

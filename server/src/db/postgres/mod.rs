@@ -6,6 +6,7 @@
 
 mod accounts;
 mod activity;
+mod chapters;
 mod feedback;
 mod links;
 mod messages;
@@ -15,7 +16,9 @@ mod sessions;
 mod spaces;
 mod status;
 mod threads;
+mod transcript_edits;
 mod transcripts;
+mod words;
 
 use std::time::Duration;
 

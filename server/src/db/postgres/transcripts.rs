@@ -165,17 +165,23 @@ pub(super) async fn finish_job(
     let starts: Vec<i64> = result.segments.iter().map(|s| s.start_ms).collect();
     let ends: Vec<i64> = result.segments.iter().map(|s| s.end_ms).collect();
     let texts: Vec<&str> = result.segments.iter().map(|s| s.text.as_str()).collect();
+    let words: Vec<Option<String>> = result
+        .segments
+        .iter()
+        .map(|s| crate::db::word_times::encode(s.words.as_deref()))
+        .collect();
     sqlx::query(
-        "INSERT INTO segments (message_id, idx, start_ms, end_ms, text)
-         SELECT $1, idx, start_ms, end_ms, text
-         FROM UNNEST($2::bigint[], $3::bigint[], $4::bigint[], $5::text[])
-            AS s(idx, start_ms, end_ms, text)",
+        "INSERT INTO segments (message_id, idx, start_ms, end_ms, text, words)
+         SELECT $1, idx, start_ms, end_ms, text, words
+         FROM UNNEST($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])
+            AS s(idx, start_ms, end_ms, text, words)",
     )
     .bind(job.message_id)
     .bind(&idx)
     .bind(&starts)
     .bind(&ends)
     .bind(&texts)
+    .bind(&words)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
@@ -281,18 +287,19 @@ pub(super) async fn requeue(pool: &PgPool, message: Id, now_ms: i64) -> DbResult
 }
 
 pub(super) async fn transcript(pool: &PgPool, message: Id) -> DbResult<Vec<Segment>> {
-    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT start_ms, end_ms, text FROM segments WHERE message_id = $1 ORDER BY idx",
+    let rows: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT start_ms, end_ms, text, words FROM segments WHERE message_id = $1 ORDER BY idx",
     )
     .bind(message)
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(start_ms, end_ms, text)| Segment {
+        .map(|(start_ms, end_ms, text, words)| Segment {
             start_ms,
             end_ms,
             text,
+            words: crate::db::word_times::decode(words.as_deref()),
         })
         .collect())
 }

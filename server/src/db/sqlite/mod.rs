@@ -3,6 +3,7 @@
 
 mod accounts;
 mod activity;
+mod chapters;
 #[cfg(test)]
 mod concurrency_tests;
 mod feedback;
@@ -14,7 +15,9 @@ mod sessions;
 mod spaces;
 mod status;
 mod threads;
+mod transcript_edits;
 mod transcripts;
+mod words;
 
 use std::str::FromStr;
 use std::time::Duration;

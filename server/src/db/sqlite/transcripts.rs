@@ -138,13 +138,15 @@ pub(super) async fn finish_job(
         .await?;
     for (i, s) in result.segments.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO segments (message_id, idx, start_ms, end_ms, text) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO segments (message_id, idx, start_ms, end_ms, text, words)
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(job.message_id)
         .bind(i64::try_from(i).unwrap_or(i64::MAX))
         .bind(s.start_ms)
         .bind(s.end_ms)
         .bind(&s.text)
+        .bind(crate::db::word_times::encode(s.words.as_deref()))
         .execute(&mut *tx)
         .await?;
     }
@@ -243,18 +245,19 @@ pub(super) async fn requeue(pool: &SqlitePool, message: Id, now_ms: i64) -> DbRe
 }
 
 pub(super) async fn transcript(pool: &SqlitePool, message: Id) -> DbResult<Vec<Segment>> {
-    let rows: Vec<(i64, i64, String)> = sqlx::query_as(
-        "SELECT start_ms, end_ms, text FROM segments WHERE message_id = ? ORDER BY idx",
+    let rows: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT start_ms, end_ms, text, words FROM segments WHERE message_id = ? ORDER BY idx",
     )
     .bind(message)
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(start_ms, end_ms, text)| Segment {
+        .map(|(start_ms, end_ms, text, words)| Segment {
             start_ms,
             end_ms,
             text,
+            words: crate::db::word_times::decode(words.as_deref()),
         })
         .collect())
 }

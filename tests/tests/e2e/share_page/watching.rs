@@ -229,10 +229,23 @@ async fn a_search_hit_opens_the_page_at_its_second() -> anyhow::Result<()> {
         .strip_prefix(&format!("/v/{}?t=", m.id))
         .unwrap_or_else(|| panic!("hit links to {href}"))
         .parse()?;
+    // The link points at the word (its time from the stored word times), inside its line.
+    let said_at = seg
+        .words
+        .iter()
+        .flatten()
+        .find(|w| words(&w.text).contains(&word))
+        .map_or(seg.start_ms, |w| w.start_ms);
     assert!(
-        (t * 1000.0 - seg.start_ms as f64).abs() <= 100.0,
-        "hit at {t} s, line at {} ms",
+        (t * 1000.0 - said_at as f64).abs() <= 100.0,
+        "hit at {t} s, {word:?} said at {said_at} ms (line at {} ms)",
         seg.start_ms
+    );
+    assert!(
+        t * 1000.0 >= seg.start_ms as f64 - 100.0 && t * 1000.0 <= seg.end_ms as f64,
+        "hit at {t} s outside its line {}–{} ms",
+        seg.start_ms,
+        seg.end_ms
     );
     assert!(t >= 1.0);
 
