@@ -410,7 +410,7 @@ async fn every_page(db: &Db, user: Id, q: &str, limit: u32) -> anyhow::Result<Ve
     }
 }
 
-/// A word in more segments than one ranking tier (`SEARCH_TIER`, 2,000): the newest 2,000
+/// A word in more segments than one ranking tier (`SEARCH_TIER`, 1,000): the newest 1,000
 /// matches come first, most relevant first among them, then the older ones; paging walks every
 /// hit exactly once, in the same order on both backends.
 #[tokio::test]
@@ -429,6 +429,17 @@ async fn a_common_word_is_ranked_by_recency_tier_then_relevance() -> anyhow::Res
         let alice = db.create_user("alice", false, 1).await?;
         let outsider = db.create_user("oscar", false, 1).await?;
         let thread = db.create_thread("Weekly", alice.id, None, &[], 1).await?;
+        // 20,000 older segments without the word, so that PostgreSQL probes the newest ids in
+        // ranges (a smaller index is read in one probe).
+        clip_of(
+            db,
+            thread,
+            alice.id,
+            "filler",
+            "nothing to see here",
+            20_000,
+        )
+        .await?;
         // Older and more relevant (short, the word twice), then newer and less relevant.
         clip_of(db, thread, alice.id, "old", "budget budget", 300).await?;
         let long = "we went over the budget with everyone in the room for a long while today";
@@ -438,7 +449,7 @@ async fn a_common_word_is_ranked_by_recency_tier_then_relevance() -> anyhow::Res
         let distinct: BTreeSet<_> = keys.iter().collect();
         assert_eq!(keys.len(), 300 + tier as usize + 200, "every hit once");
         assert_eq!(distinct.len(), keys.len(), "no hit twice across pages");
-        // The first tier: the newest 2,000 segments, all of the newer clip, its last ones.
+        // The first tier: the newest 1,000 segments, all of the newer clip, its last ones.
         let first: Vec<_> = keys.iter().take(tier as usize).collect();
         assert!(
             first.iter().all(|(t, s)| t == "new" && *s >= 200_000),

@@ -109,6 +109,8 @@ struct Candidate {
 /// The first probe's width in segment ids, as a multiple of the window: a word in more than
 /// a quarter of the segments fills the window in one probe.
 const FIRST_SPAN_PER_WINDOW: i64 = 4;
+/// Up to this many segment ids per window of matches, the whole index is one probe.
+const SMALL_PER_WINDOW: i64 = 20;
 /// How much the next range grows while nothing is found (a rare word: each probe is a few
 /// index pages).
 const MAX_GROWTH: i64 = 16;
@@ -153,7 +155,8 @@ async fn newest_matches(
     // Once the newest ids hold no match at all, the word is rare: the rest is read in one probe
     // whose id bound the planner cannot use as an index (it would AND the GIN bitmap with a
     // bitmap of every id in the range, ~25 ms per 100,000 ids, to save reading a few rows).
-    let mut rest = false;
+    // A small index (a team's first months) is read whole in one probe.
+    let mut rest = max_id <= window_i64.saturating_mul(SMALL_PER_WINDOW);
     while hi > 0 && found.len() < window {
         let lo = if rest {
             0
