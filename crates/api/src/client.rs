@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use url::Url;
 
 use crate::error::ClientError;
+use crate::transcripts::*;
 use crate::types::*;
 use crate::{
     CreateMessage, MarkSeen, Me, Message, Notifications, Person, SetThreadLink, ThreadLink,

@@ -15,6 +15,7 @@ mod notifications;
 mod people;
 pub mod session;
 mod sharing;
+mod transcripts;
 mod types;
 
 pub use client::Client;
@@ -24,4 +25,5 @@ pub use messages::*;
 pub use notifications::*;
 pub use people::*;
 pub use sharing::*;
+pub use transcripts::*;
 pub use types::*;
