@@ -86,7 +86,10 @@ impl Garage {
             .next()
             .unwrap_or_default()
             .to_string();
-        garage.cli(&["layout", "assign", "-z", "dc1", "-c", "1G", &node])?;
+        // `node id` reads the key from the metadata dir without asking the node, so it can answer
+        // before the RPC port listens; `status` goes through RPC. Assigning is idempotent.
+        garage.wait_for_cli(&["status"])?;
+        garage.wait_for_cli(&["layout", "assign", "-z", "dc1", "-c", "1G", &node])?;
         garage.cli(&["layout", "apply", "--version", "1"])?;
         let (ak, sk) = (garage.access_key.clone(), garage.secret_key.clone());
         garage.cli(&["key", "import", "--yes", "-n", "vidmsg-tests", &ak, &sk])?;
