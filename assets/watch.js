@@ -1,7 +1,8 @@
 // The message page's player: keys like the desktop player's, speed, captions toggle, the
 // transcript following playback (click a line to seek), comment and reaction marks on the
-// timeline, fresh media URLs when the short-lived one expires, posting (signed-in viewers) and
-// live comments over the event feed. Everything works without it, only less conveniently.
+// timeline, fresh media URLs when the short-lived one expires, posting (signed-in viewers),
+// live comments over the event feed, and fixing the transcript's words (its author or an
+// admin). Everything but editing works without it, only less conveniently.
 
 const root = document.getElementById("watch");
 const video = document.getElementById("video");
@@ -78,7 +79,7 @@ document.addEventListener("keydown", (e) => {
 });
 
 // Transcript: click to seek; the line being said is highlighted and kept in view.
-const lines = [...document.querySelectorAll("#transcript button")];
+let lines = [...document.querySelectorAll("#transcript button")];
 document.addEventListener("click", (e) => {
   const b = e.target.closest("[data-seek-ms]");
   if (b) seek(Number(b.dataset.seekMs), true);
@@ -105,18 +106,20 @@ function placeMarks() {
 }
 video?.addEventListener("loadedmetadata", placeMarks);
 
-// Posting (signed-in viewers; the session cookie plus the page's CSRF token).
-async function post(path, body) {
+// Posting (signed-in viewers; the session cookie plus the page's CSRF token). A refusal throws
+// the API's own message.
+async function send(method, path, body) {
   const r = await fetch(path, {
-    method: "POST",
+    method,
     credentials: "same-origin",
     headers: { "content-type": "application/json", "x-csrf-token": csrf },
-    body: JSON.stringify(body),
+    body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = await r.json().catch(() => ({}));
   if (!r.ok) throw new Error(data.message || `the server answered ${r.status}`);
   return data;
 }
+const post = (path, body) => send("POST", path, body);
 const comments = document.getElementById("comments");
 function addComment(c) {
   if (document.querySelector(`[data-comment="${c.id}"]`)) return;
@@ -196,5 +199,116 @@ if (csrf && root?.dataset.canPost === "true" && "EventSource" in window) {
   feed.addEventListener("comment", (e) => {
     const c = JSON.parse(e.data).comment;
     if (c.message_id === messageId) addComment(c);
+  });
+}
+
+// Fixing a wrong word (the author or an admin; the server renders these controls only for
+// them, and the API refuses anyone else). Each line becomes a field (Enter: the next one,
+// Escape: cancel); Save sends the whole transcript (PUT …/transcript), Restore brings the machine
+// transcript back (POST …/transcript/restore). The lines, the captions and the "Edited" mark
+// follow the server's answer without a reload; a refusal shows its message and keeps the edits.
+const list = document.getElementById("transcript");
+const tools = document.getElementById("transcript-tools");
+const editor = document.getElementById("transcript-editor");
+const fields = document.getElementById("transcript-fields");
+const editError = document.getElementById("transcript-error");
+const editedMark = document.getElementById("transcript-edited");
+const restoreButton = document.getElementById("restore-transcript");
+
+function showError(err) {
+  editError.textContent = err ? err.message : "";
+  editError.hidden = !err;
+}
+
+// The captions track again (a new element with a cache-busting query), as it was: on or off.
+function reloadCaptions() {
+  const old = document.getElementById("captions");
+  if (!old || !video) return;
+  const url = new URL(old.getAttribute("src"), location.href);
+  url.searchParams.set("v", String(Date.now()));
+  const track = old.cloneNode(false);
+  track.src = url.pathname + url.search;
+  old.replaceWith(track);
+  track.track.mode = cc?.getAttribute("aria-pressed") === "false" ? "hidden" : "showing";
+}
+
+function showTranscript(t) {
+  list.replaceChildren(...t.segments.map((s) => {
+    const b = document.createElement("button");
+    b.type = "button"; b.dataset.seekMs = s.start_ms; b.dataset.endMs = s.end_ms;
+    const at = document.createElement("span");
+    at.className = "at"; at.textContent = clock(s.start_ms);
+    const said = document.createElement("span");
+    said.className = "said"; said.textContent = s.text;
+    b.append(at, " ", said);
+    const li = document.createElement("li");
+    li.append(b);
+    return li;
+  }));
+  lines = [...list.querySelectorAll("button")];
+  current = undefined;
+  editedMark.hidden = !t.edited;
+  editedMark.title = t.edited_by ? `Corrected by ${t.edited_by}; the machine transcript is kept` : editedMark.title;
+  restoreButton.hidden = !t.edited;
+  reloadCaptions();
+}
+
+function openEditor() {
+  fields.replaceChildren(...lines.map((b) => {
+    const at = document.createElement("span");
+    at.className = "at"; at.textContent = b.querySelector(".at")?.textContent ?? "";
+    const input = document.createElement("textarea");
+    input.rows = 1;
+    input.value = b.querySelector(".said")?.textContent ?? "";
+    input.maxLength = 1000;
+    input.dataset.startMs = b.dataset.seekMs; input.dataset.endMs = b.dataset.endMs;
+    input.setAttribute("aria-label", `Line at ${at.textContent}`);
+    const li = document.createElement("li");
+    li.append(at, input);
+    return li;
+  }));
+  showError(null);
+  list.hidden = true; tools.hidden = true; editor.hidden = false;
+  fields.querySelector("textarea")?.focus();
+}
+
+function closeEditor() {
+  editor.hidden = true; list.hidden = false; tools.hidden = false;
+  fields.replaceChildren();
+  showError(null);
+  document.getElementById("edit-transcript").focus();
+}
+
+if (editor && list) {
+  tools.hidden = false;
+  document.getElementById("edit-transcript").addEventListener("click", openEditor);
+  document.getElementById("cancel-edit").addEventListener("click", closeEditor);
+  editor.addEventListener("keydown", (e) => {
+    if (e.key === "Escape") { e.preventDefault(); closeEditor(); return; }
+    if (e.key !== "Enter" || e.target.tagName !== "TEXTAREA") return;
+    e.preventDefault();
+    const inputs = [...fields.querySelectorAll("textarea")];
+    (inputs[inputs.indexOf(e.target) + 1] ?? document.getElementById("save-transcript")).focus();
+  });
+  editor.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const save = document.getElementById("save-transcript");
+    // A line is one line: pasted line breaks become spaces.
+    const segments = [...fields.querySelectorAll("textarea")].map((i) => ({
+      start_ms: Number(i.dataset.startMs), end_ms: Number(i.dataset.endMs), text: i.value.replace(/\s*[\r\n]+\s*/g, " "),
+    }));
+    save.disabled = true;
+    try {
+      showTranscript(await send("PUT", `/api/messages/${messageId}/transcript`, { segments }));
+      closeEditor();
+    } catch (err) { showError(err); } finally { save.disabled = false; }
+  });
+  restoreButton.addEventListener("click", async () => {
+    restoreButton.disabled = true;
+    try {
+      showTranscript(await post(`/api/messages/${messageId}/transcript/restore`));
+      showError(null);
+      document.getElementById("edit-transcript").focus();
+    } catch (err) { showError(err); } finally { restoreButton.disabled = false; }
   });
 }

@@ -3,8 +3,8 @@
 //! its bare player for iframes, `/` the library and transcript search, `/signin` and
 //! `/join/{code}` sign a browser in. Pages are server-rendered from compile-time-checked
 //! templates (`server/templates/`) and show everything without JavaScript; small scripts add the
-//! rest: `assets/watch.js` the player's keys, transcript sync, posting and live comments,
-//! `assets/library.js` the library's live thread list.
+//! rest: `assets/watch.js` the player's keys, transcript sync, posting, live comments and the
+//! author's transcript editing (which needs it), `assets/library.js` the library's live list.
 //!
 //! Every page is sent with a Content-Security-Policy that allows no inline script, no framing
 //! (but the embed), and no referrer (a share link's key never leaks to another site).

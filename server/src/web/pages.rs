@@ -94,6 +94,11 @@ pub struct WatchView {
     pub expires_in_s: u64,
     pub start_ms: i64,
     pub can_post: bool,
+    /// The viewer may fix the transcript's words (the author or an admin, signed in as a
+    /// member of the thread).
+    pub can_edit: bool,
+    /// The transcript was edited by hand (the machine one is kept).
+    pub transcript_edited: bool,
     /// This page's path (for "sign in and come back").
     pub here: String,
     pub emojis: Vec<&'static str>,

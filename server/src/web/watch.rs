@@ -1,6 +1,7 @@
 //! A message's page (`/v/{id}`), its bare embed (`/embed/{id}`), and the share link's password
 //! form (`/v/{id}/unlock`). Each answers only a signed-in viewer or a holder of the share link
 //! (see [`super::access`]); what the page's player fetches besides is in [`super::media`].
+//! The message's author (or an admin) gets the transcript's editing controls.
 
 use axum::extract::{Form, Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -100,6 +101,7 @@ async fn view(state: &AppState, opened: Opened, t: Option<f64>) -> Result<Watch,
         .thread(row.thread_id)
         .await?
         .ok_or(AppError::NotFound("thread"))?;
+    let author_id = row.author_id;
     let message = to_api(state, row).await?;
     let start_ms = t
         .filter(|t| t.is_finite() && *t >= 0.0)
@@ -111,6 +113,15 @@ async fn view(state: &AppState, opened: Opened, t: Option<f64>) -> Result<Watch,
     } else {
         Vec::new()
     };
+    let transcript_edited = ready && state.db.transcript_edit(id).await?.is_some();
+    // Fixing a wrong word (#14): the author or an admin, opened as a member of the thread (not
+    // through the share link), may edit a transcript there is (the API checks the same).
+    let can_edit = ready
+        && !segments.is_empty()
+        && link_key.is_none()
+        && session
+            .as_ref()
+            .is_some_and(|s| s.user.id == author_id || s.user.is_admin());
     let comments = state.db.list_comments(id).await?;
     let reactions = state.db.list_reactions(id).await?;
     let views = state.db.list_views(id).await?.len() as i64;
@@ -197,6 +208,8 @@ async fn view(state: &AppState, opened: Opened, t: Option<f64>) -> Result<Watch,
         expires_in_s: message.video_url_expires_in_s.unwrap_or(0),
         start_ms,
         can_post: session.is_some() && link_key.is_none(),
+        can_edit,
+        transcript_edited,
         here: format!("/v/{id}"),
         emojis: EMOJIS.to_vec(),
         comments: comments

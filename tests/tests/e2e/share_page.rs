@@ -13,6 +13,7 @@ use vidmsg_tests::upload::upload_all;
 
 use crate::threads_and_messages::video;
 
+mod editing;
 mod library;
 mod links;
 mod refresh;
