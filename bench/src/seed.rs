@@ -126,6 +126,11 @@ async fn insert_pg(pool: &PgPool, rows: Vec<Row>) -> anyhow::Result<()> {
         end.push(r.start_ms + SEGMENT_MS - 500);
         text.push(r.text);
     }
+    // The server's partitions of `segments` (its migration 0005) for the ids these rows get.
+    sqlx::query("SELECT vidmsg_segment_partitions((SELECT last_value FROM segments_id_seq) + $1)")
+        .bind(i64::try_from(message_id.len())?)
+        .execute(pool)
+        .await?;
     sqlx::query(
         "INSERT INTO segments (message_id, idx, start_ms, end_ms, text)
          SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[])",

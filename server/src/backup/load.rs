@@ -336,6 +336,18 @@ async fn pg_flush(
     batch: Vec<Array>,
     t: &Table,
 ) -> Result<u64> {
+    if t.partitioned() {
+        // Rows keep their ids: their partitions must exist first (the key is the first column).
+        if let Some(Array::Int(ids)) = batch.first() {
+            let upto = ids.iter().flatten().copied().max().unwrap_or(0);
+            crate::db::postgres::partitions::ensure_on(&mut *conn, upto)
+                .await
+                .map_err(BackupError::sql(format!(
+                    "making the partitions of {}",
+                    t.name
+                )))?;
+        }
+    }
     let mut q = sqlx::query(sqlx::AssertSqlSafe(insert));
     for a in batch {
         q = match a {

@@ -183,6 +183,16 @@ async fn copy_table(
         t.name,
         arrays.join(", ")
     );
+    if t.partitioned() {
+        // Rows keep their ids: their partitions must exist first.
+        let max: Option<i64> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT max(id) FROM {}",
+            t.name
+        )))
+        .fetch_one(&mut *src)
+        .await?;
+        crate::db::postgres::partitions::ensure_on(&mut *dst, max.unwrap_or(0)).await?;
+    }
     let select = format!("SELECT {cols} FROM {} ORDER BY {}", t.name, t.key);
     let mut rows = sqlx::query(sqlx::AssertSqlSafe(select)).fetch(src);
     let mut batch = Batch::new(t);

@@ -7,7 +7,7 @@ use vidmsg_api::Id;
 /// Ranking is by relevance within tiers of recency: the caller's matching segments, newest
 /// first, are cut into tiers of [`SEARCH_TIER`]; hits come tier by tier (the newest tier
 /// first), most relevant first inside a tier. A query with fewer matches than a tier (nearly
-/// every query: a word said in fewer than 1,000 of your segments) is ranked purely by
+/// every query: a word said in fewer than 500 of your segments) is ranked purely by
 /// relevance. A word said in tens of thousands of segments would otherwise be ranked in full
 /// before the first page (bm25 / `ts_rank_cd` over every match: ~200 ms at 27,000 matches
 /// among 1 M segments); this way a page costs at most the tiers it reaches, and paging stays
@@ -21,8 +21,11 @@ pub struct SearchSpec {
     pub offset: u32,
 }
 
-/// How many of the newest matching segments are ranked together (see [`SearchSpec`]).
-pub const SEARCH_TIER: u32 = 1000;
+/// How many of the newest matching segments are ranked together (see [`SearchSpec`]). 500:
+/// at 1 M segments a very common word costs about half of what 1,000 cost on both backends
+/// (PostgreSQL's search p99 over the bench mix 47–60 → 38–43 ms; README, `scripts/bench-load`),
+/// and 500 hits are 25 pages of results.
+pub const SEARCH_TIER: u32 = 500;
 
 impl SearchSpec {
     /// How many of the newest matches the page needs: every tier up to the page's last hit.

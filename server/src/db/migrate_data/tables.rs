@@ -31,6 +31,14 @@ pub struct Table {
     pub identity: bool,
 }
 
+impl Table {
+    /// PostgreSQL keeps it in partitions by ranges of `id`, made ahead of the rows (migration
+    /// 0005): rows copied with their own ids need their partitions made first.
+    pub fn partitioned(&self) -> bool {
+        self.name == "segments"
+    }
+}
+
 use Kind::{Bool, Int, Text};
 
 /// Every table of the schema (both backends' migrations), parents before the tables that refer

@@ -11,6 +11,7 @@ mod feedback;
 mod links;
 mod messages;
 mod notifications;
+pub(crate) mod partitions;
 mod search;
 mod sessions;
 mod spaces;

@@ -10,15 +10,17 @@
 //!
 //! Finding the newest matches: a GIN index returns every matching row in physical order, and
 //! each must then be read from the table (27,000 rows for a common word at 1 M segments: ~150 ms,
-//! most of it in the table's blocks). So the segments are probed newest first in id ranges
-//! (`id` follows insertion), ANDed with the GIN bitmap; the next range is sized from the
+//! most of it in the table's blocks). So `segments` is partitioned by ranges of ids (`id`
+//! follows insertion; migration 0005, [`SEGMENT_PARTITION`]) and probed newest first, whole
+//! partitions at a time, each through its own small GIN index; the next range is sized from the
 //! density of matches found so far, so a common word reads about one tier's rows and a rare
 //! word a few cheap index probes. Each probe writes its values inline-planned (unnamed
-//! statements) so the planner sees the range and the words.
+//! statements) so the planner prunes the partitions outside the range.
 
 use sqlx::PgPool;
 use vidmsg_api::SearchHit;
 
+use super::partitions::SEGMENT_PARTITION;
 use crate::db::{DbResult, SEARCH_TIER, SearchSpec};
 
 #[derive(sqlx::FromRow)]
@@ -149,19 +151,23 @@ async fn newest_matches(
         .await?;
     let window_i64 = i64::try_from(window).unwrap_or(i64::MAX);
     let mut found: Vec<Candidate> = Vec::new();
-    let mut hi = max_id;
+    // Ranges are half-open, `lo <= id < hi`, and start at a partition's first id, so each probe
+    // reads whole partitions (the newest one up to its last row) through their own GIN indexes,
+    // with no bitmap of ids to AND.
+    let align = |id: i64| id.max(0).div_euclid(SEGMENT_PARTITION) * SEGMENT_PARTITION;
+    let mut hi = max_id.saturating_add(1);
     let mut span = window_i64.saturating_mul(FIRST_SPAN_PER_WINDOW);
     let (mut scanned, mut matched) = (0_i64, 0_usize);
     // Once the newest ids hold no match at all, the word is rare: the rest is read in one probe
     // whose id bound the planner cannot use as an index (it would AND the GIN bitmap with a
-    // bitmap of every id in the range, ~25 ms per 100,000 ids, to save reading a few rows).
-    // A small index (a team's first months) is read whole in one probe.
+    // bitmap of every id in the range to save reading a few rows). A small index (a team's
+    // first months) is read whole in one probe.
     let mut rest = max_id <= window_i64.saturating_mul(SMALL_PER_WINDOW);
     while hi > 0 && found.len() < window {
         let lo = if rest {
             0
         } else {
-            hi.saturating_sub(span).max(0)
+            align(hi.saturating_sub(span))
         };
         let batch = probe(&mut tx, tsquery, lo, hi, rest, &threads).await?;
         matched += batch.len();
@@ -179,9 +185,9 @@ async fn newest_matches(
         found.append(&mut visible);
         scanned += hi - lo;
         hi = lo;
-        // Size the next range from the density so far, with a margin, so that it most likely
-        // fills the window; while only segments the user does not see match, grow by
-        // MAX_GROWTH. A range never shrinks.
+        // Size the next range from the density so far; starting it at a partition's first id
+        // is the margin (up to a partition more). While only segments the user does not see
+        // match, grow by MAX_GROWTH. A range never shrinks.
         let have = i64::try_from(found.len()).unwrap_or(i64::MAX);
         let missing = window_i64 - have;
         if matched == 0 {
@@ -190,7 +196,7 @@ async fn newest_matches(
             span = span.saturating_mul(MAX_GROWTH);
         } else {
             let per_match = scanned / have.max(1);
-            span = (missing.saturating_mul(per_match).saturating_mul(3) / 2).max(span);
+            span = missing.saturating_mul(per_match).max(span);
         }
     }
     tx.commit().await?;
@@ -207,7 +213,7 @@ struct Probed {
     visible: bool,
 }
 
-/// Every segment with an id in `lo < id <= hi` that matches, newest first. `rest`: the range
+/// Every segment with an id in `lo <= id < hi` that matches, newest first. `rest`: the range
 /// is most of the table and the word is rare, so the id bound is written so that no index
 /// serves it (`id + 0`).
 async fn probe(
@@ -223,22 +229,27 @@ async fn probe(
     // `vidmsg_english` is the index's configuration (English stemming, no stop words; see
     // the migration): the query's words must stem as the indexed ones did. The matches are
     // materialized before the visibility join, so the planner does not run the GIN scan once
-    // per visible message. Unnamed statements: each probe is planned for its own range.
+    // per visible message; only the rows the user sees are ranked (ranking is half the cost of
+    // a probe). Unnamed statements: each probe is planned for its own range.
     const INDEXED: &str = "WITH matches AS MATERIALIZED (
-            SELECT s.id, s.message_id, s.start_ms,
-                   ts_rank_cd(s.tsv, to_tsquery('vidmsg_english', $1), 1)::float8 AS score
+            SELECT s.id, s.message_id, s.start_ms, s.tsv
             FROM segments s
-            WHERE s.tsv @@ to_tsquery('vidmsg_english', $1) AND s.id > $2 AND s.id <= $3)
-         SELECT x.id, x.message_id, x.start_ms, x.score, m.thread_id = ANY($4) AS visible
+            WHERE s.tsv @@ to_tsquery('vidmsg_english', $1) AND s.id >= $2 AND s.id < $3)
+         SELECT x.id, x.message_id, x.start_ms, m.thread_id = ANY($4) AS visible,
+                CASE WHEN m.thread_id = ANY($4)
+                     THEN ts_rank_cd(x.tsv, to_tsquery('vidmsg_english', $1), 1)::float8
+                     ELSE 0 END AS score
          FROM matches x JOIN messages m ON m.id = x.message_id
          ORDER BY x.id DESC";
     const REST: &str = "WITH matches AS MATERIALIZED (
-            SELECT s.id, s.message_id, s.start_ms,
-                   ts_rank_cd(s.tsv, to_tsquery('vidmsg_english', $1), 1)::float8 AS score
+            SELECT s.id, s.message_id, s.start_ms, s.tsv
             FROM segments s
-            WHERE s.tsv @@ to_tsquery('vidmsg_english', $1) AND s.id + 0 > $2
-              AND s.id + 0 <= $3)
-         SELECT x.id, x.message_id, x.start_ms, x.score, m.thread_id = ANY($4) AS visible
+            WHERE s.tsv @@ to_tsquery('vidmsg_english', $1) AND s.id + 0 >= $2
+              AND s.id + 0 < $3)
+         SELECT x.id, x.message_id, x.start_ms, m.thread_id = ANY($4) AS visible,
+                CASE WHEN m.thread_id = ANY($4)
+                     THEN ts_rank_cd(x.tsv, to_tsquery('vidmsg_english', $1), 1)::float8
+                     ELSE 0 END AS score
          FROM matches x JOIN messages m ON m.id = x.message_id
          ORDER BY x.id DESC";
     Ok(sqlx::query_as(if rest { REST } else { INDEXED })

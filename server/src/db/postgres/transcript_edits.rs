@@ -107,6 +107,8 @@ pub(super) async fn edit(
     segments: &[EditedSegment],
     now_ms: i64,
 ) -> DbResult<()> {
+    // An edit may add segments: their partition, made before the transaction.
+    super::partitions::ensure(pool, 0).await?;
     let mut tx = super::write_tx(pool).await?;
     check_ready(&mut tx, message).await?;
     let old = rows(&mut tx, false, message).await?;
@@ -142,6 +144,8 @@ pub(super) async fn edit(
 }
 
 pub(super) async fn restore(pool: &PgPool, message: Id, now_ms: i64) -> DbResult<bool> {
+    // The machine transcript may have more segments than the edit: their partition first.
+    super::partitions::ensure(pool, 0).await?;
     let mut tx = super::write_tx(pool).await?;
     check_ready(&mut tx, message).await?;
     let edited =

@@ -139,6 +139,8 @@ pub(super) async fn finish_job(
     result: &TranscriptResult,
     now_ms: i64,
 ) -> DbResult<bool> {
+    // The rows' partition, made before the transaction (see `partitions`).
+    super::partitions::ensure(pool, 0).await?;
     let mut tx = super::write_tx(pool).await?;
     let r = sqlx::query(
         "UPDATE jobs SET state = 'done', lease_until_ms = NULL, last_error = NULL,

@@ -49,7 +49,7 @@ pub(super) async fn search(pool: &SqlitePool, spec: &SearchSpec) -> DbResult<Vec
     //   backwards by rowid (segments are inserted in time order) and stopping at the window:
     //   bm25 is computed only for them (a common word has ~27,000 matches; ranking all of them
     //   took ~200 ms);
-    // - `page`: tier (1,000 newest, then the next 1,000…), then bm25 inside a tier;
+    // - `page`: tier (500 newest, then the next 500…), then bm25 inside a tier;
     // - highlight() re-reads and re-tokenizes the text, so it runs for the page's rows only
     //   (the FTS5 table is matched again with `rowid =`, a seek in the doclist).
     let rows: Vec<HitRow> = sqlx::query_as(

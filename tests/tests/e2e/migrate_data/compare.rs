@@ -38,7 +38,8 @@ pub async fn sqlite_tables(db: &SqlitePool) -> anyhow::Result<Vec<String>> {
 pub async fn pg_tables(db: &PgPool) -> anyhow::Result<Vec<String>> {
     let names: Vec<String> = sqlx::query_scalar(
         "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'
-            AND table_type = 'BASE TABLE' AND table_name <> '_sqlx_migrations' ORDER BY 1",
+            AND table_type = 'BASE TABLE' AND table_name <> '_sqlx_migrations'
+            AND table_name NOT IN (SELECT relname FROM pg_class WHERE relispartition) ORDER BY 1",
     )
     .fetch_all(db)
     .await?;
