@@ -64,6 +64,26 @@ impl TestServer {
         }
     }
 
+    /// Polls a message until its transcription ends; fails with the server's reason unless it
+    /// ended `ready`.
+    pub async fn wait_ready(
+        client: &Client,
+        message: i64,
+        timeout: std::time::Duration,
+    ) -> anyhow::Result<vidmsg_api::Message> {
+        use vidmsg_api::MessageStatus::{Failed, Ready};
+        let m = Self::wait_for(client, message, timeout, |m| {
+            matches!(m.status, Ready | Failed)
+        })
+        .await?;
+        anyhow::ensure!(
+            m.status == Ready,
+            "message {message} was not transcribed: {:?}",
+            m.status_reason
+        );
+        Ok(m)
+    }
+
     pub async fn spawn_with(
         mut config: Config,
         data_dir: tempfile::TempDir,

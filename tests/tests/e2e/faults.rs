@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use sqlx::Connection as _;
-use vidmsg_api::{Client, CompleteUpload, CompletedPart, CreateThread, MessageStatus};
+use vidmsg_api::{Client, CompleteUpload, CompletedPart, CreateThread};
 use vidmsg_tests::cluster::{ApiServer, Shared, Worker};
 use vidmsg_tests::garage::Garage;
 use vidmsg_tests::speech::make_clip;
@@ -34,15 +34,7 @@ async fn job(db: &str, message: i64) -> anyhow::Result<Option<(String, i64, Opti
 }
 
 async fn wait_ready(client: &Client, id: i64, timeout: Duration) -> anyhow::Result<()> {
-    let m = vidmsg_tests::TestServer::wait_for(client, id, timeout, |m| {
-        matches!(m.status, MessageStatus::Ready | MessageStatus::Failed)
-    })
-    .await?;
-    anyhow::ensure!(
-        m.status == MessageStatus::Ready,
-        "message {id} failed: {:?}",
-        m.status_reason
-    );
+    vidmsg_tests::TestServer::wait_ready(client, id, timeout).await?;
     Ok(())
 }
 

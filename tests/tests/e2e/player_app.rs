@@ -8,7 +8,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable as _;
 
 use crate::kit::{step_until, type_into};
-use vidmsg_api::{Client, CreateMessage, CreateThread, MessageKind, MessageStatus, SearchQuery};
+use vidmsg_api::{Client, CreateMessage, CreateThread, MessageKind, SearchQuery};
 use vidmsg_player::app::settings::Settings;
 use vidmsg_player::app::{AppOptions, PlayerApp, View};
 use vidmsg_tests::TestServer;
@@ -39,15 +39,7 @@ async fn library_with_a_clip(alice: &Client, dir: &std::path::Path) -> anyhow::R
         )
         .await?;
     upload_all(alice, msg.id, &std::fs::read(&clip.path)?).await?;
-    let done = TestServer::wait_for(alice, msg.id, Duration::from_secs(180), |m| {
-        matches!(m.status, MessageStatus::Ready | MessageStatus::Failed)
-    })
-    .await?;
-    anyhow::ensure!(
-        done.status == MessageStatus::Ready,
-        "transcription: {:?}",
-        done.status_reason
-    );
+    TestServer::wait_ready(alice, msg.id, Duration::from_secs(180)).await?;
     Ok((thread.id, msg.id))
 }
 

@@ -131,16 +131,7 @@ async fn a_20_second_recording_uploads_while_recording_and_is_transcribed() -> a
     );
 
     // The server transcribes what was said into the microphone.
-    let done = TestServer::wait_for(&alice, id, Duration::from_secs(180), |m| {
-        matches!(m.status, MessageStatus::Ready | MessageStatus::Failed)
-    })
-    .await?;
-    assert_eq!(
-        done.status,
-        MessageStatus::Ready,
-        "{:?}",
-        done.status_reason
-    );
+    TestServer::wait_ready(&alice, id, Duration::from_secs(180)).await?;
     let heard: Vec<String> = alice
         .transcript(id)
         .await?
@@ -244,16 +235,7 @@ async fn a_recorder_killed_at_10_seconds_recovers_what_it_recorded() -> anyhow::
     );
     let line: serde_json::Value = serde_json::from_slice(&out.stdout)?;
     assert_eq!(line["message_id"].as_i64(), Some(msg.id));
-    let done = TestServer::wait_for(&alice, msg.id, Duration::from_secs(180), |m| {
-        matches!(m.status, MessageStatus::Ready | MessageStatus::Failed)
-    })
-    .await?;
-    assert_eq!(
-        done.status,
-        MessageStatus::Ready,
-        "{:?}",
-        done.status_reason
-    );
+    let done = TestServer::wait_ready(&alice, msg.id, Duration::from_secs(180)).await?;
     let dur = done.duration_ms.unwrap_or(0);
     assert!(dur >= 9_000, "recovered only {dur} ms of {recorded} ms");
     assert!(

@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use vidmsg_api::{Client, CreateThread, Message, MessageStatus};
+use vidmsg_api::{Client, CreateThread, Message};
 use vidmsg_tests::TestServer;
 use vidmsg_tests::speech::make_clip;
 use vidmsg_tests::upload::upload_all;
@@ -64,16 +64,7 @@ async fn recording(
     let m = author.create_message(t.id, &video(title)).await?;
     upload_all(author, m.id, &std::fs::read(&clip.path)?).await?;
     let m = if transcribed {
-        let done = TestServer::wait_for(author, m.id, Duration::from_secs(240), |m| {
-            matches!(m.status, MessageStatus::Ready | MessageStatus::Failed)
-        })
-        .await?;
-        anyhow::ensure!(
-            done.status == MessageStatus::Ready,
-            "not transcribed: {:?}",
-            done.status_reason
-        );
-        done
+        TestServer::wait_ready(author, m.id, Duration::from_secs(240)).await?
     } else {
         author.get_message(m.id).await?
     };

@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use reqwest::Method;
 use vidmsg_api::{
-    Client, CreateThread, EditTranscript, EditedSegment, MessageStatus, SearchQuery, ServerEvent,
-    Transcript,
+    Client, CreateThread, EditTranscript, EditedSegment, SearchQuery, ServerEvent, Transcript,
 };
 use vidmsg_tests::TestServer;
 use vidmsg_tests::speech::{make_clip, words};
@@ -38,7 +37,7 @@ fn editable(t: &Transcript) -> Vec<EditedSegment> {
 }
 
 /// Message ids of the hits for `q`.
-async fn hits(client: &Client, q: &str) -> anyhow::Result<Vec<i64>> {
+pub(crate) async fn hits(client: &Client, q: &str) -> anyhow::Result<Vec<i64>> {
     Ok(client
         .search(&SearchQuery {
             q: q.into(),
@@ -108,15 +107,7 @@ async fn the_author_fixes_a_wrong_word_and_can_restore_the_machine_transcript() 
         .await?;
     let msg = alice.create_message(t.id, &video("Quarterly")).await?;
     upload_all(&alice, msg.id, &std::fs::read(&clip.path)?).await?;
-    let ready =
-        |m: &vidmsg_api::Message| matches!(m.status, MessageStatus::Ready | MessageStatus::Failed);
-    let done = TestServer::wait_for(&alice, msg.id, Duration::from_secs(180), ready).await?;
-    assert_eq!(
-        done.status,
-        MessageStatus::Ready,
-        "{:?}",
-        done.status_reason
-    );
+    let done = TestServer::wait_ready(&alice, msg.id, Duration::from_secs(180)).await?;
 
     let machine = alice.transcript(msg.id).await?;
     assert!(!machine.edited && machine.edited_at_ms.is_none() && machine.edited_by.is_none());
@@ -308,13 +299,7 @@ async fn the_author_fixes_a_wrong_word_and_can_restore_the_machine_transcript() 
     alice.retry_transcription(msg.id).await?;
     assert_api_err(alice.edit_transcript(msg.id, &body).await, 409, "conflict");
     assert_api_err(alice.restore_transcript(msg.id).await, 409, "conflict");
-    let again = TestServer::wait_for(&alice, msg.id, Duration::from_secs(180), ready).await?;
-    assert_eq!(
-        again.status,
-        MessageStatus::Ready,
-        "{:?}",
-        again.status_reason
-    );
+    TestServer::wait_ready(&alice, msg.id, Duration::from_secs(180)).await?;
     let fresh = alice.transcript(msg.id).await?;
     assert!(!fresh.edited);
     assert!(!fresh.segments.iter().any(|s| s.text.contains(NEW_WORD)));

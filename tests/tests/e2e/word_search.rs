@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use vidmsg_api::{CreateThread, MessageStatus, SearchQuery, Segment};
+use vidmsg_api::{CreateThread, SearchQuery, Segment};
 use vidmsg_tests::TestServer;
 use vidmsg_tests::speech::{make_clip, words};
 use vidmsg_tests::upload::upload_all;
@@ -105,16 +105,7 @@ async fn a_hit_seeks_to_the_word_that_matched() -> anyhow::Result<()> {
         .await?;
     let msg = alice.create_message(t.id, &video("Quarter plans")).await?;
     upload_all(&alice, msg.id, &std::fs::read(&clip.path)?).await?;
-    let done = TestServer::wait_for(&alice, msg.id, Duration::from_secs(180), |m| {
-        matches!(m.status, MessageStatus::Ready | MessageStatus::Failed)
-    })
-    .await?;
-    assert_eq!(
-        done.status,
-        MessageStatus::Ready,
-        "reason: {:?}",
-        done.status_reason
-    );
+    TestServer::wait_ready(&alice, msg.id, Duration::from_secs(180)).await?;
 
     // The API documents them.
     let spec = srv.anonymous().openapi().await?;

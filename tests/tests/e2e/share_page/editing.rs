@@ -6,32 +6,19 @@
 //! (and the API refuses them).
 
 use fantoccini::Locator;
-use vidmsg_api::{Client, EditTranscript, EditedSegment, SearchQuery, SetThreadLink};
+use vidmsg_api::{Client, EditTranscript, EditedSegment, SetThreadLink};
 use vidmsg_tests::TestServer;
 use vidmsg_tests::browser::Browser;
 use vidmsg_tests::speech::words;
 
 use super::{PASSWORD, WAIT, person, recording};
 use crate::assert_api_err;
+use crate::transcript_edits::hits;
 
 /// Not said in the clip: what the author corrects a word to.
 const NEW_WORD: &str = "zeppelin";
 const ENTER: char = '\u{E007}';
 const ESCAPE: char = '\u{E00C}';
-
-/// Message ids of the hits for `q`.
-async fn hits(client: &Client, q: &str) -> anyhow::Result<Vec<i64>> {
-    Ok(client
-        .search(&SearchQuery {
-            q: q.into(),
-            ..Default::default()
-        })
-        .await?
-        .hits
-        .into_iter()
-        .map(|h| h.message_id)
-        .collect())
-}
 
 /// The text of each transcript line the page shows.
 fn shown_lines() -> &'static str {
