@@ -71,7 +71,7 @@ pub async fn run(
                         .hits
                         .iter()
                         .zip(&hits)
-                        .all(|(a, b)| (a.message_id, a.start_ms) == (b.message_id, b.start_ms));
+                        .all(|(a, b)| a.segment_id == b.segment_id);
                     if same && hits.len() >= page.hits.len() {
                         res.floor.ok(floor_time);
                     } else {

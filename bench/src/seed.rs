@@ -20,7 +20,7 @@ use crate::words::WordSampler;
 
 /// Rows per transaction.
 const BATCH: usize = 20_000;
-/// Rows per SQLite INSERT: 5 parameters each, under SQLite's 32,766 bound parameters.
+/// Rows per SQLite INSERT: 6 parameters each, under SQLite's 32,766 bound parameters.
 const SQLITE_ROWS_PER_INSERT: usize = 5_000;
 /// One segment's span: whisper cuts a few seconds each.
 const SEGMENT_MS: i64 = 4_000;
@@ -41,6 +41,20 @@ struct Row {
     idx: i64,
     start_ms: i64,
     text: String,
+    /// Word times as the worker stores them (`db::word_times`: `[[start_ms, end_ms, "word"], …]`),
+    /// so rows are as wide as a real transcript's.
+    words: String,
+}
+
+/// Word times spread evenly over the segment, in the worker's compact JSON.
+fn word_times(start_ms: i64, text: &str) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    let step = (SEGMENT_MS - 500) / i64::try_from(words.len().max(1)).unwrap_or(1);
+    let rows: Vec<(i64, i64, &str)> = (0_i64..)
+        .zip(&words)
+        .map(|(i, w)| (start_ms + i * step, start_ms + (i + 1) * step, *w))
+        .collect();
+    serde_json::to_string(&rows).unwrap_or_default()
 }
 
 impl SeedPlan {
@@ -61,11 +75,13 @@ impl SeedPlan {
         (first..end)
             .map(|k| {
                 let idx = (k % per) as i64;
+                let text = words.segment(&mut rng);
                 Row {
                     message_id: self.messages[k / per],
                     idx,
                     start_ms: idx * SEGMENT_MS,
-                    text: words.segment(&mut rng),
+                    words: word_times(idx * SEGMENT_MS, &text),
+                    text,
                 }
             })
             .collect()
@@ -119,12 +135,14 @@ async fn insert_pg(pool: &PgPool, rows: Vec<Row>) -> anyhow::Result<()> {
     let mut start = Vec::with_capacity(rows.len());
     let mut end = Vec::with_capacity(rows.len());
     let mut text = Vec::with_capacity(rows.len());
+    let mut words = Vec::with_capacity(rows.len());
     for r in rows {
         message_id.push(r.message_id);
         idx.push(r.idx);
         start.push(r.start_ms);
         end.push(r.start_ms + SEGMENT_MS - 500);
         text.push(r.text);
+        words.push(r.words);
     }
     // The server's partitions of `segments` (its migration 0005) for the ids these rows get.
     sqlx::query("SELECT vidmsg_segment_partitions((SELECT last_value FROM segments_id_seq) + $1)")
@@ -132,14 +150,16 @@ async fn insert_pg(pool: &PgPool, rows: Vec<Row>) -> anyhow::Result<()> {
         .execute(pool)
         .await?;
     sqlx::query(
-        "INSERT INTO segments (message_id, idx, start_ms, end_ms, text)
-         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[])",
+        "INSERT INTO segments (message_id, idx, start_ms, end_ms, text, words)
+         SELECT * FROM UNNEST($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::text[],
+                              $6::text[])",
     )
     .bind(message_id)
     .bind(idx)
     .bind(start)
     .bind(end)
     .bind(text)
+    .bind(words)
     .execute(pool)
     .await?;
     Ok(())
@@ -149,9 +169,9 @@ async fn insert_sqlite(pool: &SqlitePool, rows: Vec<Row>) -> anyhow::Result<()> 
     let mut tx = pool.begin().await?;
     for chunk in rows.chunks(SQLITE_ROWS_PER_INSERT) {
         // Only placeholders are formatted in; every value is bound.
-        let values = vec!["(?, ?, ?, ?, ?)"; chunk.len()].join(", ");
+        let values = vec!["(?, ?, ?, ?, ?, ?)"; chunk.len()].join(", ");
         let sql = format!(
-            "INSERT INTO segments (message_id, idx, start_ms, end_ms, text) VALUES {values}"
+            "INSERT INTO segments (message_id, idx, start_ms, end_ms, text, words) VALUES {values}"
         );
         let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
         for r in chunk {
@@ -160,7 +180,8 @@ async fn insert_sqlite(pool: &SqlitePool, rows: Vec<Row>) -> anyhow::Result<()> 
                 .bind(r.idx)
                 .bind(r.start_ms)
                 .bind(r.start_ms + SEGMENT_MS - 500)
-                .bind(r.text.as_str());
+                .bind(r.text.as_str())
+                .bind(r.words.as_str());
         }
         q.execute(&mut *tx).await?;
     }

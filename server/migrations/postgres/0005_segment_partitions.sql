@@ -8,7 +8,8 @@
 -- (`db/postgres/search.rs`): ~20 ms for the same rows, measured on the bench database.
 --
 -- Partitions are made ahead of the rows that fill them by `vidmsg_segment_partitions(upto)`:
--- every partition up to the one holding `upto`, and always one past the sequence's next id.
+-- every partition up to the one holding `upto`, and always one past the sequence's next id;
+-- concurrent callers are safe (`postgres::concurrent_callers_make_each_partition_once`).
 -- The server calls it before inserting segments (in its own short transaction, so the lock it
 -- takes on `segments` is never held while rows are written), and before loading rows with
 -- their own ids (restore, migrate-data).
@@ -27,12 +28,19 @@ BEGIN
     IF to_regclass(format('segments_p%s', top)) IS NOT NULL THEN
         RETURN;
     END IF;
-    -- One maker at a time (servers and workers on other hosts may all be here).
-    PERFORM pg_advisory_xact_lock(hashtext('vidmsg_segment_partitions'));
+    -- One maker at a time (servers and workers on other hosts may all be here). A table lock,
+    -- not an advisory one: taking it makes this session read the catalog afresh, so it sees the
+    -- partitions the maker before it made (after an advisory lock the lookups below could still
+    -- answer from the catalog as it was before the wait). Writers' ROW EXCLUSIVE does not wait.
+    LOCK TABLE segments IN SHARE UPDATE EXCLUSIVE MODE;
     FOR p IN 0 .. top LOOP
         IF to_regclass(format('segments_p%s', p)) IS NULL THEN
-            EXECUTE format('CREATE TABLE segments_p%s PARTITION OF segments '
-                           'FOR VALUES FROM (%s) TO (%s)', p, p * span, (p + 1) * span);
+            BEGIN
+                EXECUTE format('CREATE TABLE segments_p%s PARTITION OF segments '
+                               'FOR VALUES FROM (%s) TO (%s)', p, p * span, (p + 1) * span);
+            EXCEPTION WHEN duplicate_table OR unique_violation THEN
+                NULL; -- made meanwhile by another session: what was wanted
+            END;
         END IF;
     END LOOP;
 END $$;

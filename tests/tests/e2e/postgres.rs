@@ -490,3 +490,46 @@ async fn a_common_word_is_ranked_by_recency_tier_then_relevance() -> anyhow::Res
     );
     Ok(())
 }
+
+/// Servers and workers making the same partitions at once (a new range of segment ids falls due
+/// while two workers store transcripts): each partition is made once and no caller fails.
+#[tokio::test]
+async fn concurrent_callers_make_each_partition_once() -> anyhow::Result<()> {
+    let url = fresh_pg_url().await?;
+    let _db = connect(&url).await?;
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(8)
+        .connect(&url)
+        .await?;
+    let partitions = "SELECT count(*) FROM pg_class
+        WHERE relispartition AND relkind = 'r' AND relname LIKE 'segments_p%'";
+    let before: i64 = sqlx::query_scalar(partitions).fetch_one(&pool).await?;
+    assert_eq!(
+        before, 2,
+        "a fresh database has the first partition and one ahead"
+    );
+    // Eight sessions, connected first, released together: each finds the partition missing,
+    // then waits for the one making it.
+    let mut conns = Vec::new();
+    for _ in 0..8 {
+        conns.push(pool.acquire().await?);
+    }
+    let start = std::sync::Arc::new(tokio::sync::Barrier::new(conns.len()));
+    let mut calls = Vec::new();
+    for (i, mut conn) in (0_i64..).zip(conns) {
+        let start = start.clone();
+        calls.push(tokio::spawn(async move {
+            start.wait().await;
+            sqlx::query("SELECT vidmsg_segment_partitions($1)")
+                .bind(6 * 131_072 + i)
+                .execute(&mut *conn)
+                .await
+        }));
+    }
+    for c in calls {
+        c.await??;
+    }
+    let after: i64 = sqlx::query_scalar(partitions).fetch_one(&pool).await?;
+    assert_eq!(after, 7, "partitions 0 to 6, each once");
+    Ok(())
+}
