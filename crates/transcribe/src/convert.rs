@@ -5,12 +5,23 @@
 //! loads: hparams, the Slaney mel filterbank, the byte-decoded GPT-2 vocabulary, then every
 //! tensor under its OpenAI name. 2-D+ weights are written f16 (f32 models crash whisper.cpp
 //! 1.8.3), 1-D tensors, conv biases and position embeddings f32.
+//!
+//! `ct2` reads model.bin, `vocab` turns the tokens back into bytes, `numbers` holds the f16 and
+//! Q8_0 formats; this file maps CTranslate2's names and layouts to OpenAI's and writes the file.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
 use crate::mel;
+
+mod ct2;
+mod numbers;
+mod vocab;
+
+use ct2::{Var, read_ct2};
+use numbers::{Q8_BLOCK, f32_to_f16, quantize_q8_0};
+use vocab::{read_vocabulary, token_bytes, unicode_to_byte};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConvertError {
@@ -24,256 +35,12 @@ pub enum ConvertError {
 
 type Result<T> = std::result::Result<T, ConvertError>;
 
-/// One variable of a CTranslate2 model.
-#[derive(Debug, Clone)]
-struct Var {
-    shape: Vec<usize>,
-    dtype: u8,
-    data: Vec<u8>,
-}
-
-const DT_F32: u8 = 0;
-const DT_I8: u8 = 1;
-const DT_I16: u8 = 2;
-const DT_I32: u8 = 3;
-const DT_F16: u8 = 4;
-
-struct Reader<'a> {
-    buf: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|e| *e <= self.buf.len())
-            .ok_or_else(|| ConvertError::Format("truncated".into()))?;
-        let s = &self.buf[self.pos..end];
-        self.pos = end;
-        Ok(s)
-    }
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.take(1)?[0])
-    }
-    fn u16(&mut self) -> Result<u16> {
-        let b = self.take(2)?;
-        Ok(u16::from_le_bytes([b[0], b[1]]))
-    }
-    fn u32(&mut self) -> Result<u32> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    fn string(&mut self) -> Result<String> {
-        let n = self.u16()? as usize;
-        let b = self.take(n)?;
-        let b = b.strip_suffix(&[0]).unwrap_or(b);
-        String::from_utf8(b.to_vec()).map_err(|_| ConvertError::Format("non-UTF-8 name".into()))
-    }
-}
-
-fn read_ct2(bytes: &[u8]) -> Result<HashMap<String, Var>> {
-    let mut r = Reader { buf: bytes, pos: 0 };
-    let version = r.u32()?;
-    if !(4..=6).contains(&version) {
-        return Err(ConvertError::Format(format!(
-            "unsupported model.bin version {version}"
-        )));
-    }
-    let spec = r.string()?;
-    if !spec.contains("Whisper") {
-        return Err(ConvertError::Format(format!(
-            "spec {spec:?} is not Whisper"
-        )));
-    }
-    let _revision = r.u32()?;
-    let n = r.u32()?;
-    let mut vars = HashMap::new();
-    for _ in 0..n {
-        let name = r.string()?;
-        let rank = r.u8()?;
-        let shape = (0..rank)
-            .map(|_| r.u32().map(|d| d as usize))
-            .collect::<Result<Vec<_>>>()?;
-        let dtype = r.u8()?;
-        let nbytes = r.u32()? as usize;
-        let data = r.take(nbytes)?.to_vec();
-        vars.insert(name, Var { shape, dtype, data });
-    }
-    let n_alias = r.u32()?;
-    for _ in 0..n_alias {
-        let alias = r.string()?;
-        let target = r.string()?;
-        if let Some(v) = vars.get(&target).cloned() {
-            vars.insert(alias, v);
-        }
-    }
-    Ok(vars)
-}
-
-fn f16_to_f32(h: u16) -> f32 {
-    let sign = u32::from(h >> 15) << 31;
-    let exp = (h >> 10) & 0x1f;
-    let frac = u32::from(h & 0x3ff);
-    let bits = match exp {
-        0 if frac == 0 => sign,
-        0 => {
-            // Subnormal: normalise.
-            let mut e = 127 - 15 + 1;
-            let mut f = frac;
-            while f & 0x400 == 0 {
-                f <<= 1;
-                e -= 1;
-            }
-            sign | ((e as u32) << 23) | ((f & 0x3ff) << 13)
-        }
-        0x1f => sign | 0x7f80_0000 | (frac << 13),
-        _ => sign | ((u32::from(exp) + 127 - 15) << 23) | (frac << 13),
-    };
-    f32::from_bits(bits)
-}
-
-fn f32_to_f16(v: f32) -> u16 {
-    let x = v.to_bits();
-    let sign = ((x >> 16) & 0x8000) as u16;
-    let exp = ((x >> 23) & 0xff) as i32;
-    let mut frac = x & 0x7f_ffff;
-    if exp == 0xff {
-        return sign | 0x7c00 | if frac != 0 { 0x200 } else { 0 };
-    }
-    let e = exp - 127 + 15;
-    if e >= 0x1f {
-        return sign | 0x7c00;
-    }
-    if e <= 0 {
-        if e < -10 {
-            return sign;
-        }
-        frac |= 0x80_0000;
-        let shift = (14 - e) as u32;
-        let half = 1u32 << (shift - 1);
-        let mut m = frac >> shift;
-        let rem = frac & ((1 << shift) - 1);
-        if rem > half || (rem == half && (m & 1) == 1) {
-            m += 1;
-        }
-        return sign | m as u16;
-    }
-    let mut m = frac >> 13;
-    let rem = frac & 0x1fff;
-    let mut e = e as u32;
-    if rem > 0x1000 || (rem == 0x1000 && (m & 1) == 1) {
-        m += 1;
-        if m == 0x400 {
-            m = 0;
-            e += 1;
-            if e >= 0x1f {
-                return sign | 0x7c00;
-            }
-        }
-    }
-    sign | ((e as u16) << 10) | m as u16
-}
-
-impl Var {
-    fn numel(&self) -> usize {
-        self.shape.iter().product::<usize>().max(1)
-    }
-
-    fn to_f32(&self) -> Result<Vec<f32>> {
-        match self.dtype {
-            DT_F32 => Ok(self
-                .data
-                .chunks_exact(4)
-                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect()),
-            DT_F16 => Ok(self
-                .data
-                .chunks_exact(2)
-                .map(|c| f16_to_f32(u16::from_le_bytes([c[0], c[1]])))
-                .collect()),
-            other => Err(ConvertError::Format(format!(
-                "tensor dtype {other} is not float (quantized CTranslate2 models are not supported)"
-            ))),
-        }
-    }
-
-    fn scalar_int(&self) -> Result<i64> {
-        let d = &self.data;
-        match (self.dtype, d.len()) {
-            (DT_I8, 1..) => Ok(i64::from(d[0] as i8)),
-            (DT_I16, 2..) => Ok(i64::from(i16::from_le_bytes([d[0], d[1]]))),
-            (DT_I32, 4..) => Ok(i64::from(i32::from_le_bytes([d[0], d[1], d[2], d[3]]))),
-            _ => Err(ConvertError::Format(format!(
-                "expected an integer scalar, dtype {}",
-                self.dtype
-            ))),
-        }
-    }
-}
-
 /// A tensor to write: OpenAI name, numpy-order shape, values.
 struct Tensor {
     name: String,
     shape: Vec<usize>,
     values: Vec<f32>,
     f16: bool,
-}
-
-/// GPT-2's reversible byte ↔ printable-character map, inverted: char → byte.
-fn unicode_to_byte() -> HashMap<char, u8> {
-    let mut bs: Vec<u32> = (u32::from(b'!')..=u32::from(b'~'))
-        .chain(0xA1..=0xAC)
-        .chain(0xAE..=0xFF)
-        .collect();
-    let mut cs = bs.clone();
-    let mut n = 0;
-    for b in 0..256u32 {
-        if !bs.contains(&b) {
-            bs.push(b);
-            cs.push(256 + n);
-            n += 1;
-        }
-    }
-    bs.iter()
-        .zip(&cs)
-        .filter_map(|(&b, &c)| Some((char::from_u32(c)?, u8::try_from(b).ok()?)))
-        .collect()
-}
-
-fn token_bytes(token: &str, map: &HashMap<char, u8>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(token.len());
-    for ch in token.chars() {
-        match map.get(&ch) {
-            Some(b) => out.push(*b),
-            None => {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(ch.encode_utf8(&mut buf).as_bytes());
-            }
-        }
-    }
-    out
-}
-
-/// Reads the vocabulary beside model.bin: `vocabulary.txt` (one token a line) or
-/// `vocabulary.json` (a JSON array).
-fn read_vocabulary(dir: &Path) -> Result<Vec<String>> {
-    let txt = dir.join("vocabulary.txt");
-    if txt.exists() {
-        let text = std::fs::read_to_string(txt)?;
-        return Ok(text.split('\n').map(str::to_string).collect());
-    }
-    let json = dir.join("vocabulary.json");
-    let text = std::fs::read_to_string(&json).map_err(|_| {
-        ConvertError::Format(format!(
-            "no vocabulary.txt or vocabulary.json in {}",
-            dir.display()
-        ))
-    })?;
-    serde_json::from_str(&text).map_err(|e| {
-        ConvertError::Format(format!("vocabulary.json is not an array of strings: {e}"))
-    })
 }
 
 /// Number of GPT-2 text tokens whisper.cpp expects in the file (it adds the special ones).
@@ -311,23 +78,6 @@ pub fn convert_dir(dir: &Path, out: &Path, precision: Precision) -> Result<Conve
 const GGML_TYPE_F32: usize = 0;
 const GGML_TYPE_F16: usize = 1;
 const GGML_TYPE_Q8_0: usize = 8;
-const Q8_BLOCK: usize = 32;
-
-/// ggml Q8_0 blocks of `values` (a multiple of 32 long): f16 scale, then 32 int8.
-fn quantize_q8_0(values: &[f32], out: &mut impl Write) -> std::io::Result<()> {
-    for block in values.chunks(Q8_BLOCK) {
-        let amax = block.iter().fold(0.0f32, |m, v| m.max(v.abs()));
-        let d = amax / 127.0;
-        let id = if d > 0.0 { 1.0 / d } else { 0.0 };
-        out.write_all(&f32_to_f16(d).to_le_bytes())?;
-        let mut qs = [0u8; Q8_BLOCK];
-        for (q, v) in qs.iter_mut().zip(block) {
-            *q = ((v * id).round().clamp(-127.0, 127.0) as i8) as u8;
-        }
-        out.write_all(&qs)?;
-    }
-    Ok(())
-}
 
 /// What was written.
 #[derive(Debug, Clone)]
@@ -669,6 +419,8 @@ fn convert(
 
 #[cfg(test)]
 mod tests {
+    use super::ct2::{DT_F32, DT_I16};
+    use super::numbers::f16_to_f32;
     use super::*;
 
     #[test]
