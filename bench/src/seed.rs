@@ -14,7 +14,7 @@ use rand::rngs::StdRng;
 use sqlx::postgres::PgPoolOptions;
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::{PgPool, SqlitePool};
-use vidmsg_api::Id;
+use vidmsg_api::{Id, Word};
 
 use crate::words::WordSampler;
 
@@ -41,20 +41,30 @@ struct Row {
     idx: i64,
     start_ms: i64,
     text: String,
-    /// Word times as the worker stores them (`db::word_times`: `[[start_ms, end_ms, "word"], …]`),
+    /// Word times as the worker stores them (`db::word_times`),
     /// so rows are as wide as a real transcript's.
     words: String,
 }
 
-/// Word times spread evenly over the segment, in the worker's compact JSON.
+/// Word times spread evenly over the segment (each word until the next, the last until the
+/// segment's end, as the worker fits them), stored as the worker stores them.
 fn word_times(start_ms: i64, text: &str) -> String {
-    let words: Vec<&str> = text.split_whitespace().collect();
-    let step = (SEGMENT_MS - 500) / i64::try_from(words.len().max(1)).unwrap_or(1);
-    let rows: Vec<(i64, i64, &str)> = (0_i64..)
-        .zip(&words)
-        .map(|(i, w)| (start_ms + i * step, start_ms + (i + 1) * step, *w))
+    let pieces: Vec<&str> = text.split_whitespace().collect();
+    let end_ms = start_ms + SEGMENT_MS - 500;
+    let step = (SEGMENT_MS - 500) / i64::try_from(pieces.len().max(1)).unwrap_or(1);
+    let words: Vec<Word> = (0_i64..)
+        .zip(&pieces)
+        .map(|(i, w)| Word {
+            start_ms: start_ms + i * step,
+            end_ms: if i + 1 == i64::try_from(pieces.len()).unwrap_or(0) {
+                end_ms
+            } else {
+                start_ms + (i + 1) * step
+            },
+            text: (*w).to_string(),
+        })
         .collect();
-    serde_json::to_string(&rows).unwrap_or_default()
+    vidmsg_server::db::word_times::encode(Some(&words), text, end_ms).unwrap_or_default()
 }
 
 impl SeedPlan {

@@ -170,7 +170,7 @@ pub(super) async fn finish_job(
     let words: Vec<Option<String>> = result
         .segments
         .iter()
-        .map(|s| crate::db::word_times::encode(s.words.as_deref()))
+        .map(|s| crate::db::word_times::encode(s.words.as_deref(), &s.text, s.end_ms))
         .collect();
     sqlx::query(
         "INSERT INTO segments (message_id, idx, start_ms, end_ms, text, words)
@@ -300,8 +300,8 @@ pub(super) async fn transcript(pool: &PgPool, message: Id) -> DbResult<Vec<Segme
         .map(|(start_ms, end_ms, text, words)| Segment {
             start_ms,
             end_ms,
+            words: crate::db::word_times::decode(words.as_deref(), &text, end_ms),
             text,
-            words: crate::db::word_times::decode(words.as_deref()),
         })
         .collect())
 }

@@ -16,14 +16,16 @@ pub(super) async fn segment_words(
     if segments.is_empty() {
         return Ok(HashMap::new());
     }
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, words FROM segments WHERE id = ANY($1::bigint[]) AND words IS NOT NULL",
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT id, words, text, end_ms FROM segments WHERE id = ANY($1::bigint[]) AND words IS NOT NULL",
     )
     .bind(segments)
     .fetch_all(pool)
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, words)| Some((id, word_times::decode(Some(&words))?)))
+        .filter_map(|(id, words, text, end_ms)| {
+            Some((id, word_times::decode(Some(&words), &text, end_ms)?))
+        })
         .collect())
 }

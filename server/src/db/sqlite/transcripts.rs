@@ -146,7 +146,11 @@ pub(super) async fn finish_job(
         .bind(s.start_ms)
         .bind(s.end_ms)
         .bind(&s.text)
-        .bind(crate::db::word_times::encode(s.words.as_deref()))
+        .bind(crate::db::word_times::encode(
+            s.words.as_deref(),
+            &s.text,
+            s.end_ms,
+        ))
         .execute(&mut *tx)
         .await?;
     }
@@ -256,8 +260,8 @@ pub(super) async fn transcript(pool: &SqlitePool, message: Id) -> DbResult<Vec<S
         .map(|(start_ms, end_ms, text, words)| Segment {
             start_ms,
             end_ms,
+            words: crate::db::word_times::decode(words.as_deref(), &text, end_ms),
             text,
-            words: crate::db::word_times::decode(words.as_deref()),
         })
         .collect())
 }

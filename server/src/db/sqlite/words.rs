@@ -17,8 +17,8 @@ pub(super) async fn segment_words(
         return Ok(HashMap::new());
     }
     let ids = serde_json::to_string(segments).unwrap_or_else(|_| "[]".into());
-    let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, words FROM segments
+    let rows: Vec<(i64, String, String, i64)> = sqlx::query_as(
+        "SELECT id, words, text, end_ms FROM segments
          WHERE id IN (SELECT value FROM json_each(?)) AND words IS NOT NULL",
     )
     .bind(ids)
@@ -26,6 +26,8 @@ pub(super) async fn segment_words(
     .await?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, words)| Some((id, word_times::decode(Some(&words))?)))
+        .filter_map(|(id, words, text, end_ms)| {
+            Some((id, word_times::decode(Some(&words), &text, end_ms)?))
+        })
         .collect())
 }
