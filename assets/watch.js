@@ -205,7 +205,8 @@ if (csrf && root?.dataset.canPost === "true" && "EventSource" in window) {
 // Fixing a wrong word (the author or an admin; the server renders these controls only for
 // them, and the API refuses anyone else). Each line becomes a field (Enter: the next one,
 // Escape: cancel); Save sends the whole transcript (PUT …/transcript), Restore brings the machine
-// transcript back (POST …/transcript/restore). The lines, the captions and the "Edited" mark
+// transcript back (POST …/transcript/restore) once asked again (it discards every hand
+// correction). The lines, the captions and the "Edited" mark
 // follow the server's answer without a reload; a refusal shows its message and keeps the edits.
 const list = document.getElementById("transcript");
 const tools = document.getElementById("transcript-tools");
@@ -214,6 +215,7 @@ const fields = document.getElementById("transcript-fields");
 const editError = document.getElementById("transcript-error");
 const editedMark = document.getElementById("transcript-edited");
 const restoreButton = document.getElementById("restore-transcript");
+const restoreConfirm = document.getElementById("restore-confirm");
 
 function showError(err) {
   editError.textContent = err ? err.message : "";
@@ -303,12 +305,19 @@ if (editor && list) {
       closeEditor();
     } catch (err) { showError(err); } finally { save.disabled = false; }
   });
-  restoreButton.addEventListener("click", async () => {
-    restoreButton.disabled = true;
+  const askRestore = (asking) => {
+    tools.hidden = asking; restoreConfirm.hidden = !asking;
+    (asking ? document.getElementById("restore-no") : document.getElementById("edit-transcript")).focus();
+  };
+  restoreButton.addEventListener("click", () => { showError(null); askRestore(true); });
+  document.getElementById("restore-no").addEventListener("click", () => askRestore(false));
+  restoreConfirm.addEventListener("keydown", (e) => { if (e.key === "Escape") askRestore(false); });
+  document.getElementById("restore-yes").addEventListener("click", async (e) => {
+    e.target.disabled = true;
     try {
       showTranscript(await post(`/api/messages/${messageId}/transcript/restore`));
       showError(null);
-      document.getElementById("edit-transcript").focus();
-    } catch (err) { showError(err); } finally { restoreButton.disabled = false; }
+      askRestore(false);
+    } catch (err) { showError(err); } finally { e.target.disabled = false; }
   });
 }

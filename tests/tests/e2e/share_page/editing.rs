@@ -315,8 +315,37 @@ async fn the_author_fixes_a_word_on_the_page_and_restores_the_machine_transcript
         "unauthorized",
     );
 
-    // Restore from the page: the machine text is back, in the API, search and the captions.
+    // Restore from the page asks first (it discards every correction): keeping them changes
+    // nothing; confirming brings the machine text back, in the API, search and the captions.
     a.click("#restore-transcript").await?;
+    assert!(
+        a.js(&format!(
+            "return {} && !{} && {};",
+            shown("restore-confirm"),
+            shown("transcript-tools"),
+            shown("transcript-edited")
+        ))
+        .await?
+            == serde_json::Value::Bool(true),
+        "Restore asks first"
+    );
+    a.screenshot("transcript-restore-asks").await?;
+    a.click("#restore-no").await?;
+    assert!(
+        a.js(&format!(
+            "return !{} && {} && {} && {};",
+            shown("restore-confirm"),
+            shown("transcript-tools"),
+            shown("restore-transcript"),
+            shown("transcript-edited")
+        ))
+        .await?
+            == serde_json::Value::Bool(true),
+        "keeping the corrections changes nothing"
+    );
+    assert!(alice.transcript(m.id).await?.edited, "still edited after Keep");
+    a.click("#restore-transcript").await?;
+    a.click("#restore-yes").await?;
     a.wait_until(
         &format!("!{}", shown("transcript-edited")),
         WAIT,
