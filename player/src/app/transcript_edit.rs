@@ -19,6 +19,9 @@ pub struct TranscriptEditor {
     pub drafts: Vec<EditedSegment>,
     /// A save or a restore is under way.
     pub busy: bool,
+    /// "Restore original" was clicked for this message: it waits for a second yes (it discards
+    /// every correction).
+    pub confirm_restore: Option<Id>,
     pub error: Option<String>,
 }
 
@@ -47,7 +50,11 @@ pub enum TranscriptAction {
     EditText(usize, String),
     Save,
     Cancel,
-    /// Bring the machine transcript back.
+    /// Ask whether to bring the machine transcript back.
+    AskRestore,
+    /// Keep the corrections after all.
+    KeepEdits,
+    /// Bring the machine transcript back (after [`Self::AskRestore`]).
     Restore,
 }
 
@@ -99,6 +106,7 @@ impl PlayerApp {
                         })
                         .collect(),
                     busy: false,
+                    confirm_restore: None,
                     error: None,
                 };
             }
@@ -132,8 +140,17 @@ impl PlayerApp {
                     );
                 }
             }
+            TranscriptAction::AskRestore => {
+                e.confirm_restore = Some(message);
+                e.error = None;
+            }
+            TranscriptAction::KeepEdits => e.confirm_restore = None,
             TranscriptAction::Restore => {
+                if e.confirm_restore != Some(message) || e.busy {
+                    return;
+                }
                 if let Some(lib) = &self.lib {
+                    e.confirm_restore = None;
                     e.busy = true;
                     e.error = None;
                     lib.restore_transcript(message);

@@ -1,7 +1,7 @@
 //! The transcript beside the video: the segment being said is highlighted as it plays; a click
 //! seeks there and plays. Its author (or an admin) may fix wrong words: "Edit transcript" turns
 //! each segment into a text field, Save sends them, Cancel drops them; an edited transcript says
-//! so and offers "Restore original" (the machine transcript).
+//! so and offers "Restore original" (the machine transcript), asking once more first.
 
 use std::time::Duration;
 
@@ -23,7 +23,20 @@ pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
                 .on_hover_text(format!("Edited by {}", e.by));
         }
     });
-    if state.may_edit_transcript() && !editing {
+    if state.may_edit_transcript() && !editing && editor.confirm_restore == Some(c.message.id) {
+        ui.horizontal_wrapped(|ui| {
+            ui.label("Discard the corrections and bring back the machine transcript?");
+            if ui
+                .add_enabled(!editor.busy, egui::Button::new("Restore"))
+                .clicked()
+            {
+                actions.push(Action::Transcript(TranscriptAction::Restore));
+            }
+            if ui.button("Keep corrections").clicked() {
+                actions.push(Action::Transcript(TranscriptAction::KeepEdits));
+            }
+        });
+    } else if state.may_edit_transcript() && !editing {
         ui.horizontal_wrapped(|ui| {
             if ui
                 .add_enabled(!editor.busy, egui::Button::new("Edit transcript"))
@@ -38,7 +51,7 @@ pub fn show(ui: &mut egui::Ui, state: &State, actions: &mut Vec<Action>) {
                     .on_hover_text("Bring back the machine transcript")
                     .clicked()
             {
-                actions.push(Action::Transcript(TranscriptAction::Restore));
+                actions.push(Action::Transcript(TranscriptAction::AskRestore));
             }
         });
     }

@@ -159,8 +159,17 @@ async fn the_author_fixes_a_word_in_the_player_and_restores_it() -> anyhow::Resu
         }))?;
         assert!(monday.hits.is_empty(), "{:?}", monday.hits);
 
-        // Restore: the machine text is back, and the open search no longer finds the new word.
+        // Restore asks first; "Keep corrections" changes nothing. Then Restore: the machine
+        // text is back, and the open search no longer finds the new word.
         h.get_by_label("Restore original").click();
+        h.run_steps(2);
+        h.get_by_label("Keep corrections").click();
+        h.run_steps(2);
+        assert!(h.state().current.as_ref().is_some_and(|c| c.edited.is_some()));
+        assert!(h.query_by_label("Keep corrections").is_none());
+        h.get_by_label("Restore original").click();
+        h.run_steps(2);
+        h.get_by_label("Restore").click();
         step_until(
             &mut h,
             Duration::from_secs(10),
