@@ -167,7 +167,8 @@ pub struct WorkerArgs {
     /// Whisper model file [default: the installed model in DATA_DIR/models, tiny.en first].
     #[arg(long, env = "VIDMSG_MODEL")]
     pub model: Option<PathBuf>,
-    /// Threads per whisper run [default: half the cores, 1 to 8].
+    /// Threads per whisper run [default: half the cores, 1 to 8, and each idle core while the
+    /// rest of the machine leaves it idle; a number given here is used as it is].
     #[arg(long, env = "VIDMSG_WHISPER_THREADS")]
     pub whisper_threads: Option<usize>,
     /// Seconds a claimed job stays a worker's without a heartbeat [default: 60].

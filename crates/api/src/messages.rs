@@ -93,6 +93,11 @@ pub struct Message {
     /// order; the first starts at 0.
     #[serde(default)]
     pub chapters: Vec<Chapter>,
+    /// The language the video was spoken in, as its transcription heard it (ISO 639-1, such as
+    /// "en" or "fr"), once transcribed; absent for text messages and for videos with no speech.
+    /// Search stems its transcript by it where the server can.
+    #[serde(default)]
+    pub language: Option<String>,
     pub created_at_ms: i64,
     pub updated_at_ms: i64,
 }

@@ -1,8 +1,10 @@
 //! whisper.cpp (through whisper-rs) on 16 kHz mono pieces: the model is loaded once per worker;
-//! each clip gets its own decoding state.
+//! each clip gets its own decoding state. A multilingual model detects each piece's language
+//! (see [`crate::language`] for the clip's); an English-only one hears English.
 
 use std::path::{Path, PathBuf};
-use std::sync::Once;
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::{Mutex, Once};
 
 use vidmsg_api::Segment;
 use whisper_rs::{
@@ -10,6 +12,7 @@ use whisper_rs::{
 };
 
 use crate::chunker::speech_onset;
+use crate::spare_cores::SpareCores;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WhisperError {
@@ -19,10 +22,22 @@ pub enum WhisperError {
     Run(String),
 }
 
+/// One transcribed piece: its segments, and the language they were heard in (whisper's code,
+/// such as "en" or "fr"; `None` only if whisper named none).
+#[derive(Debug, Clone)]
+pub struct Transcribed {
+    pub segments: Vec<Segment>,
+    pub language: Option<&'static str>,
+}
+
 /// A loaded model.
 pub struct Engine {
     ctx: WhisperContext,
+    /// The configured threads, and the ones the current piece runs on (more when cores are
+    /// spare: see [`Engine::with_spare_cores`]).
     threads: i32,
+    running: AtomicI32,
+    spare: Option<Mutex<SpareCores>>,
     english_only: bool,
     path: PathBuf,
 }
@@ -51,6 +66,8 @@ impl Engine {
         Ok(Self {
             ctx,
             threads: i32::try_from(threads.max(1)).unwrap_or(1),
+            running: AtomicI32::new(i32::try_from(threads.max(1)).unwrap_or(1)),
+            spare: None,
             english_only,
             path: path.to_path_buf(),
         })
@@ -64,13 +81,27 @@ impl Engine {
         self.threads
     }
 
+    /// Lets each piece also use the cores the rest of the machine left idle (see
+    /// [`crate::spare_cores`]); the configured threads stay the least it gets.
+    #[must_use]
+    pub fn with_spare_cores(mut self) -> Self {
+        self.spare = Some(Mutex::new(SpareCores::new()));
+        self
+    }
+
+    /// The threads the current (or last) piece ran on.
+    pub fn running_threads(&self) -> i32 {
+        self.running.load(Ordering::Relaxed)
+    }
+
     pub fn new_state(&self) -> Result<WhisperState, WhisperError> {
         self.ctx
             .create_state()
             .map_err(|e| WhisperError::Run(e.to_string()))
     }
 
-    /// Transcribes one piece that starts `start_ms` into the clip; segment times are clip times.
+    /// Transcribes one piece that starts `start_ms` into the clip, and says which language it
+    /// heard; segment times are clip times.
     /// Whisper sometimes falls into a loop ("be able to be able to …"); such a piece is decoded
     /// again with beam search, and a loop that survives is cut out rather than stored.
     pub fn transcribe(
@@ -78,7 +109,29 @@ impl Engine {
         state: &mut WhisperState,
         samples: &[f32],
         start_ms: i64,
-    ) -> Result<Vec<Segment>, WhisperError> {
+    ) -> Result<Transcribed, WhisperError> {
+        let Some(spare) = &self.spare else {
+            return self.transcribe_piece(state, samples, start_ms);
+        };
+        let base = usize::try_from(self.threads).unwrap_or(1);
+        let threads = spare.lock().map_or(base, |mut m| m.threads(base));
+        self.running.store(
+            i32::try_from(threads).unwrap_or(self.threads),
+            Ordering::Relaxed,
+        );
+        let heard = self.transcribe_piece(state, samples, start_ms);
+        if let Ok(mut m) = spare.lock() {
+            m.piece_done();
+        }
+        heard
+    }
+
+    fn transcribe_piece(
+        &self,
+        state: &mut WhisperState,
+        samples: &[f32],
+        start_ms: i64,
+    ) -> Result<Transcribed, WhisperError> {
         let greedy = self.run(
             state,
             samples,
@@ -86,7 +139,7 @@ impl Engine {
             SamplingStrategy::Greedy { best_of: 1 },
         )?;
         if !greedy.iter().any(|s| is_repetitive(&s.text)) {
-            return Ok(greedy);
+            return Ok(self.transcribed(state, greedy));
         }
         tracing::debug!("repetitive transcript; decoding the piece again with beam search");
         let beam = self.run(
@@ -98,10 +151,22 @@ impl Engine {
                 patience: -1.0,
             },
         )?;
-        Ok(beam
+        let kept = beam
             .into_iter()
             .filter(|s| !is_repetitive(&s.text))
-            .collect())
+            .collect();
+        Ok(self.transcribed(state, kept))
+    }
+
+    /// The segments with the language of the run that made them: "en" for an English-only
+    /// model, else the one whisper detected ("auto") for the piece.
+    fn transcribed(&self, state: &WhisperState, segments: Vec<Segment>) -> Transcribed {
+        let language = if self.english_only {
+            Some("en")
+        } else {
+            whisper_rs::get_lang_str(state.full_lang_id_from_state())
+        };
+        Transcribed { segments, language }
     }
 
     fn run(
@@ -112,7 +177,7 @@ impl Engine {
         strategy: SamplingStrategy,
     ) -> Result<Vec<Segment>, WhisperError> {
         let mut params = FullParams::new(strategy);
-        params.set_n_threads(self.threads);
+        params.set_n_threads(self.running_threads());
         params.set_language(Some(if self.english_only { "en" } else { "auto" }));
         params.set_print_progress(false);
         params.set_print_realtime(false);

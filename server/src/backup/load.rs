@@ -97,6 +97,10 @@ impl Target {
                     let n = sqlite_table(&mut tx, t, &dir.join(&entry.file)).await?;
                     counts.push((t.name, check_count(entry, n)?));
                 }
+                // The search index's stems of segments in other languages than English.
+                crate::db::sqlite::stems::fill(&mut tx)
+                    .await
+                    .map_err(BackupError::sql("stemming the restored transcripts"))?;
                 for (name, hw) in sequences(m)? {
                     // The inserts moved each counter to its highest id; deleted rows' ids
                     // above that must stay taken too.

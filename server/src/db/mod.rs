@@ -103,6 +103,8 @@ pub struct MessageRow {
     pub updated_at_ms: i64,
     /// Where the poster image (JPEG) is stored, once the worker made one.
     pub poster_key: Option<String>,
+    /// The language its transcript was spoken in (ISO 639-1), once transcribed.
+    pub language: Option<String>,
 }
 
 /// A message to insert.
@@ -260,6 +262,9 @@ pub struct TranscriptResult {
     pub duration_ms: Option<i64>,
     /// A note shown with the `ready` message (e.g. "the clip has no audio track").
     pub note: Option<String>,
+    /// The language it was spoken in (whisper's code, ISO 639-1 such as "fr"); `None`: unknown
+    /// (no speech). Stored on the message and on each segment (PostgreSQL stems by it).
+    pub language: Option<String>,
 }
 
 /// The last hand edit of a message's transcript.

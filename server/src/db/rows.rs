@@ -30,6 +30,7 @@ pub(super) struct MessageRecord {
     pub(super) created_at_ms: i64,
     pub(super) updated_at_ms: i64,
     pub(super) poster_key: Option<String>,
+    pub(super) language: Option<String>,
 }
 
 fn parse_kind(s: &str) -> MessageKind {
@@ -75,6 +76,7 @@ impl From<MessageRecord> for MessageRow {
             created_at_ms: r.created_at_ms,
             updated_at_ms: r.updated_at_ms,
             poster_key: r.poster_key,
+            language: r.language,
         }
     }
 }

@@ -141,7 +141,10 @@ mod tests {
         let other = vec![word(0, 500, "Hello")];
         let stored = super::encode(Some(&other), "Good morning", 500).expect("encodes");
         assert!(stored.starts_with('['), "{stored}");
-        assert_eq!(super::decode(Some(&stored), "Good morning", 500), Some(other));
+        assert_eq!(
+            super::decode(Some(&stored), "Good morning", 500),
+            Some(other)
+        );
     }
 
     #[test]

@@ -77,6 +77,7 @@ pub async fn to_api(state: &AppState, row: MessageRow) -> AppResult<Message> {
         urgent: row.urgent,
         suggested_title: summary.suggested_title,
         chapters: summary.chapters,
+        language: row.language,
         created_at_ms: row.created_at_ms,
         updated_at_ms: row.updated_at_ms,
     })

@@ -1,7 +1,7 @@
 //! One clip, end to end: decode its audio from a URL (or file) in a child process (see
 //! [`super::decoder_process`]), cut it into pieces, skip the silent ones, run whisper on the
-//! rest. Memory stays bounded by one piece; a clip that crashes or hangs the decoder costs the
-//! child, not the worker.
+//! rest; the clip's language is the one heard in the most speech. Memory stays bounded by one
+//! piece; a clip that crashes or hangs the decoder costs the child, not the worker.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -12,6 +12,7 @@ use super::decode_wire::FailureKind;
 use super::decoder_process::{DecodeError, DecoderProcess, DecoderSettings};
 use crate::db::TranscriptResult;
 use vidmsg_transcribe::chunker::{Chunker, Piece, SILENCE_RMS, rms};
+use vidmsg_transcribe::language::{LanguageTally, speech_ms};
 use vidmsg_transcribe::whisper::{Engine, WhisperError};
 
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +75,7 @@ pub fn transcribe(
     let mut state = engine.new_state()?;
     let mut chunker = Chunker::new();
     let mut segments: Vec<Segment> = Vec::new();
+    let mut languages = LanguageTally::new();
     let mut decoded: u64 = 0;
     let mut run = |piece: Piece, segments: &mut Vec<Segment>| -> Result<(), ClipError> {
         if cancel.load(Ordering::SeqCst) {
@@ -82,7 +84,11 @@ pub fn transcribe(
         if rms(&piece.samples) < SILENCE_RMS {
             return Ok(()); // silence: nothing to say, nothing to spend CPU on
         }
-        segments.extend(engine.transcribe(&mut state, &piece.samples, ms_of(piece.start))?);
+        let heard = engine.transcribe(&mut state, &piece.samples, ms_of(piece.start))?;
+        if let Some(language) = heard.language {
+            languages.add(language, speech_ms(&heard.segments));
+        }
+        segments.extend(heard.segments);
         Ok(())
     };
     loop {
@@ -94,6 +100,7 @@ pub fn transcribe(
                     segments: Vec::new(),
                     duration_ms: duration_ms(&decoder),
                     note: Some("the clip has no audio track".into()),
+                    language: None,
                 });
             }
             Err(e) => return Err(e.into()),
@@ -121,5 +128,6 @@ pub fn transcribe(
         segments,
         duration_ms,
         note,
+        language: languages.language().map(str::to_string),
     })
 }

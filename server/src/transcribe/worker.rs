@@ -26,6 +26,8 @@ pub struct WorkerSettings {
     /// A model file; otherwise the installed one in the data dir.
     pub model: Option<PathBuf>,
     pub threads: usize,
+    /// Idle cores join a piece's `threads` (see `vidmsg_transcribe::spare_cores`).
+    pub spare_cores: bool,
     pub lease: Duration,
     pub poll: Duration,
     pub max_attempts: i64,
@@ -41,6 +43,7 @@ impl WorkerSettings {
             data_dir,
             model: None,
             threads: crate::config::default_threads(),
+            spare_cores: true,
             lease: Duration::from_secs(60),
             poll: Duration::from_millis(500),
             max_attempts: 5,
@@ -99,12 +102,15 @@ async fn run(db: Db, store: Store, s: WorkerSettings, mut stop: watch::Receiver<
         if engine.is_none() {
             match model::find_model(&s.data_dir, s.model.as_deref()) {
                 Some(path) => {
-                    let threads = s.threads;
-                    let loaded =
-                        tokio::task::spawn_blocking(move || Engine::load(&path, threads)).await;
+                    let (threads, spare) = (s.threads, s.spare_cores);
+                    let loaded = tokio::task::spawn_blocking(move || {
+                        Engine::load(&path, threads)
+                            .map(|e| if spare { e.with_spare_cores() } else { e })
+                    })
+                    .await;
                     match loaded {
                         Ok(Ok(e)) => {
-                            tracing::info!(model = %e.path().display(), threads = e.threads(), "whisper model loaded");
+                            tracing::info!(model = %e.path().display(), threads = e.threads(), spare_cores = spare, "whisper model loaded");
                             let _ = db.note_waiting(None).await;
                             engine = Some(Arc::new(e));
                         }

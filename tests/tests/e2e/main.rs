@@ -12,6 +12,7 @@ mod faults;
 mod feedback;
 mod fuzz;
 mod kit;
+mod languages;
 mod migrate_data;
 mod notifications;
 mod openapi;

@@ -331,6 +331,7 @@ async fn transcribe(db: &Db, message: i64) -> anyhow::Result<()> {
         segments,
         duration_ms: Some(2000),
         note: None,
+        language: Some("en".into()),
     };
     anyhow::ensure!(
         db.finish_job(&job, "migration-test", &result, now_ms())

@@ -81,6 +81,7 @@ async fn the_player_shows_chapters_that_seek_and_takes_the_suggested_title() -> 
         segments,
         duration_ms: Some(12_000),
         note: None,
+        language: None,
     };
     anyhow::ensure!(db.finish_job(&job, "test", &result, now_ms()).await?);
     let ready = alice.get_message(msg.id).await?;

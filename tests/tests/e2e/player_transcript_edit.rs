@@ -55,6 +55,7 @@ async fn the_author_fixes_a_word_in_the_player_and_restores_it() -> anyhow::Resu
         ],
         duration_ms: Some(3_000),
         note: None,
+        language: None,
     };
     anyhow::ensure!(db.finish_job(&job, "test", &result, now_ms()).await?);
     let ready = alice.get_message(msg.id).await?;
@@ -165,7 +166,12 @@ async fn the_author_fixes_a_word_in_the_player_and_restores_it() -> anyhow::Resu
         h.run_steps(2);
         h.get_by_label("Keep corrections").click();
         h.run_steps(2);
-        assert!(h.state().current.as_ref().is_some_and(|c| c.edited.is_some()));
+        assert!(
+            h.state()
+                .current
+                .as_ref()
+                .is_some_and(|c| c.edited.is_some())
+        );
         assert!(h.query_by_label("Keep corrections").is_none());
         h.get_by_label("Restore original").click();
         h.run_steps(2);

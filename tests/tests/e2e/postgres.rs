@@ -113,6 +113,7 @@ async fn concurrent_workers_claim_every_job_exactly_once() -> anyhow::Result<()>
         }],
         duration_ms: None,
         note: None,
+        language: None,
     };
     assert!(!db.finish_job(job, "someone-else", &result, now).await?);
     assert!(!db.heartbeat_job(job.id, "someone-else", now + 1).await?);
@@ -146,6 +147,7 @@ async fn an_expired_lease_moves_the_job_and_a_job_that_kills_workers_fails() -> 
         segments: vec![],
         duration_ms: None,
         note: None,
+        language: None,
     };
     assert!(!db.heartbeat_job(a.id, "a", t0 + 5_000).await?);
     assert!(!db.finish_job(&a, "a", &result, t0 + 5_000).await?);
@@ -253,6 +255,7 @@ async fn index_clips(db: &Db) -> anyhow::Result<(Id, Id)> {
             segments,
             duration_ms: None,
             note: None,
+            language: None,
         };
         anyhow::ensure!(db.finish_job(&job, "w", &result, now_ms()).await?);
     }
@@ -389,6 +392,7 @@ async fn clip_of(
         segments,
         duration_ms: None,
         note: None,
+        language: None,
     };
     anyhow::ensure!(db.finish_job(&job, "w", &result, now_ms()).await?);
     Ok(())

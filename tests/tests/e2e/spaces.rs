@@ -96,6 +96,7 @@ async fn transcribed(db: &Db, thread: Id, author: Id, words: &str) -> anyhow::Re
         }],
         duration_ms: Some(1_000),
         note: None,
+        language: None,
     };
     anyhow::ensure!(db.finish_job(&job, "test", &result, now).await?);
     Ok(id)

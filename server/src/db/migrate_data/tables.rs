@@ -173,6 +173,7 @@ pub static TABLES: &[Table] = &[
             ("urgent", Bool),
             ("poster_key", Text),
             ("suggested_title", Text),
+            ("language", Text),
         ],
         key: "id",
         identity: true,
@@ -259,7 +260,7 @@ pub static TABLES: &[Table] = &[
     },
     Table {
         name: "segments",
-        // Not `tsv`: PostgreSQL computes it from `text`.
+        // Not `tsv`: PostgreSQL computes it from `text` and `language`.
         columns: &[
             ("id", Int),
             ("message_id", Int),
@@ -268,6 +269,7 @@ pub static TABLES: &[Table] = &[
             ("end_ms", Int),
             ("text", Text),
             ("words", Text),
+            ("language", Text),
         ],
         key: "id",
         identity: true,

@@ -8,6 +8,13 @@
 //! has no prefix search (`transcri*`), reads `-word` as NOT and a lower-case `or` as OR, so it
 //! would not give the user syntax SQLite gives.
 //!
+//! Languages (migration 0006): each segment's `tsv` is stemmed by its message's language
+//! (`vidmsg_ts_config`: a snowball configuration without stop words per language PostgreSQL
+//! stems, 'simple' for the others, English for rows without one). The query is stemmed once per
+//! language present and the renderings ORed ([`stemmed_query`]), so a French inflection finds
+//! French transcripts and English ones match as they always did; with English alone the query
+//! is exactly the English one. Snippets are marked with the row's own configuration.
+//!
 //! Finding the newest matches: a GIN index returns every matching row in physical order, and
 //! each must then be read from the table (27,000 rows for a common word at 1 M segments: ~150 ms,
 //! most of it in the table's blocks). So `segments` is partitioned by ranges of ids (`id`
@@ -56,7 +63,11 @@ impl From<HitRow> for SearchHit {
 }
 
 pub(super) async fn search(pool: &PgPool, spec: &SearchSpec) -> DbResult<Vec<SearchHit>> {
-    let tsquery = spec.query.to_tsquery();
+    let words = spec.query.to_tsquery();
+    let tsquery = stemmed_query(pool, &words).await?;
+    if tsquery.is_empty() {
+        return Ok(Vec::new());
+    }
     let window = usize::try_from(spec.window()).unwrap_or(usize::MAX);
     let recent = newest_matches(pool, spec, &tsquery, window).await?;
     let page = rank_page(recent, spec);
@@ -65,7 +76,8 @@ pub(super) async fn search(pool: &PgPool, spec: &SearchSpec) -> DbResult<Vec<Sea
     }
     let ids: Vec<i64> = page.iter().map(|c| c.id).collect();
     let scores: Vec<f64> = page.iter().map(|c| c.score).collect();
-    // ts_headline re-parses the text, so it runs for the page's hits only.
+    // ts_headline re-parses the text, so it runs for the page's hits only, with the row's own
+    // configuration and the query stemmed by it.
     //
     // The snippet: HighlightAll marks every match in the whole segment (SQLite's highlight()
     // returns the whole text too). The parser ts_headline uses would read "3.5" or "x-ray" as
@@ -79,9 +91,9 @@ pub(super) async fn search(pool: &PgPool, spec: &SearchSpec) -> DbResult<Vec<Sea
          SELECT s.id AS segment_id, s.message_id, m.thread_id, t.title AS thread_title, m.title,
                 u.name AS author, s.start_ms, s.end_ms, page.score,
                 replace(regexp_replace(
-                    ts_headline('vidmsg_english',
+                    ts_headline(vidmsg_ts_config(s.language),
                         regexp_replace(s.text, '([!-/:-@[-`{-~])', '\\1' || chr(1), 'g'),
-                        to_tsquery('vidmsg_english', $3),
+                        to_tsquery(vidmsg_ts_config(s.language), $3),
                         'StartSel=<mark>, StopSel=</mark>, HighlightAll=true'),
                     '</mark>(\\s+)<mark>', '\\1', 'g'), chr(1), '') AS snippet
          FROM page
@@ -93,10 +105,42 @@ pub(super) async fn search(pool: &PgPool, spec: &SearchSpec) -> DbResult<Vec<Sea
     )
     .bind(&ids)
     .bind(&scores)
-    .bind(&tsquery)
+    .bind(&words)
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(Into::into).collect())
+}
+
+/// `to_tsquery` text (`words`) stemmed in the configuration of every language the messages were
+/// heard in, and English always (rows from before languages, and "en"), ORed, as the text of a
+/// `tsquery` (its lexemes are stemmed already; the probes cast it). The languages present are
+/// read from `messages_language` one index probe each (a loose index scan), identical
+/// renderings once. Empty when no rendering holds a word.
+async fn stemmed_query(pool: &PgPool, words: &str) -> DbResult<String> {
+    let mut rendered: Vec<String> = sqlx::query_scalar(
+        "WITH RECURSIVE langs(language) AS (
+            (SELECT language FROM messages WHERE language IS NOT NULL
+             ORDER BY language LIMIT 1)
+            UNION ALL
+            SELECT (SELECT m.language FROM messages m WHERE m.language > l.language
+                    ORDER BY m.language LIMIT 1)
+            FROM langs l WHERE l.language IS NOT NULL)
+         SELECT DISTINCT to_tsquery(vidmsg_ts_config(language), $1)::text
+         FROM (SELECT language FROM langs UNION ALL SELECT NULL) x",
+    )
+    .bind(words)
+    .fetch_all(pool)
+    .await?;
+    rendered.retain(|q| !q.trim().is_empty());
+    rendered.sort();
+    Ok(match rendered.len() {
+        0 | 1 => rendered.pop().unwrap_or_default(),
+        _ => rendered
+            .iter()
+            .map(|q| format!("( {q} )"))
+            .collect::<Vec<_>>()
+            .join(" | "),
+    })
 }
 
 /// A matching segment the user may see, with its relevance.
@@ -225,29 +269,29 @@ async fn probe(
 ) -> DbResult<Vec<Probed>> {
     // `ts_rank_cd` normalization 1 divides the rank by 1 + log(length): a word in a short
     // segment ranks above the same word in a long one, as bm25 ranks it in SQLite.
-    // `vidmsg_english` is the index's configuration (English stemming, no stop words; see
-    // the migration): the query's words must stem as the indexed ones did. The matches are
+    // `tsquery` is stemmed already, in every language present ([`stemmed_query`]), as the
+    // indexed words were (each row by its language; see migration 0006). The matches are
     // materialized before the visibility join, so the planner does not run the GIN scan once
     // per visible message; only the rows the user sees are ranked (ranking is half the cost of
     // a probe). Unnamed statements: each probe is planned for its own range.
     const INDEXED: &str = "WITH matches AS MATERIALIZED (
             SELECT s.id, s.message_id, s.start_ms, s.tsv
             FROM segments s
-            WHERE s.tsv @@ to_tsquery('vidmsg_english', $1) AND s.id >= $2 AND s.id < $3)
+            WHERE s.tsv @@ $1::tsquery AND s.id >= $2 AND s.id < $3)
          SELECT x.id, x.message_id, x.start_ms, m.thread_id = ANY($4) AS visible,
                 CASE WHEN m.thread_id = ANY($4)
-                     THEN ts_rank_cd(x.tsv, to_tsquery('vidmsg_english', $1), 1)::float8
+                     THEN ts_rank_cd(x.tsv, $1::tsquery, 1)::float8
                      ELSE 0 END AS score
          FROM matches x JOIN messages m ON m.id = x.message_id
          ORDER BY x.id DESC";
     const REST: &str = "WITH matches AS MATERIALIZED (
             SELECT s.id, s.message_id, s.start_ms, s.tsv
             FROM segments s
-            WHERE s.tsv @@ to_tsquery('vidmsg_english', $1) AND s.id + 0 >= $2
+            WHERE s.tsv @@ $1::tsquery AND s.id + 0 >= $2
               AND s.id + 0 < $3)
          SELECT x.id, x.message_id, x.start_ms, m.thread_id = ANY($4) AS visible,
                 CASE WHEN m.thread_id = ANY($4)
-                     THEN ts_rank_cd(x.tsv, to_tsquery('vidmsg_english', $1), 1)::float8
+                     THEN ts_rank_cd(x.tsv, $1::tsquery, 1)::float8
                      ELSE 0 END AS score
          FROM matches x JOIN messages m ON m.id = x.message_id
          ORDER BY x.id DESC";

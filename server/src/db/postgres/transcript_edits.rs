@@ -72,8 +72,9 @@ async fn write(
             }
             None => {
                 sqlx::query(
-                    "INSERT INTO segments (message_id, idx, start_ms, end_ms, text, words)
-                     VALUES ($1, $2, $3, $4, $5, $6)",
+                    "INSERT INTO segments (message_id, idx, start_ms, end_ms, text, words, language)
+                     VALUES ($1, $2, $3, $4, $5, $6,
+                             (SELECT language FROM messages WHERE id = $1))",
                 )
                 .bind(message)
                 .bind(n.0)

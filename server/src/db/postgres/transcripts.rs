@@ -2,8 +2,8 @@
 //! Workers on many hosts share the `jobs` table: a claim locks the job it takes with
 //! `FOR UPDATE SKIP LOCKED`, so two workers never take the same job and none waits for another;
 //! every later step (heartbeat, finish, fail) changes the job only while it is still the
-//! worker's own running job. (The segments' search index is a generated column: see
-//! `search.rs`.)
+//! worker's own running job. (The segments' search index is a generated column stemmed by
+//! each row's `language`: see `search.rs`.)
 
 use sqlx::{PgPool, Postgres, Transaction};
 use vidmsg_api::{Id, Segment};
@@ -172,9 +172,10 @@ pub(super) async fn finish_job(
         .iter()
         .map(|s| crate::db::word_times::encode(s.words.as_deref(), &s.text, s.end_ms))
         .collect();
+    // Each row carries the message's language: its `tsv` is stemmed by it (migration 0006).
     sqlx::query(
-        "INSERT INTO segments (message_id, idx, start_ms, end_ms, text, words)
-         SELECT $1, idx, start_ms, end_ms, text, words
+        "INSERT INTO segments (message_id, idx, start_ms, end_ms, text, words, language)
+         SELECT $1, idx, start_ms, end_ms, text, words, $7::text
          FROM UNNEST($2::bigint[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])
             AS s(idx, start_ms, end_ms, text, words)",
     )
@@ -184,16 +185,19 @@ pub(super) async fn finish_job(
     .bind(&ends)
     .bind(&texts)
     .bind(&words)
+    .bind(&result.language)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
         "UPDATE messages SET status = 'ready', status_reason = $1, progress_percent = 100,
-            duration_ms = coalesce($2, duration_ms), updated_at_ms = $3 WHERE id = $4",
+            duration_ms = coalesce($2, duration_ms), language = $5, updated_at_ms = $3
+         WHERE id = $4",
     )
     .bind(&result.note)
     .bind(result.duration_ms)
     .bind(now_ms)
     .bind(job.message_id)
+    .bind(&result.language)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

@@ -10,7 +10,7 @@ const MESSAGE_SELECT: &str =
         m.parent_id, m.status, m.status_reason, m.progress_percent, m.object_key, m.upload_id,
         m.content_type, m.size_bytes, m.duration_ms, m.urgent,
         (SELECT count(*) FROM messages r WHERE r.parent_id = m.id) AS reply_count,
-        m.created_at_ms, m.updated_at_ms, m.poster_key
+        m.created_at_ms, m.updated_at_ms, m.poster_key, m.language
      FROM messages m JOIN users u ON u.id = m.author_id";
 
 use crate::db::rows::MessageRecord as Row;

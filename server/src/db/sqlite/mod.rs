@@ -14,6 +14,7 @@ mod search;
 mod sessions;
 mod spaces;
 mod status;
+pub(crate) mod stems;
 mod threads;
 mod transcript_edits;
 mod transcripts;

@@ -2,7 +2,8 @@
 //! (the `thread_viewers` view: its spaces' threads and its direct ones).
 //! The query arrives parsed by [`crate::search::syntax`] and is rendered to FTS5 here; hits come
 //! by recency tier, then most relevant first (lowest bm25), ties by message and time (see
-//! [`SearchSpec`]).
+//! [`SearchSpec`]). Segments in another language are indexed by their stems in it (see
+//! [`super::stems`]): the query is rendered in English and, ORed, in each language present.
 
 use sqlx::SqlitePool;
 use vidmsg_api::SearchHit;
@@ -41,7 +42,22 @@ impl From<HitRow> for SearchHit {
     }
 }
 
+/// The languages the messages were heard in, one index probe each (`messages_language`).
+async fn languages(pool: &SqlitePool) -> DbResult<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "WITH RECURSIVE langs(language) AS (
+            SELECT min(language) FROM messages
+            UNION ALL
+            SELECT (SELECT min(m.language) FROM messages m WHERE m.language > langs.language)
+            FROM langs WHERE langs.language IS NOT NULL)
+         SELECT language FROM langs WHERE language IS NOT NULL",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
 pub(super) async fn search(pool: &SqlitePool, spec: &SearchSpec) -> DbResult<Vec<SearchHit>> {
+    let fts = super::stems::fts5_query(&spec.query, &languages(pool).await?);
     // Steps, each cheap at any index size (`scripts/bench-load` at 1 M segments):
     // - `visible`: the threads the user sees, once (materialized, so the view's UNION ALL is not
     //   pushed into the full-text scan, which then ran twice);
@@ -83,7 +99,7 @@ pub(super) async fn search(pool: &SqlitePool, spec: &SearchSpec) -> DbResult<Vec
          ORDER BY page.tier, page.bm25, page.message_id, page.start_ms, page.id",
     )
     .bind(spec.user)
-    .bind(spec.query.to_fts5())
+    .bind(fts)
     .bind(spec.thread)
     .bind(spec.window())
     .bind(i64::from(spec.limit))

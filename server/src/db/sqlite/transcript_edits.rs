@@ -44,18 +44,26 @@ async fn write(
     new: &[Row],
     now_ms: i64,
 ) -> DbResult<()> {
+    // The edited text is indexed by its stems in the message's language, as the worker's was.
+    let language: Option<String> = sqlx::query_scalar("SELECT language FROM messages WHERE id = ?")
+        .bind(message)
+        .fetch_optional(&mut **tx)
+        .await?
+        .flatten();
     for (i, n) in new.iter().enumerate() {
+        let stems = super::stems::shadow(&n.3, language.as_deref());
         match old.get(i) {
             Some(o) if o == n => {}
             Some(_) => {
                 sqlx::query(
-                    "UPDATE segments SET start_ms = ?, end_ms = ?, text = ?, words = ?
+                    "UPDATE segments SET start_ms = ?, end_ms = ?, text = ?, words = ?, stems = ?
                      WHERE message_id = ? AND idx = ?",
                 )
                 .bind(n.1)
                 .bind(n.2)
                 .bind(&n.3)
                 .bind(&n.4)
+                .bind(&stems)
                 .bind(message)
                 .bind(n.0)
                 .execute(&mut **tx)
@@ -63,8 +71,10 @@ async fn write(
             }
             None => {
                 sqlx::query(
-                    "INSERT INTO segments (message_id, idx, start_ms, end_ms, text, words)
-                     VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO segments (message_id, idx, start_ms, end_ms, text, words, language,
+                        stems)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, (SELECT language FROM messages WHERE id = ?1),
+                             ?7)",
                 )
                 .bind(message)
                 .bind(n.0)
@@ -72,6 +82,7 @@ async fn write(
                 .bind(n.2)
                 .bind(&n.3)
                 .bind(&n.4)
+                .bind(&stems)
                 .execute(&mut **tx)
                 .await?;
             }

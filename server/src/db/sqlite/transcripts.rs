@@ -1,5 +1,6 @@
 //! Transcription jobs (claimed with a lease, finished exactly once), transcript segments, and
-//! full-text search over them (FTS5, porter stemming, bm25 ranking).
+//! full-text search over them (FTS5, porter stemming, bm25 ranking; a segment in another
+//! language is indexed by its stems, see `stems`).
 
 use sqlx::{Sqlite, SqlitePool, Transaction};
 use vidmsg_api::{Id, Segment};
@@ -138,8 +139,8 @@ pub(super) async fn finish_job(
         .await?;
     for (i, s) in result.segments.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO segments (message_id, idx, start_ms, end_ms, text, words)
-             VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO segments (message_id, idx, start_ms, end_ms, text, words, language, stems)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(job.message_id)
         .bind(i64::try_from(i).unwrap_or(i64::MAX))
@@ -151,15 +152,18 @@ pub(super) async fn finish_job(
             &s.text,
             s.end_ms,
         ))
+        .bind(&result.language)
+        .bind(super::stems::shadow(&s.text, result.language.as_deref()))
         .execute(&mut *tx)
         .await?;
     }
     sqlx::query(
         "UPDATE messages SET status = 'ready', status_reason = ?, progress_percent = 100,
-            duration_ms = coalesce(?, duration_ms), updated_at_ms = ? WHERE id = ?",
+            duration_ms = coalesce(?, duration_ms), language = ?, updated_at_ms = ? WHERE id = ?",
     )
     .bind(&result.note)
     .bind(result.duration_ms)
+    .bind(&result.language)
     .bind(now_ms)
     .bind(job.message_id)
     .execute(&mut *tx)

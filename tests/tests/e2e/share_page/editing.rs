@@ -343,7 +343,10 @@ async fn the_author_fixes_a_word_on_the_page_and_restores_the_machine_transcript
             == serde_json::Value::Bool(true),
         "keeping the corrections changes nothing"
     );
-    assert!(alice.transcript(m.id).await?.edited, "still edited after Keep");
+    assert!(
+        alice.transcript(m.id).await?.edited,
+        "still edited after Keep"
+    );
     a.click("#restore-transcript").await?;
     a.click("#restore-yes").await?;
     a.wait_until(
