@@ -10,13 +10,14 @@ the test joins into one clip, with a manifest:
     python3 scripts/bench/speech_fr.py ~/.cache/vidmsg/speech-fr
 """
 import gzip
-import hashlib
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 import wave
+
+import speech_set  # the English set's pinned-package download (same folder)
 
 PACKAGES = [
     # (package, version, sha256 of the .deb)
@@ -39,21 +40,7 @@ CHOSEN = [
 
 
 def fetch(tmp):
-    os.chmod(tmp, 0o755)  # apt-get download drops root to _apt when it can
-    root = os.path.join(tmp, "root")
-    for name, version, sha in PACKAGES:
-        download = ["apt-get", "download", "-q", "-o", "APT::Sandbox::User=root", f"{name}={version}"]
-        if subprocess.run(download, cwd=tmp, stdout=subprocess.DEVNULL).returncode != 0:
-            # No package lists yet (scripts/setup only updates them when it installs something).
-            subprocess.run(["apt-get", "update", "-q", "-o", "DPkg::Lock::Timeout=600"], check=True,
-                           stdout=subprocess.DEVNULL)
-            subprocess.run(download, cwd=tmp, check=True, stdout=subprocess.DEVNULL)
-        deb = [f for f in os.listdir(tmp) if f.startswith(name + "_") and f.endswith(".deb")][0]
-        got = hashlib.sha256(open(os.path.join(tmp, deb), "rb").read()).hexdigest()
-        if got != sha:
-            sys.exit(f"{deb}: SHA-256 {got}, expected {sha}")
-        subprocess.run(["dpkg-deb", "-x", os.path.join(tmp, deb), root], check=True)
-    return root
+    return speech_set.fetch(tmp, PACKAGES)
 
 
 def transcripts(root):

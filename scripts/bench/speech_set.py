@@ -33,10 +33,11 @@ PROMPTS = "usr/share/doc/asterisk-core-sounds-en/core-sounds-en.txt.gz"
 PROMPT_STRIDE = 4
 
 
-def fetch(tmp):
+def fetch(tmp, packages=PACKAGES):
+    """Downloads the pinned packages (name, version, SHA-256) and unpacks them under tmp/root."""
     os.chmod(tmp, 0o755)  # apt-get download drops root to _apt when it can
     root = os.path.join(tmp, "root")
-    for name, version, sha in PACKAGES:
+    for name, version, sha in packages:
         download = ["apt-get", "download", "-q", "-o", "APT::Sandbox::User=root", f"{name}={version}"]
         if subprocess.run(download, cwd=tmp, stdout=subprocess.DEVNULL).returncode != 0:
             # No package lists yet (scripts/setup only updates them when it installs something).
