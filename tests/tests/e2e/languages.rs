@@ -10,12 +10,12 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::Context as _;
-use vidmsg_api::{Client, MessageKind, SearchHit, SearchQuery, Segment};
-use vidmsg_server::db::{Db, FinishedUpload, NewMessage, TranscriptResult, now_ms};
+use vidmsg_api::{Client, SearchHit, SearchQuery};
 use vidmsg_tests::speech::{make_clip, mux};
 use vidmsg_tests::upload::upload_all;
 use vidmsg_tests::{TestServer, model, server::server_binary};
 
+use crate::spaces::transcribed;
 use crate::threads_and_messages::video;
 
 /// One French prompt of the set: its audio (16 kHz mono WAV) and what it says.
@@ -228,57 +228,6 @@ fn the_transcribe_command_prints_the_language_it_heard() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A transcribed video in `thread`, finished through the database as the worker does (the
-/// worker is off): `text` in `language`.
-async fn transcribed(
-    db: &Db,
-    thread: i64,
-    author: i64,
-    text: &str,
-    language: &str,
-) -> anyhow::Result<i64> {
-    let now = now_ms();
-    let id = db
-        .insert_message(&NewMessage {
-            thread_id: thread,
-            author_id: author,
-            kind: MessageKind::Video,
-            title: text.into(),
-            body: None,
-            parent_id: None,
-            status: vidmsg_api::MessageStatus::Uploading,
-            content_type: Some("video/mp4".into()),
-            urgent: false,
-            now_ms: now,
-        })
-        .await?;
-    db.set_upload(id, &format!("test/{id}"), "upload", now)
-        .await?;
-    let done = FinishedUpload {
-        size_bytes: 1,
-        duration_ms: Some(1_000),
-        content_type: "video/mp4".into(),
-    };
-    anyhow::ensure!(db.finish_upload(id, &done, now).await?);
-    let job = db
-        .claim_job("test", now, 60_000, 3)
-        .await?
-        .context("no job queued")?;
-    let result = TranscriptResult {
-        segments: vec![Segment {
-            start_ms: 0,
-            end_ms: 1_000,
-            text: text.into(),
-            words: None,
-        }],
-        duration_ms: Some(1_000),
-        note: None,
-        language: Some(language.into()),
-    };
-    anyhow::ensure!(db.finish_job(&job, "test", &result, now).await?);
-    Ok(id)
-}
-
 #[tokio::test]
 async fn search_stems_each_transcript_by_its_language() -> anyhow::Result<()> {
     let srv = TestServer::spawn().await?;
@@ -286,10 +235,17 @@ async fn search_stems_each_transcript_by_its_language() -> anyhow::Result<()> {
     let alice = srv.user("alice").await?;
     let me = alice.me().await?.id;
     let t = TestServer::thread(&alice, "Mixed").await?;
-    let french = transcribed(&db, t.id, me, "Vous pouvez maintenant parler.", "fr").await?;
+    let french = transcribed(&db, t.id, me, "Vous pouvez maintenant parler.", Some("fr")).await?;
     // The same word in an English transcript: English stemming leaves "parler" whole.
-    let english = transcribed(&db, t.id, me, "The parler in the castle was cold.", "en").await?;
-    let running = transcribed(&db, t.id, me, "The meeting is running late.", "en").await?;
+    let english = transcribed(
+        &db,
+        t.id,
+        me,
+        "The parler in the castle was cold.",
+        Some("en"),
+    )
+    .await?;
+    let running = transcribed(&db, t.id, me, "The meeting is running late.", Some("en")).await?;
     assert_eq!(
         alice.get_message(french).await?.language.as_deref(),
         Some("fr")

@@ -58,8 +58,15 @@ async fn fed(client: &Client, since: i64) -> anyhow::Result<BTreeSet<Id>> {
 }
 
 /// A transcribed video in `thread`, written through the database as the worker would (the
-/// worker is off in these tests): search then has something to find.
-async fn transcribed(db: &Db, thread: Id, author: Id, words: &str) -> anyhow::Result<Id> {
+/// worker is off in these tests): search then has something to find. `language`: the one the
+/// worker heard (`None`: unknown, read as English).
+pub(crate) async fn transcribed(
+    db: &Db,
+    thread: Id,
+    author: Id,
+    words: &str,
+    language: Option<&str>,
+) -> anyhow::Result<Id> {
     let now = now_ms();
     let id = db
         .insert_message(&NewMessage {
@@ -96,7 +103,7 @@ async fn transcribed(db: &Db, thread: Id, author: Id, words: &str) -> anyhow::Re
         }],
         duration_ms: Some(1_000),
         note: None,
-        language: None,
+        language: language.map(str::to_string),
     };
     anyhow::ensure!(db.finish_job(&job, "test", &result, now).await?);
     Ok(id)
@@ -216,7 +223,7 @@ async fn spaces_decide_who_sees_a_thread_everywhere() -> anyhow::Result<()> {
     );
     assert_eq!(in_eng.members, ["alice", "bob"]);
     let eng_msg = text(&alice, in_eng.id, "standup notes").await?;
-    let eng_video = transcribed(&db, in_eng.id, alice_id, "the build is green again").await?;
+    let eng_video = transcribed(&db, in_eng.id, alice_id, "the build is green again", None).await?;
 
     let to_carol = alice
         .new_thread(&NewThread {
@@ -228,8 +235,14 @@ async fn spaces_decide_who_sees_a_thread_everywhere() -> anyhow::Result<()> {
     assert_eq!(to_carol.visibility, ThreadVisibility::People);
     assert_eq!(to_carol.space_id, None);
     let carol_msg = text(&alice, to_carol.id, "just between us").await?;
-    let carol_video =
-        transcribed(&db, to_carol.id, alice_id, "the build is green for carol").await?;
+    let carol_video = transcribed(
+        &db,
+        to_carol.id,
+        alice_id,
+        "the build is green for carol",
+        None,
+    )
+    .await?;
 
     let set = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
     assert_eq!(listed(&alice).await?, set(&["Eng sync", "For carol"]));
