@@ -273,6 +273,12 @@ async fn search_stems_each_transcript_by_its_language() -> anyhow::Result<()> {
         ids(search(&alice, "\"maintenant parlera\"").await?),
         [french]
     );
+    // Phrases are found through their word pairs, each transcript's stemmed by its language.
+    assert_eq!(ids(search(&alice, "\"the parler\"").await?), [english]);
+    assert_eq!(
+        ids(search(&alice, "\"parler in the castle\" OR \"pouvez maintenant\"").await?),
+        [french, english]
+    );
     // An edited French transcript is searched by its stems too.
     let edit = vidmsg_api::EditTranscript {
         segments: vec![vidmsg_api::EditedSegment {

@@ -221,6 +221,15 @@ const QUERIES: &[(&str, bool, bool)] = &[
     ("running", true, true),
     ("runs", true, true),
     ("\"release the recorder\"", true, true),
+    // Phrases go through the index of adjacent word pairs (migration 0007): stemmed, across
+    // punctuation, with a prefix after whole words, in alternatives, and in the wrong order.
+    ("\"dog running\"", true, true),
+    ("\"budget, budget\"", true, true),
+    ("\"feed the cat\" midnight", true, true),
+    ("the-quarterly-budg*", true, true),
+    ("\"running late\" OR \"the cat\"", true, false),
+    ("\"sleeps cat\"", false, true),
+    ("\"the cat\" OR budget", true, false),
     ("the", true, true),
     ("don't", true, true),
     ("3.5", true, true),

@@ -12,6 +12,7 @@ mod links;
 mod messages;
 mod notifications;
 pub(crate) mod partitions;
+mod phrase_pairs;
 mod search;
 mod sessions;
 mod spaces;

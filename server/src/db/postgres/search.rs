@@ -23,11 +23,17 @@
 //! density of matches found so far, so a common word reads about one tier's rows and a rare
 //! word a few cheap index probes. Each probe writes its values inline-planned (unnamed
 //! statements) so the planner prunes the partitions outside the range.
+//!
+//! Phrases: a phrase's words may each be common ("the same") while the phrase is rare, and the
+//! `tsv` index cannot tell where words stand; so a query whose every alternative holds a
+//! phrase finds its rows through the index of adjacent word pairs (migration 0007,
+//! [`super::phrase_pairs`]) and checks only those against `tsv`.
 
 use sqlx::PgPool;
 use vidmsg_api::SearchHit;
 
 use super::partitions::SEGMENT_PARTITION;
+use super::phrase_pairs;
 use crate::db::{DbResult, SEARCH_TIER, SearchSpec};
 
 #[derive(sqlx::FromRow)]
@@ -64,12 +70,13 @@ impl From<HitRow> for SearchHit {
 
 pub(super) async fn search(pool: &PgPool, spec: &SearchSpec) -> DbResult<Vec<SearchHit>> {
     let words = spec.query.to_tsquery();
-    let tsquery = stemmed_query(pool, &words).await?;
-    if tsquery.is_empty() {
+    let phrases = phrase_pairs::phrases(&spec.query);
+    let stemmed = stemmed_query(pool, &words, &phrases).await?;
+    if stemmed.tsquery.is_empty() {
         return Ok(Vec::new());
     }
     let window = usize::try_from(spec.window()).unwrap_or(usize::MAX);
-    let recent = newest_matches(pool, spec, &tsquery, window).await?;
+    let recent = newest_matches(pool, spec, &stemmed, window).await?;
     let page = rank_page(recent, spec);
     if page.is_empty() {
         return Ok(Vec::new());
@@ -111,36 +118,83 @@ pub(super) async fn search(pool: &PgPool, spec: &SearchSpec) -> DbResult<Vec<Sea
     Ok(rows.into_iter().map(Into::into).collect())
 }
 
+/// The query stemmed for every language present: the `tsquery` to match and, where the query's
+/// phrases allow it, the pair prefilter ([`phrase_pairs`]).
+struct Stemmed {
+    tsquery: String,
+    pairs: Option<String>,
+}
+
 /// `to_tsquery` text (`words`) stemmed in the configuration of every language the messages were
 /// heard in, and English always (rows from before languages, and "en"), ORed, as the text of a
 /// `tsquery` (its lexemes are stemmed already; the probes cast it). The languages present are
 /// read from `messages_language` one index probe each (a loose index scan), identical
-/// renderings once. Empty when no rendering holds a word.
-async fn stemmed_query(pool: &PgPool, words: &str) -> DbResult<String> {
-    let mut rendered: Vec<String> = sqlx::query_scalar(
+/// renderings once. Empty when no rendering holds a word. Each configuration also stems the
+/// query's `phrases` into their pairs (`vidmsg_word_pairs`, as migration 0007 indexes `tsv`).
+async fn stemmed_query(
+    pool: &PgPool,
+    words: &str,
+    phrases: &[(usize, String)],
+) -> DbResult<Stemmed> {
+    let phrase_texts: Vec<&str> = phrases.iter().map(|(_, p)| p.as_str()).collect();
+    let rows: Vec<(String, Vec<String>)> = sqlx::query_as(
         "WITH RECURSIVE langs(language) AS (
             (SELECT language FROM messages WHERE language IS NOT NULL
              ORDER BY language LIMIT 1)
             UNION ALL
             SELECT (SELECT m.language FROM messages m WHERE m.language > l.language
                     ORDER BY m.language LIMIT 1)
-            FROM langs l WHERE l.language IS NOT NULL)
-         SELECT DISTINCT to_tsquery(vidmsg_ts_config(language), $1)::text
-         FROM (SELECT language FROM langs UNION ALL SELECT NULL) x",
+            FROM langs l WHERE l.language IS NOT NULL),
+         configs AS (
+            SELECT DISTINCT vidmsg_ts_config(language) AS cfg
+            FROM (SELECT language FROM langs UNION ALL SELECT NULL) x)
+         SELECT to_tsquery(cfg, $1)::text,
+                ARRAY(SELECT array_to_string(tsvector_to_array(
+                                  vidmsg_word_pairs(to_tsvector(cfg, p))), chr(1))
+                      FROM unnest($2::text[]) WITH ORDINALITY AS u(p, n) ORDER BY n)
+         FROM configs",
     )
     .bind(words)
+    .bind(&phrase_texts)
     .fetch_all(pool)
     .await?;
-    rendered.retain(|q| !q.trim().is_empty());
+    let mut rendered: Vec<String> = Vec::new();
+    let mut stemmed_pairs: Vec<phrase_pairs::StemmedPairs> = Vec::new();
+    for (query, pairs) in rows {
+        // A configuration that keeps no word of the query matches nothing: its pairs do not
+        // matter either.
+        if query.trim().is_empty() {
+            continue;
+        }
+        rendered.push(query);
+        stemmed_pairs.push(
+            pairs
+                .iter()
+                .map(|p| {
+                    p.split('\u{1}')
+                        .filter(|l| !l.is_empty())
+                        .map(str::to_string)
+                        .collect()
+                })
+                .collect(),
+        );
+    }
     rendered.sort();
-    Ok(match rendered.len() {
+    rendered.dedup();
+    let tsquery = match rendered.len() {
         0 | 1 => rendered.pop().unwrap_or_default(),
         _ => rendered
             .iter()
             .map(|q| format!("( {q} )"))
             .collect::<Vec<_>>()
             .join(" | "),
-    })
+    };
+    let pairs = if tsquery.is_empty() {
+        None
+    } else {
+        phrase_pairs::prefilter(phrases, &stemmed_pairs)
+    };
+    Ok(Stemmed { tsquery, pairs })
 }
 
 /// A matching segment the user may see, with its relevance.
@@ -166,7 +220,7 @@ const MAX_GROWTH: i64 = 16;
 async fn newest_matches(
     pool: &PgPool,
     spec: &SearchSpec,
-    tsquery: &str,
+    stemmed: &Stemmed,
     window: usize,
 ) -> DbResult<Vec<Candidate>> {
     // Who sees what is read once: the threads' ids, not the view, go into each probe (planning
@@ -212,7 +266,7 @@ async fn newest_matches(
         } else {
             align(hi.saturating_sub(span))
         };
-        let batch = probe(&mut tx, tsquery, lo, hi, rest, &threads).await?;
+        let batch = probe(&mut tx, stemmed, lo, hi, rest, &threads).await?;
         matched += batch.len();
         let mut visible: Vec<Candidate> = batch
             .into_iter()
@@ -261,7 +315,7 @@ struct Probed {
 /// serves it (`id + 0`).
 async fn probe(
     tx: &mut sqlx::PgConnection,
-    tsquery: &str,
+    stemmed: &Stemmed,
     lo: i64,
     hi: i64,
     rest: bool,
@@ -274,35 +328,43 @@ async fn probe(
     // materialized before the visibility join, so the planner does not run the GIN scan once
     // per visible message; only the rows the user sees are ranked (ranking is half the cost of
     // a probe). Unnamed statements: each probe is planned for its own range.
-    const INDEXED: &str = "WITH matches AS MATERIALIZED (
+    //
+    // With a pair prefilter ([`phrase_pairs`]) the pair index finds the rows and `tsv` is
+    // checked on those only: `ts_match_vq` is `@@` written so that the planner does not also
+    // read the `tsv` index (it would AND both, reading "the" again).
+    let matching = if stemmed.pairs.is_some() {
+        "vidmsg_word_pairs(s.tsv) @@ $5::tsquery
+              AND ts_match_vq(s.tsv, $1::tsquery)"
+    } else {
+        "s.tsv @@ $1::tsquery"
+    };
+    let range = if rest {
+        "s.id + 0 >= $2 AND s.id + 0 < $3"
+    } else {
+        "s.id >= $2 AND s.id < $3"
+    };
+    let sql = format!(
+        "WITH matches AS MATERIALIZED (
             SELECT s.id, s.message_id, s.start_ms, s.tsv
             FROM segments s
-            WHERE s.tsv @@ $1::tsquery AND s.id >= $2 AND s.id < $3)
+            WHERE {matching} AND {range})
          SELECT x.id, x.message_id, x.start_ms, m.thread_id = ANY($4) AS visible,
                 CASE WHEN m.thread_id = ANY($4)
                      THEN ts_rank_cd(x.tsv, $1::tsquery, 1)::float8
                      ELSE 0 END AS score
          FROM matches x JOIN messages m ON m.id = x.message_id
-         ORDER BY x.id DESC";
-    const REST: &str = "WITH matches AS MATERIALIZED (
-            SELECT s.id, s.message_id, s.start_ms, s.tsv
-            FROM segments s
-            WHERE s.tsv @@ $1::tsquery AND s.id + 0 >= $2
-              AND s.id + 0 < $3)
-         SELECT x.id, x.message_id, x.start_ms, m.thread_id = ANY($4) AS visible,
-                CASE WHEN m.thread_id = ANY($4)
-                     THEN ts_rank_cd(x.tsv, $1::tsquery, 1)::float8
-                     ELSE 0 END AS score
-         FROM matches x JOIN messages m ON m.id = x.message_id
-         ORDER BY x.id DESC";
-    Ok(sqlx::query_as(if rest { REST } else { INDEXED })
-        .bind(tsquery)
+         ORDER BY x.id DESC"
+    );
+    // Built from the string constants above only; every value is bound.
+    let mut query = sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(&stemmed.tsquery)
         .bind(lo)
         .bind(hi)
-        .bind(threads)
-        .persistent(false)
-        .fetch_all(&mut *tx)
-        .await?)
+        .bind(threads);
+    if let Some(pairs) = &stemmed.pairs {
+        query = query.bind(pairs);
+    }
+    Ok(query.persistent(false).fetch_all(&mut *tx).await?)
 }
 
 /// The page: recency tiers of [`SEARCH_TIER`] over the newest-first matches, most relevant
