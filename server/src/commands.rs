@@ -40,9 +40,12 @@ pub async fn model(config: &Config, cmd: ModelCmd, out: &mut impl Write) -> anyh
             ct2_dir,
             out: dest,
             q8_0,
+            q8_0_decoder,
         } => {
             let precision = if q8_0 {
                 convert::Precision::Q8_0
+            } else if q8_0_decoder {
+                convert::Precision::Q8_0Decoder
             } else {
                 convert::Precision::F16
             };

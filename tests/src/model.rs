@@ -14,6 +14,13 @@ pub fn tiny_en() -> anyhow::Result<PathBuf> {
     cached("VIDMSG_TEST_MODEL", "tiny.en")
 }
 
+/// tiny.en with its decoder's weights in Q8_0 (`Precision::Q8_0Decoder`):
+/// `$VIDMSG_TEST_MODEL_Q8_0_DECODER`, else `~/.cache/vidmsg/models/ggml-tiny.en-q8_0-decoder.bin`
+/// (installed if missing).
+pub fn tiny_en_q8_0_decoder() -> anyhow::Result<PathBuf> {
+    cached("VIDMSG_TEST_MODEL_Q8_0_DECODER", "tiny.en-q8_0-decoder")
+}
+
 /// The multilingual model (it detects the language spoken): `$VIDMSG_TEST_MODEL_MULTILINGUAL`,
 /// else `~/.cache/vidmsg/models/ggml-base.bin` (installed if missing).
 pub fn multilingual() -> anyhow::Result<PathBuf> {

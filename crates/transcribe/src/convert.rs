@@ -54,6 +54,11 @@ pub enum Precision {
     F16,
     /// ggml's Q8_0: blocks of 32 int8 values with one f16 scale; about half the size of f16.
     Q8_0,
+    /// The decoder's weight matrices in Q8_0, the encoder's (and cross-attention's key and
+    /// value) in f16: the decoder's one-token products are bound by memory, the encoder's by
+    /// arithmetic. Read only by vidmsg's whisper.cpp (`whisper-cpp/changes.cmake`: an `ftype`
+    /// of 100 + Q8_0's); an unchanged whisper.cpp refuses the file.
+    Q8_0Decoder,
 }
 
 impl Precision {
@@ -62,6 +67,33 @@ impl Precision {
         match self {
             Precision::F16 => 1,
             Precision::Q8_0 => 2 * 1000 + 7,
+            Precision::Q8_0Decoder => 2 * 1000 + 100 + 7,
+        }
+    }
+
+    /// Whether the weight matrix `name` (OpenAI's names) is stored in Q8_0. It must be exactly
+    /// the set whisper.cpp creates with the decoder's type, or loading fails on its size check.
+    fn quantizes(self, name: &str) -> bool {
+        match self {
+            Precision::F16 => false,
+            Precision::Q8_0 => true,
+            Precision::Q8_0Decoder => {
+                name.starts_with("decoder.")
+                    && !name.contains(".cross_attn.key.")
+                    && !name.contains(".cross_attn.value.")
+            }
+        }
+    }
+
+    /// The precision a model name asks for: `…-q8_0` or `…-q8_0-decoder`, and the name
+    /// without that suffix.
+    pub fn of_name(name: &str) -> (&str, Precision) {
+        if let Some(base) = name.strip_suffix("-q8_0-decoder") {
+            (base, Precision::Q8_0Decoder)
+        } else if let Some(base) = name.strip_suffix("-q8_0") {
+            (base, Precision::Q8_0)
+        } else {
+            (name, Precision::F16)
         }
     }
 }
@@ -373,7 +405,7 @@ fn convert(
     }
     for t in &tensors {
         // Weight matrices may be quantized; conv kernels (3-D) stay f16, as whisper.cpp expects.
-        let quantize = precision == Precision::Q8_0
+        let quantize = precision.quantizes(&t.name)
             && t.f16
             && t.shape.len() == 2
             && t.shape[1] % Q8_BLOCK == 0;
@@ -452,6 +484,40 @@ mod tests {
         let q0 = out[2] as i8;
         assert_eq!(q0, -127);
         assert!((f32::from(q0) * d + 3.2).abs() <= d);
+    }
+
+    #[test]
+    fn the_decoder_precision_quantizes_what_whisper_cpp_gives_the_decoder_type() {
+        let p = Precision::Q8_0Decoder;
+        for name in [
+            "decoder.token_embedding.weight",
+            "decoder.blocks.0.attn.query.weight",
+            "decoder.blocks.3.attn.out.weight",
+            "decoder.blocks.1.cross_attn.query.weight",
+            "decoder.blocks.1.cross_attn.out.weight",
+            "decoder.blocks.2.mlp.0.weight",
+            "decoder.blocks.2.mlp.2.weight",
+        ] {
+            assert!(p.quantizes(name), "{name}");
+        }
+        for name in [
+            "encoder.blocks.0.attn.query.weight",
+            "encoder.blocks.0.mlp.0.weight",
+            "decoder.blocks.1.cross_attn.key.weight",
+            "decoder.blocks.1.cross_attn.value.weight",
+        ] {
+            assert!(!p.quantizes(name), "{name}");
+        }
+        assert_eq!(p.ftype(), 2107);
+        assert_eq!(
+            Precision::of_name("tiny.en-q8_0-decoder"),
+            ("tiny.en", Precision::Q8_0Decoder)
+        );
+        assert_eq!(
+            Precision::of_name("tiny.en-q8_0"),
+            ("tiny.en", Precision::Q8_0)
+        );
+        assert_eq!(Precision::of_name("base"), ("base", Precision::F16));
     }
 
     #[test]

