@@ -18,4 +18,6 @@ pub mod normalize;
 pub mod spare_cores;
 pub mod summary;
 pub mod whisper;
+#[cfg(test)]
+mod whisper_changes;
 pub mod words;

@@ -3,11 +3,16 @@
 # CMAKE_PROJECT_INCLUDE, which whisper-rs-sys hands to CMake with every other CMAKE_* variable;
 # CMake includes it after each project() (whisper.cpp's, then ggml's), and it acts once.
 #
-# Each change is an exact text replacement. A source holding the new text is already changed (a
-# rebuild); one holding neither the old nor the new text is another whisper.cpp: the build stops
-# and says which change to look at again (after upgrading whisper-rs).
+# Each change is an exact text replacement, made every time to the pristine source (kept beside
+# it as `whisper.cpp.orig`), so editing or removing a change here takes effect on the next
+# configure; the file is rewritten only when the result differs. A source without a change's old
+# text is another whisper.cpp: the build stops and names the change to look at again (after
+# upgrading whisper-rs).
 #
-# After editing this file: `cargo clean -p whisper-rs-sys` (its build script does not watch it).
+# Cargo reruns whisper-rs-sys's build script (and so this file) only when an environment
+# variable it watches changes: `.cargo/config.toml` sets one of those,
+# BINDGEN_EXTRA_CLANG_ARGS, to a define holding this file's SHA-256, which a test
+# (`whisper_changes` in vidmsg-transcribe) keeps equal to the file; update both together.
 
 # Cargo sets the variable for every build script: any other CMake project is left alone.
 get_property(vidmsg_changed GLOBAL PROPERTY VIDMSG_WHISPER_CHANGED)
@@ -16,29 +21,34 @@ if(vidmsg_changed OR NOT CMAKE_PROJECT_NAME STREQUAL "whisper.cpp")
 endif()
 set_property(GLOBAL PROPERTY VIDMSG_WHISPER_CHANGED TRUE)
 
-function(vidmsg_change path what old new)
-  set(file "${CMAKE_SOURCE_DIR}/${path}")
-  file(READ "${file}" text)
-  string(FIND "${text}" "${new}" done_at)
-  if(NOT done_at EQUAL -1)
-    message(STATUS "vidmsg: ${what}: already in ${path}")
-    return()
+set(vidmsg_source "${CMAKE_SOURCE_DIR}/src/whisper.cpp")
+if(NOT EXISTS "${vidmsg_source}.orig")
+  file(READ "${vidmsg_source}" vidmsg_text)
+  string(FIND "${vidmsg_text}" "vidmsg" vidmsg_at)
+  if(NOT vidmsg_at EQUAL -1)
+    message(FATAL_ERROR "vidmsg: ${vidmsg_source} was changed by an older changes.cmake: "
+      "run `cargo clean -p whisper-rs-sys`")
   endif()
-  string(FIND "${text}" "${old}" at)
+  file(COPY_FILE "${vidmsg_source}" "${vidmsg_source}.orig")
+endif()
+file(READ "${vidmsg_source}.orig" vidmsg_text)
+
+function(vidmsg_change what old new)
+  string(FIND "${vidmsg_text}" "${old}" at)
   if(at EQUAL -1)
-    message(FATAL_ERROR "vidmsg: ${what}: the text to change is not in ${path}; "
+    message(FATAL_ERROR "vidmsg: ${what}: the text to change is not in src/whisper.cpp; "
       "whisper.cpp changed: update crates/transcribe/whisper-cpp/changes.cmake")
   endif()
-  string(REPLACE "${old}" "${new}" text "${text}")
-  file(WRITE "${file}" "${text}")
-  message(STATUS "vidmsg: ${what}: changed ${path}")
+  string(REPLACE "${old}" "${new}" text "${vidmsg_text}")
+  set(vidmsg_text "${text}" PARENT_SCOPE)
+  message(STATUS "vidmsg: ${what}")
 endfunction()
 
 # Word times (DTW): whisper.cpp computes the alignment graph on a CPU backend made with ggml's
 # default of 4 threads, whatever n_threads the caller gave: on 2 cores with 1 or 2 whisper
 # threads, 2–3 threads spin in ggml_barrier against the decoder (6–9 % of the samples in `perf`).
 # Its own helper runs the graph on the caller's threads.
-vidmsg_change(src/whisper.cpp "DTW on the caller's threads"
+vidmsg_change("DTW on the caller's threads"
   [==[    ggml_backend_graph_compute(backend.get(), gf);
 ]==]
   [==[    ggml_graph_compute_helper(gf, n_threads, nullptr, nullptr); // vidmsg: the caller's threads
@@ -54,12 +64,12 @@ vidmsg_change(src/whisper.cpp "DTW on the caller's threads"
 # matrices (self-attention, cross-attention's query and output, MLP, token embedding) in t, the
 # rest in f16. Cross-attention's key and value weights stay f16: they multiply the whole encoder
 # output once per piece.
-vidmsg_change(src/whisper.cpp "decoder weights of their own type: ftype"
+vidmsg_change("decoder weights of their own type: ftype"
   [==[        wctx.wtype = ggml_ftype_to_ggml_type((ggml_ftype) (model.hparams.ftype));
 ]==]
   [==[        wctx.wtype = ggml_ftype_to_ggml_type((ggml_ftype) (model.hparams.ftype >= 100 ? GGML_FTYPE_MOSTLY_F16 : model.hparams.ftype)); // vidmsg: 100 + t
 ]==])
-vidmsg_change(src/whisper.cpp "decoder weights of their own type: dtype"
+vidmsg_change("decoder weights of their own type: dtype"
   [==[    const ggml_type vtype = wctx.wtype == GGML_TYPE_F32 ? GGML_TYPE_F32 : GGML_TYPE_F16; // conv type
 ]==]
   [==[    const ggml_type vtype = wctx.wtype == GGML_TYPE_F32 ? GGML_TYPE_F32 : GGML_TYPE_F16; // conv type
@@ -70,12 +80,18 @@ vidmsg_change(src/whisper.cpp "decoder weights of their own type: dtype"
         return false;
     }
 ]==])
-vidmsg_change(src/whisper.cpp "decoder weights of their own type: decoder"
+vidmsg_change("decoder weights of their own type: decoder"
   [==[ASR_SYSTEM_DECODER, ggml_new_tensor_2d(ctx, wtype,]==]
   [==[ASR_SYSTEM_DECODER, ggml_new_tensor_2d(ctx, dtype,]==])
-vidmsg_change(src/whisper.cpp "decoder weights of their own type: cross-attention query"
+vidmsg_change("decoder weights of their own type: cross-attention query"
   [==[layer.cross_attn_q_w = create_tensor(ASR_TENSOR_ATTN_QUERY_WEIGHT, ASR_SYSTEM_CROSS, ggml_new_tensor_2d(ctx, wtype,]==]
   [==[layer.cross_attn_q_w = create_tensor(ASR_TENSOR_ATTN_QUERY_WEIGHT, ASR_SYSTEM_CROSS, ggml_new_tensor_2d(ctx, dtype,]==])
-vidmsg_change(src/whisper.cpp "decoder weights of their own type: cross-attention output"
+vidmsg_change("decoder weights of their own type: cross-attention output"
   [==[layer.cross_attn_ln_1_w = create_tensor(ASR_TENSOR_ATTN_OUT_WEIGHT, ASR_SYSTEM_CROSS, ggml_new_tensor_2d(ctx, wtype,]==]
   [==[layer.cross_attn_ln_1_w = create_tensor(ASR_TENSOR_ATTN_OUT_WEIGHT, ASR_SYSTEM_CROSS, ggml_new_tensor_2d(ctx, dtype,]==])
+
+file(READ "${vidmsg_source}" vidmsg_current)
+if(NOT vidmsg_current STREQUAL vidmsg_text)
+  file(WRITE "${vidmsg_source}" "${vidmsg_text}")
+  message(STATUS "vidmsg: src/whisper.cpp written with the changes above")
+endif()
