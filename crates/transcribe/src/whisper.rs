@@ -11,7 +11,7 @@ use whisper_rs::{
     FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
 };
 
-use crate::chunker::speech_onset;
+use crate::chunker::{speech_onset, speech_threshold};
 use crate::spare_cores::SpareCores;
 
 #[derive(Debug, thiserror::Error)]
@@ -193,6 +193,7 @@ impl Engine {
             .full(params, samples)
             .map_err(|e| WhisperError::Run(e.to_string()))?;
         let mut out = Vec::new();
+        let threshold = speech_threshold(samples);
         for seg in state.as_iter() {
             let text = seg
                 .to_str_lossy()
@@ -209,7 +210,7 @@ impl Engine {
             let t1 = usize::try_from(seg.end_timestamp().max(0) * 160)
                 .unwrap_or(0)
                 .clamp(t0, samples.len());
-            let onset = speech_onset(samples, t0, t1).unwrap_or(t0);
+            let onset = speech_onset(samples, threshold, t0, t1).unwrap_or(t0);
             let ms = |s: usize| start_ms + i64::try_from(s / 16).unwrap_or(0);
             let (seg_start, seg_end) = (ms(onset), ms(t1.max(onset)));
             let tokens = crate::words::segment_tokens(&seg, self.ctx.token_eot(), start_ms);
