@@ -108,6 +108,95 @@ vidmsg_change("decoder weights of their own type: cross-attention output"
   [==[layer.cross_attn_ln_1_w = create_tensor(ASR_TENSOR_ATTN_OUT_WEIGHT, ASR_SYSTEM_CROSS, ggml_new_tensor_2d(ctx, wtype,]==]
   [==[layer.cross_attn_ln_1_w = create_tensor(ASR_TENSOR_ATTN_OUT_WEIGHT, ASR_SYSTEM_CROSS, ggml_new_tensor_2d(ctx, dtype,]==])
 
+# The encoder in f32. Its products are matrix-matrix ones through ggml's tiled multiply, which
+# with f16 weights converts both operands from f16 on every load: 7 conversions beside 12 FMAs
+# per step, on the same two pipes, so the conversions set the pace (`perf`: the encoder's
+# multiply at ~28 GMAC/s, 60 % of one core's FMA peak). Weights widened to f32 as the model
+# loads (exactly: f16 → f32 loses nothing) and activations kept in f32 need no conversions; the
+# activations are no longer rounded to f16 either. Memory: the encoder's matrices take twice the
+# space (tiny: +14 MB, base: +40 MB). Attention over the window in f32 too: Q·Kᵀ and the
+# weighted sum of V run through the same tiled multiply (Q made contiguous for it), and the
+# 1472×1472 attention weights per head are no longer converted to f16 before the second product.
+vidmsg_change("encoder attention in f32: keys"
+  [==[                struct ggml_tensor * K =
+                    ggml_permute(ctx0,
+                            ggml_cast(ctx0,
+                                ggml_reshape_3d(ctx0, Kcur, n_state_head, n_head, n_ctx),
+                                wctx.itype),
+                            0, 2, 1, 3);
+
+                // K * Q
+                struct ggml_tensor * KQ = ggml_mul_mat(ctx0, K, Q);
+]==]
+  [==[                // vidmsg: the keys as they are (f32), the queries contiguous: the tiled multiply
+                struct ggml_tensor * K =
+                    ggml_permute(ctx0,
+                            ggml_reshape_3d(ctx0, Kcur, n_state_head, n_head, n_ctx),
+                            0, 2, 1, 3);
+
+                // K * Q
+                struct ggml_tensor * KQ = ggml_mul_mat(ctx0, K, ggml_cont(ctx0, Q));
+]==])
+vidmsg_change("encoder attention in f32: values"
+  [==[                struct ggml_tensor * V =
+                    ggml_cast(ctx0,
+                            ggml_permute(ctx0,
+                                ggml_reshape_3d(ctx0,
+                                    Vcur,
+                                    n_state_head, n_head, n_ctx),
+                                1, 2, 0, 3),
+                            wctx.itype);
+]==]
+  [==[                // vidmsg: the values transposed in f32
+                struct ggml_tensor * V =
+                    ggml_cast(ctx0,
+                            ggml_permute(ctx0,
+                                ggml_reshape_3d(ctx0,
+                                    Vcur,
+                                    n_state_head, n_head, n_ctx),
+                                1, 2, 0, 3),
+                            GGML_TYPE_F32);
+]==])
+
+# The mel spectrogram: each of the 80 mel filters is a narrow triangle, but every frame summed
+# all 201 frequency bins for each of them (16,080 products a frame, half the mel's time). Now
+# only the groups of four bins that hold a filter's nonzero weights: the skipped groups added
+# exactly +0 (power and weights are ≥ 0), the kept ones are summed as before, so the same values.
+vidmsg_change("mel filters over their nonzero bins: ranges"
+  [==[    int n_fft = filters.n_fft;
+    int i = ith;
+]==]
+  [==[    int n_fft = filters.n_fft;
+    int i = ith;
+
+    // vidmsg: the first and last bin each mel filter weighs
+    std::vector<int> band_lo(mel.n_mel, n_fft);
+    std::vector<int> band_hi(mel.n_mel, -1);
+    for (int j = 0; j < mel.n_mel; j++) {
+        for (int k = 0; k < n_fft; k++) {
+            if (filters.data[j * n_fft + k] != 0.0f) {
+                band_lo[j] = std::min(band_lo[j], k);
+                band_hi[j] = k;
+            }
+        }
+    }
+]==])
+vidmsg_change("mel filters over their nonzero bins: sums"
+  [==[            int k = 0;
+            for (k = 0; k < n_fft - 3; k += 4) {
+]==]
+  [==[            // vidmsg: from the group of four holding the filter's first weight to its last
+            int k = band_lo[j] - band_lo[j] % 4;
+            if (band_hi[j] < 0) {
+                k = n_fft;
+            }
+            for (; k < n_fft - 3; k += 4) {
+                if (k > band_hi[j]) {
+                    k = n_fft; // the rest weighs nothing
+                    break;
+                }
+]==])
+
 # Word times (DTW): the alignment pass decodes every token of a window again to read the
 # cross-attention of the alignment heads, and computed the 51,864-word output projection of each
 # of those tokens too (and zeroed a buffer for them), which nothing reads: 4–5 % of a
@@ -133,8 +222,9 @@ vidmsg_change("DTW pass without the vocabulary projection: copy"
 ]==])
 
 # Word times (DTW): the median filter over the alignment weights sorted a std::vector per output
-# value through a non-inlined accessor (3 % of a transcription's time); now the window sits on
-# the stack and std::nth_element finds its median: the same value.
+# value through a non-inlined accessor, striding across memory (3 % of a transcription's time);
+# now it walks the contiguous dimension innermost and takes whisper's width of 7 by a sorting
+# network (any other width by std::nth_element): the same values.
 vidmsg_change("DTW median filter"
   [==[    std::vector<float> filter;
     filter.reserve(filter_width);
@@ -181,6 +271,36 @@ vidmsg_change("DTW median filter"
                 rows[n++] = (const char *) a->data + i*a->nb[0] + idx*a->nb[2];
             }
             char * out = (char *) dst->data + i*dst->nb[0] + k*dst->nb[2];
+            if (n == 7 && a->nb[1] == sizeof(float)) {
+                // whisper's width: the median of 7 by 13 compare-exchanges, 64 outputs at a
+                // time (SIMD), instead of nth_element per output (30 → 0.5 ns, a microbenchmark)
+                const auto cx = [](float & p, float & q) {
+                    const float lo = std::min(p, q);
+                    const float hi = std::max(p, q);
+                    p = lo;
+                    q = hi;
+                };
+                for (int64_t j0 = 0; j0 < a->ne[1]; j0 += 64) {
+                    const int64_t jn = std::min<int64_t>(64, a->ne[1] - j0);
+                    float med[64];
+                    for (int64_t j = 0; j < jn; ++j) {
+                        float p0 = ((const float *) rows[0])[j0 + j];
+                        float p1 = ((const float *) rows[1])[j0 + j];
+                        float p2 = ((const float *) rows[2])[j0 + j];
+                        float p3 = ((const float *) rows[3])[j0 + j];
+                        float p4 = ((const float *) rows[4])[j0 + j];
+                        float p5 = ((const float *) rows[5])[j0 + j];
+                        float p6 = ((const float *) rows[6])[j0 + j];
+                        cx(p0, p5); cx(p0, p3); cx(p1, p6); cx(p2, p4); cx(p0, p1); cx(p3, p5); cx(p2, p6);
+                        cx(p2, p3); cx(p3, p6); cx(p4, p5); cx(p1, p4); cx(p1, p3); cx(p3, p4);
+                        med[j] = p3;
+                    }
+                    for (int64_t j = 0; j < jn; ++j) {
+                        *(float *) (out + (j0 + j)*dst->nb[1]) = med[j];
+                    }
+                }
+                continue;
+            }
             for (int64_t j = 0; j < a->ne[1]; ++j) {
                 for (int r = 0; r < n; ++r) {
                     filter[r] = *(const float *) (rows[r] + j*a->nb[1]);
@@ -223,27 +343,128 @@ vidmsg_change("signal energy as a running sum"
 ]==])
 
 # The mel spectrogram: its FFT falls back to a plain DFT for the odd factor of 400 (25 points),
-# which took an integer division per term to index the sine table: most of the mel's 4 % of a
-# transcription's time. The index now advances by its step and wraps by one subtraction (the
-# step is below the table's size): the same indices, the same values.
-vidmsg_change("DFT without a division per term"
-  [==[        for (int n = 0; n < N; n++) {
+# which took an integer division per term to index the sine table, summing one output at a time:
+# most of the mel's 4 % of a transcription's time. The DFT's N×N sines and cosines are now a
+# table made once per thread, and the sums run over all outputs at once (SIMD), each output
+# still adding its terms in the same order: 1.5 µs → 70 ns per DFT (a microbenchmark).
+vidmsg_change("DFT from a table of its own"
+  [==[    const int sin_cos_step = SIN_COS_N_COUNT / N;
+
+    for (int k = 0; k < N; k++) {
+        float re = 0;
+        float im = 0;
+
+        for (int n = 0; n < N; n++) {
             int idx = (k * n * sin_cos_step) % (SIN_COS_N_COUNT); // t = 2*M_PI*k*n/N
             re += in[n]*global_cache.cos_vals[idx]; // cos(t)
             im -= in[n]*global_cache.sin_vals[idx]; // sin(t)
         }
+
+        out[k*2 + 0] = re;
+        out[k*2 + 1] = im;
+    }
 ]==]
-  [==[        // vidmsg: idx = (k * n * sin_cos_step) % SIN_COS_N_COUNT, kept by adding
-        const int step = k * sin_cos_step;
-        int idx = 0;
+  [==[    const int sin_cos_step = SIN_COS_N_COUNT / N;
+
+    // vidmsg: cos and sin of 2*M_PI*k*n/N at [n*N + k], made once per thread and N
+    thread_local int table_n = 0;
+    thread_local std::vector<float> cos_nk;
+    thread_local std::vector<float> sin_nk;
+    if (table_n != N) {
+        cos_nk.resize(N*N);
+        sin_nk.resize(N*N);
         for (int n = 0; n < N; n++) {
-            re += in[n]*global_cache.cos_vals[idx]; // cos(t)
-            im -= in[n]*global_cache.sin_vals[idx]; // sin(t)
-            idx += step;
-            if (idx >= SIN_COS_N_COUNT) {
-                idx -= SIN_COS_N_COUNT;
+            for (int k = 0; k < N; k++) {
+                const int idx = (k * n * sin_cos_step) % (SIN_COS_N_COUNT); // t = 2*M_PI*k*n/N
+                cos_nk[n*N + k] = global_cache.cos_vals[idx];
+                sin_nk[n*N + k] = global_cache.sin_vals[idx];
             }
         }
+        table_n = N;
+    }
+
+    float re[SIN_COS_N_COUNT] = {};
+    float im[SIN_COS_N_COUNT] = {};
+    for (int n = 0; n < N; n++) {
+        const float x = in[n];
+        const float * c = cos_nk.data() + n*N;
+        const float * s = sin_nk.data() + n*N;
+        for (int k = 0; k < N; k++) {
+            re[k] += x*c[k]; // cos(t)
+            im[k] -= x*s[k]; // sin(t)
+        }
+    }
+
+    for (int k = 0; k < N; k++) {
+        out[k*2 + 0] = re[k];
+        out[k*2 + 1] = im[k];
+    }
+]==])
+
+vidmsg_write()
+
+vidmsg_file("ggml/src/ggml-cpu/vec.h")
+
+# GELU (the MLP of every encoder and decoder layer, 2–3 % of a transcription's time) rounds each
+# value to f16 and looks it up in a table, one value at a time. Eight at a time now: the same
+# rounding, the same table entries (an AVX2 gather), the same cut-offs at ±10: the same results
+# (checked bit for bit on 150,000 values, edges and NaN included; 4.9 → 1.3 ns per value).
+vidmsg_change("GELU eight values at a time"
+  [==[inline static void ggml_vec_gelu_f32(const int n, float * y, const float * x) {
+    uint16_t t;
+    for (int i = 0; i < n; ++i) {
+]==]
+  [==[inline static void ggml_vec_gelu_f32(const int n, float * y, const float * x) {
+    uint16_t t;
+    int i = 0;
+#if defined(__AVX2__) && defined(__F16C__)
+    // vidmsg: eight at a time; values outside (-10, 10) look up entry 0 and are replaced
+    for (; i + 8 <= n; i += 8) {
+        const __m256 xv = _mm256_loadu_ps(x + i);
+        const __m256 in = _mm256_and_ps(_mm256_cmp_ps(xv, _mm256_set1_ps(-10.0f), _CMP_GT_OQ),
+                                        _mm256_cmp_ps(xv, _mm256_set1_ps(10.0f), _CMP_LT_OQ));
+        const __m256i idx = _mm256_and_si256(_mm256_cvtepu16_epi32(_mm256_cvtps_ph(xv, 0)), _mm256_castps_si256(in));
+        const __m256i g = _mm256_and_si256(_mm256_i32gather_epi32((const int *) ggml_table_gelu_f16, idx, 2),
+                                           _mm256_set1_epi32(0xffff));
+        const __m256 gv = _mm256_cvtph_ps(_mm_packus_epi32(_mm256_castsi256_si128(g), _mm256_extracti128_si256(g, 1)));
+        __m256 yv = _mm256_blendv_ps(xv, gv, in);
+        yv = _mm256_blendv_ps(yv, _mm256_setzero_ps(), _mm256_cmp_ps(xv, _mm256_set1_ps(-10.0f), _CMP_LE_OQ));
+        _mm256_storeu_ps(y + i, yv);
+    }
+#endif
+    for (; i < n; ++i) {
+]==])
+
+# The softmax over attention scores finds each row's maximum one value at a time (a chain of
+# 1,472 dependent comparisons per row of the encoder's attention); eight lanes at a time now.
+# The maximum is the same value (a NaN aside, which the softmax turns into NaN anyway).
+vidmsg_change("max eight values at a time"
+  [==[    float max = -INFINITY;
+    for (int i = 0; i < n; ++i) {
+        max = MAX(max, x[i]);
+    }
+    *s = max;
+]==]
+  [==[    float max = -INFINITY;
+    int i = 0;
+#if defined(__AVX2__)
+    // vidmsg: eight lanes, then the lanes' maximum
+    if (n >= 8) {
+        __m256 m = _mm256_set1_ps(-INFINITY);
+        for (; i + 8 <= n; i += 8) {
+            m = _mm256_max_ps(m, _mm256_loadu_ps(x + i));
+        }
+        float lanes[8];
+        _mm256_storeu_ps(lanes, m);
+        for (int j = 0; j < 8; ++j) {
+            max = MAX(max, lanes[j]);
+        }
+    }
+#endif
+    for (; i < n; ++i) {
+        max = MAX(max, x[i]);
+    }
+    *s = max;
 ]==])
 
 vidmsg_write()
