@@ -241,7 +241,7 @@ mod tests {
         for samples in (FRAME..=MAX_CHUNK).step_by(997) {
             let ctx = audio_ctx(samples) as usize;
             assert!(
-                ctx * FRAME >= samples && ctx % 8 == 0 && ctx <= 1500,
+                ctx * FRAME >= samples && ctx.is_multiple_of(8) && ctx <= 1500,
                 "{samples}: {ctx}"
             );
         }
