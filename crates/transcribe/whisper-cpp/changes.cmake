@@ -138,24 +138,11 @@ vidmsg_change("encoder attention in f32: keys"
                 struct ggml_tensor * KQ = ggml_mul_mat(ctx0, K, ggml_cont(ctx0, Q));
 ]==])
 vidmsg_change("encoder attention in f32: values"
-  [==[                struct ggml_tensor * V =
-                    ggml_cast(ctx0,
-                            ggml_permute(ctx0,
-                                ggml_reshape_3d(ctx0,
-                                    Vcur,
-                                    n_state_head, n_head, n_ctx),
-                                1, 2, 0, 3),
+  [==[                                1, 2, 0, 3),
                             wctx.itype);
 ]==]
-  [==[                // vidmsg: the values transposed in f32
-                struct ggml_tensor * V =
-                    ggml_cast(ctx0,
-                            ggml_permute(ctx0,
-                                ggml_reshape_3d(ctx0,
-                                    Vcur,
-                                    n_state_head, n_head, n_ctx),
-                                1, 2, 0, 3),
-                            GGML_TYPE_F32);
+  [==[                                1, 2, 0, 3),
+                            GGML_TYPE_F32); // vidmsg: the values transposed in f32
 ]==])
 
 # The mel spectrogram: each of the 80 mel filters is a narrow triangle, but every frame summed
