@@ -108,15 +108,12 @@ vidmsg_change("decoder weights of their own type: cross-attention output"
   [==[layer.cross_attn_ln_1_w = create_tensor(ASR_TENSOR_ATTN_OUT_WEIGHT, ASR_SYSTEM_CROSS, ggml_new_tensor_2d(ctx, wtype,]==]
   [==[layer.cross_attn_ln_1_w = create_tensor(ASR_TENSOR_ATTN_OUT_WEIGHT, ASR_SYSTEM_CROSS, ggml_new_tensor_2d(ctx, dtype,]==])
 
-# The encoder in f32. Its products are matrix-matrix ones through ggml's tiled multiply, which
-# with f16 weights converts both operands from f16 on every load: 7 conversions beside 12 FMAs
-# per step, on the same two pipes, so the conversions set the pace (`perf`: the encoder's
-# multiply at ~28 GMAC/s, 60 % of one core's FMA peak). Weights widened to f32 as the model
-# loads (exactly: f16 → f32 loses nothing) and activations kept in f32 need no conversions; the
-# activations are no longer rounded to f16 either. Memory: the encoder's matrices take twice the
-# space (tiny: +14 MB, base: +40 MB). Attention over the window in f32 too: Q·Kᵀ and the
-# weighted sum of V run through the same tiled multiply (Q made contiguous for it), and the
-# 1472×1472 attention weights per head are no longer converted to f16 before the second product.
+# The encoder's attention in f32. Its weights stay f16 (widening them to f32 was tried: the f32
+# tiles no longer fit the L1 cache and the multiply was no faster), but attention has no weights:
+# whisper.cpp cast the keys and values to f16 only for ggml's tiled multiply to convert them back
+# on every load, and converted the 1472×1472 attention weights per head to f16 before the second
+# product. Now Q·Kᵀ and the weighted sum of V run through the f32 tiled multiply (the queries
+# made contiguous for it): no conversions, and no rounding of activations to f16.
 vidmsg_change("encoder attention in f32: keys"
   [==[                struct ggml_tensor * K =
                     ggml_permute(ctx0,
