@@ -75,7 +75,11 @@ pub async fn transcribe(
 ) -> anyhow::Result<()> {
     let t = &config.transcription;
     let path = model::find_model(&config.data_dir, t.model.as_deref())
-        .context("no whisper model: run `vidmsg-server model install tiny.en` or pass --model")?;
+        .context("no whisper model: run `vidmsg-server model install` or pass --model")?;
+    let model_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let input = cmd.input.clone();
     let (threads, spare) = (t.threads, t.spare_cores);
     // The operator's own file: WAV is fine here too (uploads never get this).
@@ -105,6 +109,7 @@ pub async fn transcribe(
     let audio_s = result.duration_ms.unwrap_or(0) as f64 / 1000.0;
     let summary = serde_json::json!({
         "summary": true,
+        "model": model_name,
         "segments": result.segments.len(),
         "audio_s": audio_s,
         "load_s": load_s,

@@ -146,7 +146,7 @@ impl Worker {
     /// worker died is taken over within seconds).
     pub fn start(shared: &Shared, lease_secs: u64) -> anyhow::Result<Self> {
         let data = tempfile::tempdir()?;
-        let model: PathBuf = crate::model::tiny_en()?;
+        let model: PathBuf = crate::model::default_model()?;
         let child = shared
             .command(data.path())?
             .arg("worker")

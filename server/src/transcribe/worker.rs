@@ -91,7 +91,7 @@ pub fn spawn(db: Db, store: Store, settings: WorkerSettings) -> WorkerHandle {
 
 /// Waiting for a model: what the API shows on waiting messages.
 fn no_model_reason() -> String {
-    "waiting for a transcription model: run `vidmsg-server model install tiny.en`".to_string()
+    "waiting for a transcription model: run `vidmsg-server model install` (tiny.en, its decoder in Q8_0)".to_string()
 }
 
 async fn run(db: Db, store: Store, s: WorkerSettings, mut stop: watch::Receiver<bool>) {

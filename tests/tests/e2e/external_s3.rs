@@ -31,7 +31,7 @@ async fn uploads_reads_transcription_and_deletes_go_to_garage() -> anyhow::Resul
     let mut config = Config::for_data_dir(data.path());
     config.bucket = "team-videos".into();
     config.s3 = Some(garage.s3());
-    config.transcription.model = Some(model::tiny_en()?);
+    config.transcription.model = Some(model::default_model()?);
     let srv = TestServer::spawn_with(config, data).await?;
     let alice = srv.user("alice").await?;
     let t = TestServer::thread(&alice, "External").await?;

@@ -359,7 +359,7 @@ fn spawn_worker(srv: &TestServer) -> anyhow::Result<Worker> {
         .arg("worker")
         .args(["--s3-endpoint", srv.base_url(), "--job-lease-secs", "5"])
         .arg("--model")
-        .arg(model::tiny_en()?)
+        .arg(model::default_model()?)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()?;

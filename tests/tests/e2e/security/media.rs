@@ -280,7 +280,7 @@ fn spawn_worker(
         .arg("worker")
         .args(["--s3-endpoint", endpoint])
         .arg("--model")
-        .arg(model::tiny_en()?)
+        .arg(model::default_model()?)
         .args(args)
         .envs(env.iter().copied())
         .stdout(Stdio::null())
