@@ -385,6 +385,114 @@ vidmsg_change("DFT from a table of its own"
     }
 ]==])
 
+# The decoder's attention over the encoder's output reads, for every token, each head's keys:
+# one 64-value dot product per audio frame and head (35,000 per token in four layers, 14 % of a
+# transcription's samples). whisper.cpp stored the keys frame by frame, so a head's 64 values sat
+# 768 bytes apart from the next frame's: every product started on new cache lines at a stride.
+# They are now stored head by head (each head's frames contiguous), which is what the decoder
+# reads in order. Only without flash attention (vidmsg never turns it on; that path keeps its
+# layout).
+vidmsg_change("cross-attention keys head by head: stored"
+  [==[        } else {
+            Vcross = ggml_transpose(ctx0, ggml_reshape_2d(ctx0, Vcross, n_state, n_ctx));
+]==]
+  [==[        } else {
+            // vidmsg: keys head by head, [n_state_head, n_ctx, n_head]
+            Kcross = ggml_permute(ctx0, ggml_reshape_3d(ctx0, Kcross, n_state_head, n_head, n_ctx), 0, 2, 1, 3);
+            Vcross = ggml_transpose(ctx0, ggml_reshape_2d(ctx0, Vcross, n_state, n_ctx));
+]==])
+vidmsg_change("cross-attention keys head by head: read"
+  [==[                struct ggml_tensor * Kcross =
+                    ggml_view_3d(ctx0, wstate.kv_cross.k,
+                            n_state_head, n_audio_ctx, n_head,
+                            ggml_element_size(wstate.kv_cross.k)*n_state,
+                            ggml_element_size(wstate.kv_cross.k)*n_state_head,
+                            ggml_element_size(wstate.kv_cross.k)*n_state*n_audio_ctx*il);
+]==]
+  [==[                struct ggml_tensor * Kcross =
+                    ggml_view_3d(ctx0, wstate.kv_cross.k,
+                            n_state_head, n_audio_ctx, n_head,
+                            ggml_element_size(wstate.kv_cross.k)*n_state_head,
+                            ggml_element_size(wstate.kv_cross.k)*n_state_head*n_audio_ctx,
+                            ggml_element_size(wstate.kv_cross.k)*n_state*n_audio_ctx*il); // vidmsg: head by head
+]==])
+
+# The same attention, one token at a time (greedy decoding): both of its products had a single
+# column, which ggml computes one dot product per output (35,000 calls of 64 values per token;
+# the tiled multiply takes two columns or more). The query gets a second, zero column: both
+# products then take the tiled multiply, twice the arithmetic done many times faster, and the
+# spare column (uniform weights over the audio) is dropped before the output projection. Not
+# in the word-time pass, which reads these weights.
+vidmsg_change("cross-attention of one token through the tiled multiply: keys"
+  [==[                struct ggml_tensor * KQ = ggml_mul_mat(ctx0, Kcross, Q);
+]==]
+  [==[                // vidmsg: one token gets a zero second column (the tiled multiply needs two)
+                const bool vidmsg_pad = n_tokens == 1 && !save_alignment_heads_QKs;
+                struct ggml_tensor * KQ = ggml_mul_mat(ctx0, Kcross, vidmsg_pad ? ggml_pad(ctx0, Q, 0, 1, 0, 0) : Q);
+]==])
+vidmsg_change("cross-attention of one token through the tiled multiply: values"
+  [==[                struct ggml_tensor * KQV = ggml_mul_mat(ctx0, Vcross, KQ_soft_max);
+
+                struct ggml_tensor * KQV_merged = ggml_permute(ctx0, KQV, 0, 2, 1, 3);
+]==]
+  [==[                struct ggml_tensor * KQV = ggml_mul_mat(ctx0, Vcross, KQ_soft_max);
+                if (vidmsg_pad) { // vidmsg: the zero column's output dropped
+                    KQV = ggml_view_3d(ctx0, KQV, KQV->ne[0], 1, KQV->ne[2], KQV->nb[1], KQV->nb[2], 0);
+                }
+
+                struct ggml_tensor * KQV_merged = ggml_permute(ctx0, KQV, 0, 2, 1, 3);
+]==])
+
+# Sampling each token took two scalar `expf` over all 51,864 logits (4 % of a transcription's
+# samples, and none of it shared between threads): the log-softmax's normalizer and the
+# probabilities. Both are now ggml's softmax loop (eight exponentials at a time, compiled for
+# this CPU, a double sum): the exponentials of `logits - max` go into `logprobs` before that
+# array is overwritten, and the probabilities are exp(logprobs) with -inf giving 0, as before.
+vidmsg_change("sampling's exponentials eight at a time: normalizer"
+  [==[    const float logit_max = *std::max_element(logits.begin(), logits.end());
+    float logsumexp = 0.0f;
+    for (int i = 0; i < n_logits; ++i) {
+        if (logits[i] > -INFINITY) {
+            logsumexp += expf(logits[i] - logit_max);
+        }
+    }
+    logsumexp = logf(logsumexp) + logit_max;
+
+    for (int i = 0; i < n_logits; ++i) {
+        if (logits[i] > -INFINITY) {
+            logprobs[i] = logits[i] - logsumexp;
+]==]
+  [==[    const float logit_max = *std::max_element(logits.begin(), logits.end());
+    // vidmsg: exp(logits - max) eight at a time, into logprobs until the loop below
+    float logsumexp = (float) ggml_vec_soft_max_f32(n_logits, logprobs.data(), logits.data(), logit_max);
+    logsumexp = logf(logsumexp) + logit_max;
+
+    for (int i = 0; i < n_logits; ++i) {
+        if (logits[i] > -INFINITY) {
+            logprobs[i] = logits[i] - logsumexp;
+]==])
+vidmsg_change("sampling's exponentials eight at a time: probabilities"
+  [==[    for (int i = 0; i < n_logits; ++i) {
+        if (logits[i] == -INFINITY) {
+            probs[i] = 0.0f;
+        } else {
+            probs[i] = expf(logprobs[i]);
+        }
+    }
+]==]
+  [==[    // vidmsg: exp(logprobs) eight at a time; logprobs is -inf exactly where logits is, and gives 0
+    (void) logits;
+    ggml_vec_soft_max_f32(n_logits, probs.data(), logprobs.data(), 0.0f);
+]==])
+vidmsg_change("sampling's exponentials eight at a time: ggml's loop"
+  [==[static void whisper_compute_logprobs(
+]==]
+  [==[// vidmsg: ggml-cpu's softmax loop (vec.h, C linkage): y = exp(x - max), returns the sum
+extern "C" double ggml_vec_soft_max_f32(const int n, float * y, const float * x, float max);
+
+static void whisper_compute_logprobs(
+]==])
+
 vidmsg_write()
 
 vidmsg_file("ggml/src/ggml-cpu/vec.h")
