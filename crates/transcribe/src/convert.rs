@@ -6,7 +6,7 @@
 //! tensor under its OpenAI name. 2-D+ weights are written f16 (f32 models crash whisper.cpp
 //! 1.8.3), 1-D tensors, conv biases and position embeddings f32.
 //!
-//! `ct2` reads model.bin, `vocab` turns the tokens back into bytes, `numbers` holds the f16 and
+//! `bytes` reads little-endian values, `ct2` reads model.bin, `vocab` turns the tokens back into bytes, `numbers` holds the f16 and
 //! Q8_0 formats, `requantize` rewrites an f16 ggml file with its matrices in Q8_0; this file maps
 //! CTranslate2's names and layouts to OpenAI's and writes the file.
 
@@ -16,6 +16,7 @@ use std::path::Path;
 
 use crate::mel;
 
+mod bytes;
 mod ct2;
 mod numbers;
 mod requantize;

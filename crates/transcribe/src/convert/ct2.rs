@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use super::bytes::Reader;
 use super::numbers::f16_to_f32;
 use super::{ConvertError, Result};
 
@@ -20,50 +21,23 @@ pub(super) const DT_I16: u8 = 2;
 pub(super) const DT_I32: u8 = 3;
 pub(super) const DT_F16: u8 = 4;
 
-struct Reader<'a> {
-    buf: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|e| *e <= self.buf.len())
-            .ok_or_else(|| ConvertError::Format("truncated".into()))?;
-        let s = &self.buf[self.pos..end];
-        self.pos = end;
-        Ok(s)
-    }
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.take(1)?[0])
-    }
-    fn u16(&mut self) -> Result<u16> {
-        let b = self.take(2)?;
-        Ok(u16::from_le_bytes([b[0], b[1]]))
-    }
-    fn u32(&mut self) -> Result<u32> {
-        let b = self.take(4)?;
-        Ok(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-    fn string(&mut self) -> Result<String> {
-        let n = self.u16()? as usize;
-        let b = self.take(n)?;
-        let b = b.strip_suffix(&[0]).unwrap_or(b);
-        String::from_utf8(b.to_vec()).map_err(|_| ConvertError::Format("non-UTF-8 name".into()))
-    }
+/// A CTranslate2 string: a u16 length, then that many bytes ending in a NUL.
+fn string(r: &mut Reader) -> Result<String> {
+    let n = r.u16()? as usize;
+    let b = r.take(n)?;
+    let b = b.strip_suffix(&[0]).unwrap_or(b);
+    String::from_utf8(b.to_vec()).map_err(|_| ConvertError::Format("non-UTF-8 name".into()))
 }
 
 pub(super) fn read_ct2(bytes: &[u8]) -> Result<HashMap<String, Var>> {
-    let mut r = Reader { buf: bytes, pos: 0 };
+    let mut r = Reader::new(bytes);
     let version = r.u32()?;
     if !(4..=6).contains(&version) {
         return Err(ConvertError::Format(format!(
             "unsupported model.bin version {version}"
         )));
     }
-    let spec = r.string()?;
+    let spec = string(&mut r)?;
     if !spec.contains("Whisper") {
         return Err(ConvertError::Format(format!(
             "spec {spec:?} is not Whisper"
@@ -73,7 +47,7 @@ pub(super) fn read_ct2(bytes: &[u8]) -> Result<HashMap<String, Var>> {
     let n = r.u32()?;
     let mut vars = HashMap::new();
     for _ in 0..n {
-        let name = r.string()?;
+        let name = string(&mut r)?;
         let rank = r.u8()?;
         let shape = (0..rank)
             .map(|_| r.u32().map(|d| d as usize))
@@ -85,8 +59,8 @@ pub(super) fn read_ct2(bytes: &[u8]) -> Result<HashMap<String, Var>> {
     }
     let n_alias = r.u32()?;
     for _ in 0..n_alias {
-        let alias = r.string()?;
-        let target = r.string()?;
+        let alias = string(&mut r)?;
+        let target = string(&mut r)?;
         if let Some(v) = vars.get(&target).cloned() {
             vars.insert(alias, v);
         }

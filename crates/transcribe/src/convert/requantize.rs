@@ -7,6 +7,7 @@
 use std::io::Write;
 use std::path::Path;
 
+use super::bytes::Reader;
 use super::numbers::{Q8_BLOCK, f16_to_f32, quantize_q8_0};
 use super::{
     ConvertError, ConvertReport, GGML_TYPE_F16, GGML_TYPE_F32, GGML_TYPE_Q8_0, Precision, Result,
@@ -18,41 +19,13 @@ const MAGIC: u32 = 0x6767_6d6c;
 const N_HPARAMS: usize = 11;
 const FTYPE: usize = 10;
 
-/// Reads little-endian values from the file's bytes; running off the end is a format error.
-struct Reader<'a> {
-    buf: &'a [u8],
-    pos: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let end = self
-            .pos
-            .checked_add(n)
-            .filter(|e| *e <= self.buf.len())
-            .ok_or_else(|| ConvertError::Format("the file ends in the middle of a value".into()))?;
-        let s = &self.buf[self.pos..end];
-        self.pos = end;
-        Ok(s)
-    }
-
-    fn i32(&mut self) -> Result<i32> {
-        let b = self.take(4)?;
-        Ok(i32::from_le_bytes([b[0], b[1], b[2], b[3]]))
-    }
-
-    /// A count or a size: non-negative and below `max`.
-    fn count(&mut self, what: &str, max: usize) -> Result<usize> {
-        let v = self.i32()?;
-        usize::try_from(v)
-            .ok()
-            .filter(|n| *n <= max)
-            .ok_or_else(|| ConvertError::Format(format!("{what} is {v}")))
-    }
-
-    fn done(&self) -> bool {
-        self.pos == self.buf.len()
-    }
+/// A count or a size: non-negative and at most `max`.
+fn count(r: &mut Reader, what: &str, max: usize) -> Result<usize> {
+    let v = r.i32()?;
+    usize::try_from(v)
+        .ok()
+        .filter(|n| *n <= max)
+        .ok_or_else(|| ConvertError::Format(format!("{what} is {v}")))
 }
 
 /// Writes `src` (an f16 ggml Whisper file) to `out` with the matrices `precision` names in Q8_0.
@@ -79,14 +52,14 @@ pub fn requantize_file(src: &Path, out: &Path, precision: Precision) -> Result<C
 }
 
 fn requantize(bytes: &[u8], w: &mut impl Write, precision: Precision) -> Result<ConvertReport> {
-    let mut r = Reader { buf: bytes, pos: 0 };
+    let mut r = Reader::new(bytes);
     if r.take(4)? != MAGIC.to_le_bytes() {
         return Err(ConvertError::Format("not a ggml Whisper file".into()));
     }
     w.write_all(&MAGIC.to_le_bytes())?;
     let mut hp = [0usize; N_HPARAMS];
     for v in &mut hp {
-        *v = r.count("an hparam", 1 << 24)?;
+        *v = count(&mut r, "an hparam", 1 << 24)?;
     }
     if hp[FTYPE] != Precision::F16.ftype() {
         return Err(ConvertError::Format(format!(
@@ -99,26 +72,26 @@ fn requantize(bytes: &[u8], w: &mut impl Write, precision: Precision) -> Result<
         w.write_all(&i32::try_from(v).unwrap_or(0).to_le_bytes())?;
     }
     // Mel filters: n_mel, n_fft, then n_mel × n_fft f32.
-    let start = r.pos;
-    let n_mel = r.count("n_mel", 1024)?;
-    let n_fft = r.count("n_fft", 4096)?;
+    let start = r.pos();
+    let n_mel = count(&mut r, "n_mel", 1024)?;
+    let n_fft = count(&mut r, "n_fft", 4096)?;
     r.take(n_mel * n_fft * 4)?;
     // Vocabulary: a count, then each token's length and bytes.
-    let n_tokens = r.count("the vocabulary size", 1 << 20)?;
+    let n_tokens = count(&mut r, "the vocabulary size", 1 << 20)?;
     for _ in 0..n_tokens {
-        let len = r.count("a token's length", 1 << 16)?;
+        let len = count(&mut r, "a token's length", 1 << 16)?;
         r.take(len)?;
     }
-    w.write_all(&bytes[start..r.pos])?;
+    w.write_all(&bytes[start..r.pos()])?;
 
     let mut tensors = 0;
     while !r.done() {
-        let n_dims = r.count("a tensor's rank", 4)?;
-        let name_len = r.count("a tensor name's length", 1024)?;
-        let ttype = r.count("a tensor's type", 64)?;
+        let n_dims = count(&mut r, "a tensor's rank", 4)?;
+        let name_len = count(&mut r, "a tensor name's length", 1024)?;
+        let ttype = count(&mut r, "a tensor's type", 64)?;
         let mut ne = [1usize; 4];
         for d in ne.iter_mut().take(n_dims) {
-            *d = r.count("a tensor dimension", 1 << 24)?;
+            *d = count(&mut r, "a tensor dimension", 1 << 24)?;
         }
         let name = std::str::from_utf8(r.take(name_len)?)
             .map_err(|_| ConvertError::Format("a tensor name is not UTF-8".into()))?
@@ -211,31 +184,36 @@ mod tests {
     fn the_decoder_matrices_become_q8_0_and_everything_else_is_copied() -> Result<()> {
         let m: Vec<f32> = (0..64).map(|i| (i as f32 - 32.0) / 16.0).collect();
         let short: Vec<f32> = (0..24).map(|i| i as f32).collect();
-        let src = ggml_file(
-            1,
-            &[
-                ("decoder.blocks.0.mlp.0.weight", &[32, 2], GGML_TYPE_F16, &m),
-                (
-                    "decoder.blocks.0.cross_attn.key.weight",
-                    &[32, 2],
-                    GGML_TYPE_F16,
-                    &m,
-                ),
-                ("encoder.blocks.0.mlp.0.weight", &[32, 2], GGML_TYPE_F16, &m),
-                (
-                    "decoder.blocks.0.attn.query.weight",
-                    &[12, 2],
-                    GGML_TYPE_F16,
-                    &short,
-                ),
-                (
-                    "decoder.ln.weight",
-                    &[4],
-                    GGML_TYPE_F32,
-                    &[1.0, 2.0, 3.0, 4.0],
-                ),
-            ],
+        let quantized = (
+            "decoder.blocks.0.mlp.0.weight",
+            &[32usize, 2][..],
+            GGML_TYPE_F16,
+            &m[..],
         );
+        // Kept as they are: cross-attention's key, the encoder, rows not a multiple of 32, 1-D.
+        let kept: [(&str, &[usize], usize, &[f32]); 4] = [
+            (
+                "decoder.blocks.0.cross_attn.key.weight",
+                &[32, 2],
+                GGML_TYPE_F16,
+                &m,
+            ),
+            ("encoder.blocks.0.mlp.0.weight", &[32, 2], GGML_TYPE_F16, &m),
+            (
+                "decoder.blocks.0.attn.query.weight",
+                &[12, 2],
+                GGML_TYPE_F16,
+                &short,
+            ),
+            (
+                "decoder.ln.weight",
+                &[4],
+                GGML_TYPE_F32,
+                &[1.0, 2.0, 3.0, 4.0],
+            ),
+        ];
+        let all: Vec<_> = std::iter::once(quantized).chain(kept).collect();
+        let src = ggml_file(1, &all);
         let mut out = Vec::new();
         let report = requantize(&src, &mut out, Precision::Q8_0Decoder)?;
         assert_eq!(report.tensors, 5);
@@ -246,30 +224,7 @@ mod tests {
 
         let mut q8 = Vec::new();
         quantize_q8_0(&m, &mut q8)?;
-        let expected = ggml_file(
-            Precision::Q8_0Decoder.ftype(),
-            &[
-                (
-                    "decoder.blocks.0.cross_attn.key.weight",
-                    &[32, 2],
-                    GGML_TYPE_F16,
-                    &m,
-                ),
-                ("encoder.blocks.0.mlp.0.weight", &[32, 2], GGML_TYPE_F16, &m),
-                (
-                    "decoder.blocks.0.attn.query.weight",
-                    &[12, 2],
-                    GGML_TYPE_F16,
-                    &short,
-                ),
-                (
-                    "decoder.ln.weight",
-                    &[4],
-                    GGML_TYPE_F32,
-                    &[1.0, 2.0, 3.0, 4.0],
-                ),
-            ],
-        );
+        let expected = ggml_file(Precision::Q8_0Decoder.ftype(), &kept);
         // The quantized tensor comes first in the file: header, then its record, then the rest.
         let head = ggml_file(Precision::Q8_0Decoder.ftype(), &[]);
         assert_eq!(
