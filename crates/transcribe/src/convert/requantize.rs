@@ -96,8 +96,7 @@ fn requantize(bytes: &[u8], w: &mut impl Write, precision: Precision) -> Result<
         let name = std::str::from_utf8(r.take(name_len)?)
             .map_err(|_| ConvertError::Format("a tensor name is not UTF-8".into()))?
             .to_string();
-        let n: usize = ne.iter().product();
-        let elem = match ttype {
+        let elem: usize = match ttype {
             GGML_TYPE_F32 => 4,
             GGML_TYPE_F16 => 2,
             _ => {
@@ -106,7 +105,11 @@ fn requantize(bytes: &[u8], w: &mut impl Write, precision: Precision) -> Result<
                 )));
             }
         };
-        let data = r.take(n * elem)?;
+        let size = ne
+            .iter()
+            .try_fold(elem, |size, d| size.checked_mul(*d))
+            .ok_or_else(|| ConvertError::Format(format!("{name}: its size overflows")))?;
+        let data = r.take(size)?;
         // ggml order: ne[0] is the row length; the same rule as the converter's.
         let quantize = ttype == GGML_TYPE_F16
             && n_dims == 2
@@ -254,6 +257,15 @@ mod tests {
             let err = requantize(&good[..cut], &mut Vec::new(), Precision::Q8_0).unwrap_err();
             assert!(matches!(err, ConvertError::Format(_)), "{cut}: {err}");
         }
+        // Dimensions whose product overflows: an error, not a panic.
+        let mut huge = ggml_file(1, &[]);
+        i32s(
+            &mut huge,
+            &[4, 1, GGML_TYPE_F16, 1 << 24, 1 << 24, 1 << 24, 1 << 24],
+        );
+        huge.push(b'x');
+        let err = requantize(&huge, &mut Vec::new(), Precision::Q8_0).unwrap_err();
+        assert!(err.to_string().contains("overflows"), "{err}");
         let err = requantize(b"RIFF....", &mut Vec::new(), Precision::Q8_0).unwrap_err();
         assert!(err.to_string().contains("not a ggml"), "{err}");
     }
