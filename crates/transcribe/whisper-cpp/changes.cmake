@@ -493,6 +493,47 @@ extern "C" double ggml_vec_soft_max_f32(const int n, float * y, const float * x,
 static void whisper_compute_logprobs(
 ]==])
 
+# A multilingual model detects the language of each piece first (`whisper_full` with language
+# "auto"): that ran the encoder on the piece's first window, and the transcription then encoded
+# the same window again — the encoder twice per piece, most of a multilingual model's time. And
+# the detection ran before whisper_full set this call's window size (`audio_ctx`), so it used
+# the previous piece's (or a full 30 s window for the first). The window size is now set before
+# the detection, and the transcription's first window reuses the detection's encoding: same
+# audio, same window, and nothing in between touches what the encoder left (its output and the
+# cross-attention keys and values; the detection's decoder only reads them).
+vidmsg_change("language detection's encoding reused: flag"
+  [==[    // auto-detect language if not specified
+]==]
+  [==[    bool vidmsg_encoded_at_0 = false; // vidmsg: the window at seek 0 is encoded (language detection)
+
+    // auto-detect language if not specified
+]==])
+vidmsg_change("language detection's encoding reused: detection"
+  [==[        const auto lang_id = whisper_lang_auto_detect_with_state(ctx, state, 0, params.n_threads, probs.data());
+        if (lang_id < 0) {
+            WHISPER_LOG_ERROR("%s: failed to auto-detect language\n", __func__);
+            return -3;
+        }
+]==]
+  [==[        state->exp_n_audio_ctx = params.audio_ctx; // vidmsg: detect on the window transcribed
+        const auto lang_id = whisper_lang_auto_detect_with_state(ctx, state, 0, params.n_threads, probs.data());
+        if (lang_id < 0) {
+            WHISPER_LOG_ERROR("%s: failed to auto-detect language\n", __func__);
+            return -3;
+        }
+        vidmsg_encoded_at_0 = true;
+]==])
+vidmsg_change("language detection's encoding reused: transcription"
+  [==[        // encode audio features starting at offset seek
+        if (!whisper_encode_internal(*ctx, *state, seek, params.n_threads, params.abort_callback, params.abort_callback_user_data)) {
+]==]
+  [==[        // encode audio features starting at offset seek
+        // vidmsg: not again when language detection has just encoded this window
+        const bool vidmsg_reuse = vidmsg_encoded_at_0 && seek == 0;
+        vidmsg_encoded_at_0 = false;
+        if (!vidmsg_reuse && !whisper_encode_internal(*ctx, *state, seek, params.n_threads, params.abort_callback, params.abort_callback_user_data)) {
+]==])
+
 vidmsg_write()
 
 vidmsg_file("ggml/src/ggml-cpu/vec.h")
