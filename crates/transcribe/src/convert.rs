@@ -6,9 +6,10 @@
 //! tensor under its OpenAI name. 2-D+ weights are written f16 (f32 models crash whisper.cpp
 //! 1.8.3), 1-D tensors, conv biases and position embeddings f32.
 //!
-//! `bytes` reads little-endian values, `ct2` reads model.bin, `vocab` turns the tokens back into bytes, `numbers` holds the f16 and
-//! Q8_0 formats, `requantize` rewrites an f16 ggml file with its matrices in Q8_0; this file maps
-//! CTranslate2's names and layouts to OpenAI's and writes the file.
+//! `bytes` reads little-endian values, `ct2` reads model.bin, `vocab` turns the tokens back into
+//! bytes, `numbers` holds the f16 and Q8_0 formats, `requantize` rewrites an f16 ggml file with
+//! its matrices in Q8_0; this file maps CTranslate2's names and layouts to OpenAI's and writes
+//! the file.
 
 use std::collections::HashMap;
 use std::io::Write;

